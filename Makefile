@@ -1,0 +1,33 @@
+# make serve: the demo journal at http://127.0.0.1:8000     make test: the whole test suite
+# Both create .venv by themselves; python3, git and make are all a fresh machine needs.
+
+VENV := .venv
+export NO_MKDOCS_2_WARNING := 1
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# The demo journal is written as of this day, so it always shows every status; DEMO_TODAY= uses the real date.
+DEMO_TODAY ?= 2026-11-23
+
+.PHONY: serve build test bench clean
+
+$(READY): pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.ready-*
+	touch $@
+
+serve: $(READY)
+	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(READY)
+	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs build --strict
+
+test: $(READY)
+	$(BIN)/python -m pytest -n auto -q
+
+bench: $(READY)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site $(VENV)

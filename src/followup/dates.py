@@ -1,0 +1,98 @@
+"""Calendar arithmetic: ISO dates, yearly dates (birthdays) and "today"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+TODAY_VARIABLE = "FOLLOWUP_TODAY"
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_YEARLY = re.compile(r"(?:(\d{4})-|--)?(\d{2})-(\d{2})")
+
+
+class DateError(ValueError):
+    """A date written in a contact file or on the command line is not a real date."""
+
+
+def today() -> dt.date:
+    """Today's date, or the one FOLLOWUP_TODAY names (tests and "what if" runs)."""
+    forced = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not forced:
+        return dt.date.today()
+    try:
+        return parse_date(forced)
+    except DateError as error:
+        raise DateError(f"{TODAY_VARIABLE}: {error}") from None
+
+
+def parse_date(value: object) -> dt.date:
+    """A YYYY-MM-DD date; anything else raises DateError with a plain message."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip() if isinstance(value, (str, int)) else None
+    match = _ISO_DATE.fullmatch(text or "")
+    if not match:
+        raise DateError(f"{value!r} is not a date written as YYYY-MM-DD")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise DateError(f"{text} is not a real day of the calendar") from None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar-true month arithmetic: Jan 31 + 1 month is the last day of February."""
+    return day + relativedelta(months=months)
+
+
+@dataclass(frozen=True, order=True)
+class YearlyDate:
+    """A date that comes back every year; the year is known for a birthday like 1984-04-12."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def on_year(self, year: int) -> dt.date:
+        """This date in the given year; Feb 29 falls on Feb 28 outside leap years."""
+        try:
+            return dt.date(year, self.month, self.day)
+        except ValueError:
+            return dt.date(year, 2, 28)
+
+    def next_on_or_after(self, day: dt.date) -> dt.date:
+        this_year = self.on_year(day.year)
+        return this_year if this_year >= day else self.on_year(day.year + 1)
+
+    def years_on(self, day: dt.date) -> int | None:
+        """How many years the date marks on `day` (an age, an anniversary), if the year is known."""
+        return day.year - self.year if self.year is not None else None
+
+    def __str__(self) -> str:
+        month_day = f"{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{month_day}" if self.year is not None else month_day
+
+
+def parse_yearly(value: object) -> YearlyDate:
+    """YYYY-MM-DD, or MM-DD (also vCard's --MM-DD) when the year is unknown."""
+    if isinstance(value, dt.date):
+        return YearlyDate(value.month, value.day, value.year)
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    match = _YEARLY.fullmatch(text)
+    if not match:
+        raise DateError(f"{value!r} is not a date written as YYYY-MM-DD or MM-DD")
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text) if year_text else None
+    month, day = int(month_text), int(day_text)
+    try:
+        dt.date(year if year is not None else 2000, month, day)  # 2000 is a leap year: 02-29 is fine
+    except ValueError:
+        raise DateError(f"{text} is not a real day of the calendar") from None
+    return YearlyDate(month, day, year)

@@ -1,0 +1,135 @@
+"""The due rule. This module is the only place that decides who is due, in what order, and who
+is picked today; the site, the command line and the exporters all ask it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .cadence import Cadence
+from .contact import Contact, Promise
+from .dates import YearlyDate
+from .settings import Settings
+
+# The order in which statuses are listed, most urgent first.
+STATUS_ORDER = ("overdue", "due", "soon", "ok", "booked", "snoozed", "none")
+DUE_STATUSES = ("overdue", "due")
+
+
+@dataclass(frozen=True)
+class Due:
+    status: str
+    cadence: Cadence | None
+    last_touch: dt.date | None  # effective: the latest of last_touch, the log and git touches
+    next_due: dt.date | None
+    days_late: int | None  # positive when late, negative while there is time
+
+    @property
+    def never_touched(self) -> bool:
+        return self.last_touch is None
+
+    @property
+    def lateness(self) -> float:
+        """Days late as a share of the cadence: 10 days late on a weekly cadence beats 20 on a yearly one."""
+        if self.days_late is None or self.last_touch is None or self.next_due is None:
+            return 0.0
+        return self.days_late / max((self.next_due - self.last_touch).days, 1)
+
+
+def cadence_of(contact: Contact, settings: Settings) -> Cadence | None:
+    """The contact's own cadence, else the most frequent default of its categories, else the journal's."""
+    if contact.cadence_given:
+        return contact.cadence
+    defaults = [settings.category_cadence[c.casefold()] for c in contact.categories
+                if c.casefold() in settings.category_cadence]
+    if defaults:
+        return min(defaults, key=lambda cadence: cadence.after(dt.date(2000, 1, 1)) if cadence else dt.date.max)
+    return settings.default_cadence
+
+
+def effective_last_touch(contact: Contact, git_touches: list[dt.date], today: dt.date) -> dt.date | None:
+    """The latest touch we know of, from the front matter, the written log and git; never a future one."""
+    candidates = [contact.last_touch, *(entry.date for entry in contact.log), *git_touches]
+    known = [day for day in candidates if day is not None and day <= today]
+    return max(known, default=None)
+
+
+def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: list[dt.date] = ()) -> Due:
+    cadence = cadence_of(contact, settings)
+    last = effective_last_touch(contact, list(git_touches), today)
+    if cadence is None:
+        return Due("none", None, last, None, None)
+    next_due = cadence.after(last) if last is not None else today
+    days_late = (today - next_due).days
+    if contact.next is not None and contact.next >= today:
+        status = "booked"
+    elif contact.snooze_until is not None and contact.snooze_until > today:
+        status = "snoozed"
+    elif days_late > 0:
+        status = "overdue"
+    elif days_late == 0:
+        status = "due"
+    elif -days_late <= settings.soon_days:
+        status = "soon"
+    else:
+        status = "ok"
+    return Due(status, cadence, last, next_due, days_late)
+
+
+def rank_key(contact: Contact, due: Due) -> tuple:
+    """Most late relative to their cadence first, then by name.
+
+    Never-touched people are due from the start but rank behind everyone who is actually late or
+    due today with a history, so importing 500 address-book entries never buries the friend you
+    have not called in six months; today's picks still rotate through them.
+    """
+    return (STATUS_ORDER.index(due.status), -due.lateness, due.never_touched, contact.name.casefold(), contact.slug)
+
+
+def todays_picks(ranked_due: list, today: dt.date, count: int) -> list:
+    """`count` people from the due list (already ranked), stable within a day, rotating across days.
+
+    The first half (rounded up) are the most late. The rest rotate through everyone else who is
+    due, advancing by that many places every day, so nobody stays at the bottom for ever.
+    """
+    if count <= 0 or not ranked_due:
+        return []
+    top = (count + 1) // 2
+    picks = list(ranked_due[:top])
+    rest = ranked_due[top:]
+    rotating = min(count - top, len(rest))
+    if rotating:
+        start = (today.toordinal() * rotating) % len(rest)
+        picks += [rest[(start + i) % len(rest)] for i in range(rotating)]
+    return picks
+
+
+@dataclass(frozen=True)
+class Occasion:
+    date: dt.date
+    label: str
+    years: int | None
+
+
+def occasions(contact: Contact, today: dt.date, days: int) -> list[Occasion]:
+    """Birthdays and yearly dates from today to `days` days ahead."""
+    yearly: list[tuple[str, YearlyDate]] = []
+    if contact.birthday is not None:
+        yearly.append(("birthday", contact.birthday))
+    yearly.extend(contact.dates.items())
+    found = []
+    for label, date in yearly:
+        day = date.next_on_or_after(today)
+        if (day - today).days <= days:
+            found.append(Occasion(day, label, date.years_on(day)))
+    return found
+
+
+def promise_is_late(promise: Promise, today: dt.date) -> bool:
+    return promise.due < today
+
+
+def promise_is_near(promise: Promise, today: dt.date, settings: Settings) -> bool:
+    """Late, or due within the due-soon window: the ones the dashboard shows first."""
+    return (promise.due - today).days <= settings.soon_days

@@ -1,0 +1,143 @@
+"""git history as the contact log: one `git log` pass over the whole contacts folder.
+
+A commit that changes a contact's `last_touch` is a touch dated by the new value; any other
+commit to the file is an edit. Renames are followed, so a contact keeps its history when its
+file moves. The output is streamed and parsed line by line: no subprocess per contact.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COMMIT_MARK = "\0"
+_LAST_TOUCH = re.compile(r"^\+last_touch:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})")
+_DIFF_HEADER = re.compile(r"^diff --git a/(.*) b/(.*)$")
+
+
+@dataclass(frozen=True)
+class GitEvent:
+    kind: str  # "touch" or "edit"
+    date: dt.date
+    subject: str
+    commit: str
+    author: str
+
+
+@dataclass
+class History:
+    events: dict[str, list[GitEvent]] = field(default_factory=dict)  # newest first, by path in the folder
+    warning: str | None = None
+    commits: int = 0
+
+    def for_path(self, rel_path: str) -> list[GitEvent]:
+        return self.events.get(rel_path, [])
+
+
+def _unquote(path: str) -> str:
+    """git C-quotes odd file names ("a\\"b.md", octal escapes for bytes)."""
+    if len(path) >= 2 and path[0] == '"' and path[-1] == '"':
+        raw = codecs.escape_decode(path[1:-1].encode("utf-8"))[0]
+        return raw.decode("utf-8", errors="replace")
+    return path
+
+
+def _strip_prefix(path: str) -> str | None:
+    path = _unquote(path)
+    if path == "/dev/null":
+        return None
+    return path[2:] if path[:2] in ("a/", "b/") else path
+
+
+def read_history(folder: Path) -> History:
+    """Every commit that touched `folder`, attributed to today's path of each file."""
+    command = [
+        "git", "-c", "core.quotepath=off", "-C", str(folder), "log", "--relative", "-M", "-p", "-U0",
+        "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%h%x09%as%x09%an%x09%s", "--", ".",
+    ]
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   encoding="utf-8", errors="replace")
+    except OSError:
+        return History(warning="git is not installed: timelines show the written log only")
+    history = _parse_log(process.stdout)
+    error = process.stderr.read()
+    if process.wait() != 0:
+        if "does not have any commits" in error:
+            return History()
+        reason = "is not in a git repository" if "not a git repository" in error else f"has no readable git history ({error.strip()[:200]})"
+        return History(warning=f"{folder.name}/ {reason}: timelines show the written log only")
+    return history
+
+
+def _parse_log(lines) -> History:
+    events: dict[str, list[GitEvent]] = defaultdict(list)
+    renamed_to: dict[str, str] = {}  # an older path -> the path its file has today
+    commits = 0
+    commit = None
+    files: dict[str, str | None] = {}  # today's path -> touch date in this commit, if any
+    old = new = None
+    in_hunk = False  # inside hunks, "--- x" and "+++ x" are content lines, not file names
+
+    def close_file() -> None:
+        path = new or old
+        if path is not None:
+            current = renamed_to.get(path, path)
+            files.setdefault(current, None)
+            if old is not None and new is not None and old != new:
+                renamed_to[old] = current
+
+    def close_commit() -> None:
+        close_file()
+        if commit is None:
+            return
+        short, date, author, subject = commit
+        for path, touch in files.items():
+            if touch:
+                events[path].append(GitEvent("touch", dt.date.fromisoformat(touch), subject, short, author))
+            else:
+                events[path].append(GitEvent("edit", dt.date.fromisoformat(date), subject, short, author))
+
+    for line in lines:
+        first = line[:1]
+        if first == "+":
+            if in_hunk:
+                match = _LAST_TOUCH.match(line) if line.startswith("+last_touch:") else None
+                if match and new is not None:
+                    files[renamed_to.get(new, new)] = match.group(1)
+            elif line.startswith("+++ "):
+                new = _strip_prefix(line[4:].rstrip("\n"))
+            continue
+        if first in "-@ \\":
+            if first == "@":
+                in_hunk = True
+            elif not in_hunk and line.startswith("--- "):
+                old = _strip_prefix(line[4:].rstrip("\n"))
+            continue
+        if first == COMMIT_MARK:
+            close_commit()
+            commits += 1
+            parts = line[1:].rstrip("\n").split("\t", 3)
+            commit = tuple(parts) if len(parts) == 4 else (*parts, *[""] * (4 - len(parts)))
+            files = {}
+            old = new = None
+            in_hunk = False
+        elif line.startswith("diff --git "):
+            close_file()
+            old = new = None
+            in_hunk = False
+            header = _DIFF_HEADER.match(line.rstrip("\n"))
+            # Only a header is there for pure renames, mode changes and binary files.
+            if header and header.group(1) == header.group(2):
+                old = new = _unquote(header.group(1))
+        elif line.startswith("rename from "):
+            old = _unquote(line[12:].rstrip("\n"))
+        elif line.startswith("rename to "):
+            new = _unquote(line[10:].rstrip("\n"))
+    close_commit()
+    return History(events=dict(events), commits=commits)

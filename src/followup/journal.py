@@ -1,0 +1,174 @@
+"""The journal: every contact of a folder, with its due state, queried by the views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import due as rule
+from .contact import Contact, Problem, Promise, load_contact
+from .dates import today as real_today
+from .history import History, read_history
+from .names import fold, slugify
+from .settings import Settings, load_settings
+from .timeline import Event, build_timeline
+
+
+@dataclass
+class Person:
+    contact: Contact
+    due: rule.Due
+    history_key: str
+
+    @property
+    def slug(self) -> str:
+        return self.contact.slug
+
+    @property
+    def name(self) -> str:
+        return self.contact.name
+
+    @property
+    def status(self) -> str:
+        return self.due.status
+
+
+class LookupProblem(LookupError):
+    """WHO matched nobody, or several people."""
+
+    def __init__(self, message: str, candidates: list[Person]):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def contact_files(folder: Path) -> list[Path]:
+    """Markdown files below `folder`, hidden folders skipped, in a stable order; links are not followed."""
+    found = []
+    for directory, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        found.extend(Path(directory) / name for name in sorted(names)
+                     if name.endswith(".md") and not name.startswith("."))
+    return found
+
+
+class Journal:
+    def __init__(self, root: Path, settings: Settings, today: dt.date, contacts: list[Contact],
+                 problems: list[Problem], history: History):
+        self.root = root
+        self.settings = settings
+        self.today = today
+        self.problems = problems
+        self.history = history
+        self._folder = root / settings.contacts
+        self.people = [self._person(contact) for contact in contacts]
+        self.by_slug = {person.slug: person for person in self.people}
+
+    @classmethod
+    def load(cls, root: Path, settings: Settings | None = None, today: dt.date | None = None,
+             with_history: bool = True) -> Journal:
+        root = Path(root)
+        settings = settings or load_settings(root)
+        today = today or real_today()
+        folder = root / settings.contacts
+        contacts, problems = read_contacts(root, folder, today)
+        history = read_history(folder) if with_history and folder.is_dir() else History()
+        return cls(root, settings, today, contacts, problems, history)
+
+    def _person(self, contact: Contact) -> Person:
+        key = Path(contact.path).relative_to(self.settings.contacts).as_posix() \
+            if not Path(self.settings.contacts).is_absolute() else contact.path
+        touches = [event.date for event in self.history.for_path(key) if event.kind == "touch"]
+        return Person(contact, rule.assess(contact, self.settings, self.today, touches), key)
+
+    def timeline(self, person: Person) -> list[Event]:
+        return build_timeline(person.contact, self.history.for_path(person.history_key))
+
+    @cached_property
+    def ranked(self) -> list[Person]:
+        return sorted(self.people, key=lambda person: rule.rank_key(person.contact, person.due))
+
+    def with_status(self, *statuses: str) -> list[Person]:
+        return [person for person in self.ranked if person.status in statuses]
+
+    @cached_property
+    def due(self) -> list[Person]:
+        return self.with_status(*rule.DUE_STATUSES)
+
+    def picks(self, count: int | None = None) -> list[Person]:
+        count = self.settings.picks_per_day if count is None else count
+        return rule.todays_picks(self.due, self.today, count)
+
+    def promises(self, near_only: bool = True) -> list[tuple[Person, Promise]]:
+        found = [(person, promise) for person in self.people for promise in person.contact.promises
+                 if not near_only or rule.promise_is_near(promise, self.today, self.settings)]
+        return sorted(found, key=lambda pair: (pair[1].due, pair[0].name.casefold()))
+
+    def promise_is_late(self, promise: Promise) -> bool:
+        return rule.promise_is_late(promise, self.today)
+
+    def occasions(self) -> list[tuple[Person, rule.Occasion]]:
+        found = [(person, occasion) for person in self.people
+                 for occasion in rule.occasions(person.contact, self.today, self.settings.dates_days)]
+        return sorted(found, key=lambda pair: (pair[1].date, pair[0].name.casefold()))
+
+    @cached_property
+    def categories(self) -> dict[str, list[Person]]:
+        """Each category (as first written) with its members, ranked."""
+        members: dict[str, list[Person]] = defaultdict(list)
+        spelling: dict[str, str] = {}
+        for person in self.ranked:
+            for category in person.contact.categories:
+                members[spelling.setdefault(slugify(category), category)].append(person)
+        return dict(sorted(members.items(), key=lambda item: item[0].casefold()))
+
+    def find(self, who: str) -> Person:
+        """A slug, or a case- and accent-insensitive unique part of a name."""
+        wanted = who.strip()
+        if wanted.lower() in self.by_slug:
+            return self.by_slug[wanted.lower()]
+        key = fold(wanted)
+        matches = [person for person in self.people if key and key in fold(person.name)]
+        exact = [person for person in matches if fold(person.name) == key]
+        if len(exact) == 1 or len(matches) == 1:
+            return (exact or matches)[0]
+        if matches:
+            names = ", ".join(f"{p.name} ({p.slug})" for p in matches)
+            raise LookupProblem(f"{who!r} matches several people: {names}", matches)
+        names = {fold(person.name): person for person in self.people}
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(names[n].name for n in close)}?" if close else ""
+        raise LookupProblem(f"nobody called {who!r} in the journal{hint}", [names[n] for n in close])
+
+
+def read_contacts(root: Path, folder: Path, today: dt.date) -> tuple[list[Contact], list[Problem]]:
+    contacts: list[Contact] = []
+    problems: list[Problem] = []
+    owner_of: dict[str, str] = {}
+    if not folder.is_dir():
+        return [], [Problem(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder),
+                            None, "the contacts folder does not exist")]
+    for file in contact_files(folder):
+        rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+        if file.is_symlink():
+            problems.append(Problem(rel, None, "is a symbolic link; only regular files are read, "
+                                               "so nothing outside the contacts folder is published"))
+            continue
+        contact, found = load_contact(file, rel)
+        problems.extend(found)
+        if contact is None:
+            continue
+        if contact.slug in owner_of:
+            problems.append(Problem(rel, None, f"the name {contact.slug!r} is already used by "
+                                               f"{owner_of[contact.slug]}; rename one of the files"))
+            continue
+        owner_of[contact.slug] = rel
+        if contact.last_touch is not None and contact.last_touch > today:
+            problems.append(Problem(rel, contact.line_of("last_touch"),
+                                    f"last_touch {contact.last_touch} is in the future (today is {today})"))
+        contacts.append(contact)
+    return contacts, problems

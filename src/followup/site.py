@@ -1,0 +1,192 @@
+"""The MkDocs view of the journal: generated pages for the Due dashboard, people and categories.
+
+hooks/followup.py re-exports the event functions below. Page bodies are rendered from the
+fragment templates in overrides/followup/ by a Jinja environment that escapes every value,
+so nothing written in a contact file can reach the HTML unescaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markdown.extensions import Extension
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from . import dates
+from .journal import Journal, Person
+from .names import slugify
+from .resources import bundled
+from .settings import SettingsError, settings_from_mapping
+
+log = logging.getLogger("mkdocs.plugins.followup")
+
+NAV = [
+    {"Due": "index.md"},
+    {"People": "people/index.md"},
+    {"Hit list": "categories/index.md"},
+    {"Inactive": "inactive.md"},
+    {"Problems": "problems.md"},
+]
+
+
+class _NoRawHtml(Extension):
+    """Notes are data: raw HTML in a contact file is shown as text, never run by the browser."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+class Site:
+    def __init__(self, config):
+        docs_dir = Path(config.docs_dir)
+        root = Path(config.config_file_path).parent if config.config_file_path else docs_dir.parent
+        extra = config.extra.get("followup")
+        try:
+            contacts = docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else str(docs_dir)
+            self.settings = settings_from_mapping(extra, contacts)
+        except SettingsError as error:
+            raise PluginError(str(error)) from None
+        self.root = root
+        self.strict = self.settings.strict
+        self.today = dates.today()
+        self.journal: Journal | None = None
+        self.pages: dict[str, tuple[str, object]] = {}
+        self.urls: dict[str, str] = {}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(config.theme.dirs),
+            autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        )
+
+    def build_files(self, files: Files, config) -> Files:
+        journal = Journal.load(self.root, self.settings, self.today)
+        self.journal = journal
+        for problem in journal.problems:
+            log.warning(str(problem))
+        if journal.history.warning:
+            log.warning(journal.history.warning)
+        if journal.problems and self.strict:
+            raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
+
+        for file in list(files):
+            if file.src_uri.endswith(".md"):
+                files.remove(file)
+
+        self._add(files, config, "index.md", "due", None, in_nav=True)
+        self._add(files, config, "people/index.md", "people", None, in_nav=True)
+        self._add(files, config, "categories/index.md", "categories", None, in_nav=True)
+        self._add(files, config, "inactive.md", "inactive", None, in_nav=True)
+        self._add(files, config, "problems.md", "problems", None, in_nav=True)
+        for category in journal.categories:
+            self._add(files, config, f"categories/{slugify(category)}.md", "category", category)
+        for person in journal.people:
+            self._add(files, config, f"people/{person.slug}.md", "person", person, person.contact.notes)
+        return files
+
+    def _add(self, files, config, src_uri, kind, subject, markdown="", in_nav=False):
+        inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+        # A leading newline keeps MkDocs from reading a note that opens with '---' as page metadata.
+        file = File.generated(config, src_uri, content="\n" + markdown, inclusion=inclusion)
+        files.append(file)
+        self.pages[src_uri] = (kind, subject)
+        self.urls[src_uri] = file.url
+
+    def title(self, src_uri: str) -> str | None:
+        kind, subject = self.pages.get(src_uri, (None, None))
+        titles = {"due": "Due", "people": "People", "categories": "Hit list", "inactive": "Inactive",
+                  "problems": "Problems"}
+        if kind == "person":
+            return subject.name
+        if kind == "category":
+            return subject
+        return titles.get(kind)
+
+    def render(self, page, content: str) -> str | None:
+        kind, subject = self.pages.get(page.file.src_uri, (None, None))
+        if kind is None:
+            return None
+        journal = self.journal
+
+        def link(src_uri: str) -> str:
+            return get_relative_url(self.urls[src_uri], page.url)
+
+        context = {
+            "journal": journal, "today": journal.today, "settings": self.settings, "content": content,
+            "link": link, "person_link": lambda person: link(f"people/{person.slug}.md"),
+            "category_link": lambda name: link(f"categories/{slugify(name)}.md"),
+            "reach": reach_links, "subject": subject,
+        }
+        if kind == "person":
+            context["timeline"] = journal.timeline(subject)
+        if kind == "categories":
+            context["summaries"] = [category_summary(name, members) for name, members in journal.categories.items()]
+        if kind == "category":
+            context["members"] = journal.categories[subject]
+        return self.env.get_template(f"followup/{kind}.html").render(context)
+
+
+def category_summary(name: str, members: list[Person]) -> dict:
+    """Size, how many are overdue, and the share on track (not overdue, among those with a cadence)."""
+    tracked = [person for person in members if person.status != "none"]
+    overdue = sum(person.status == "overdue" for person in members)
+    on_track = round(100 * (len(tracked) - overdue) / len(tracked)) if tracked else None
+    return {"name": name, "size": len(members), "overdue": overdue, "on_track": on_track}
+
+
+def reach_links(person: Person) -> list[dict]:
+    """One-tap links for a person, the preferred channel first."""
+    contact = person.contact
+    channel = (contact.channel or "").casefold()
+    links = []
+    for phone in contact.phones[:1]:
+        number = "".join(c for c in phone if c.isdigit() or c == "+")
+        links.append({"kind": "phone", "label": "Call", "href": f"tel:{number}", "preferred": channel == "phone"})
+        links.append({"kind": "text", "label": "Text", "href": f"sms:{number}", "preferred": channel == "text"})
+    for email in contact.emails[:1]:
+        links.append({"kind": "email", "label": "Mail", "href": f"mailto:{quote(email, safe='@')}",
+                      "preferred": channel == "email"})
+    return sorted(links, key=lambda item: not item["preferred"])
+
+
+_site: Site | None = None
+
+
+def on_config(config):
+    global _site
+    folder = str(bundled("overrides"))
+    if folder not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, folder)
+    _site = Site(config)
+    if not config.nav:
+        config.nav = NAV
+    # Privacy: Material would otherwise load Roboto from Google Fonts on every page view.
+    config.theme["font"] = False
+    config.markdown_extensions.append(_NoRawHtml())
+    config.extra.setdefault("generator", False)
+    config.extra["followup_built"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    if config.strict:
+        _site.strict = True
+    return config
+
+
+def on_files(files, config):
+    return _site.build_files(files, config)
+
+
+def on_page_markdown(markdown, page, config, files):
+    title = _site.title(page.file.src_uri)
+    if title is not None:
+        page.meta["title"] = html.escape(title)
+    return markdown
+
+
+def on_page_content(html_content, page, config, files):
+    rendered = _site.render(page, html_content)
+    return html_content if rendered is None else rendered

@@ -1,0 +1,37 @@
+"""A person's timeline: the written log and git history merged, newest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .contact import Contact
+from .history import GitEvent
+
+
+@dataclass(frozen=True)
+class Event:
+    date: dt.date
+    kind: str  # "log" (written in the file), "touch" (a commit that moved last_touch), "edit"
+    text: str
+    commit: str | None = None
+    author: str | None = None
+
+
+def build_timeline(contact: Contact, git_events: list[GitEvent]) -> list[Event]:
+    """A touch written in the log and committed (as `followup touch` does) appears once, as the log entry."""
+    commit_on: dict[dt.date, GitEvent] = {}
+    events = []
+    logged_days = {entry.date for entry in contact.log}
+    for event in git_events:
+        if event.kind == "touch" and event.date in logged_days:
+            commit_on.setdefault(event.date, event)
+            continue
+        events.append(Event(event.date, event.kind, event.subject, event.commit, event.author))
+    for entry in contact.log:
+        commit = commit_on.get(entry.date)
+        events.append(Event(entry.date, "log", entry.text, commit.commit if commit else None,
+                            commit.author if commit else None))
+    # Stable sort: on one day, log entries keep their written order after the git events of that day.
+    events.sort(key=lambda event: event.date, reverse=True)
+    return events

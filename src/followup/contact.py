@@ -156,7 +156,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         reason = getattr(error, "problem", None) or str(error)
-        if "\t" in front and "'\\t'" in str(error):
+        if "\t" in front and ("tab" in str(reason) or "'\\t'" in str(reason)):
             reason = "a tab is used for indentation; YAML needs spaces"
         problem(line, f"the front matter is not valid YAML: {reason}")
         return None, problems

@@ -48,7 +48,8 @@ def _unquote(path: str) -> str:
 
 
 def _strip_prefix(path: str) -> str | None:
-    path = _unquote(path)
+    """A path from a '--- a/x' or '+++ b/x' line; git ends it with a tab when the name has spaces."""
+    path = _unquote(path.rstrip("\n").removesuffix("\t"))
     if path == "/dev/null":
         return None
     return path[2:] if path[:2] in ("a/", "b/") else path
@@ -111,13 +112,13 @@ def _parse_log(lines) -> History:
                 if match and new is not None:
                     files[renamed_to.get(new, new)] = match.group(1)
             elif line.startswith("+++ "):
-                new = _strip_prefix(line[4:].rstrip("\n"))
+                new = _strip_prefix(line[4:])
             continue
         if first in "-@ \\":
             if first == "@":
                 in_hunk = True
             elif not in_hunk and line.startswith("--- "):
-                old = _strip_prefix(line[4:].rstrip("\n"))
+                old = _strip_prefix(line[4:])
             continue
         if first == COMMIT_MARK:
             close_commit()

@@ -1,0 +1,66 @@
+"""A new, empty journal: what `followup init` writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import gitops
+from .resources import bundled
+from .settings import CONFIG_FILE, HOOK_PATH
+
+MKDOCS_YML = """\
+site_name: {title}
+docs_dir: contacts          # one Markdown file per person
+use_directory_urls: true
+theme:
+  name: material
+  font: false               # no Google Fonts: nothing leaves the machine
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {{icon: material/weather-night, name: Dark mode}}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {{icon: material/weather-sunny, name: Light mode}}
+hooks:
+  - {hook}
+plugins:
+  - search
+extra:
+  generator: false
+  followup:
+    picks_per_day: 5
+    soon_days: 7
+    dates_days: 30
+    strict: false
+    categories: {{}}          # e.g. family: {{cadence: every 2 weeks}}
+"""
+
+GITIGNORE = "site/\n.followup.lock\n"
+
+
+class JournalExists(FileExistsError):
+    pass
+
+
+def create_journal(folder: Path, title: str = "My followup journal") -> list[Path]:
+    """Write a ready-to-use journal into `folder` and make its first commit; returns what was written."""
+    folder = Path(folder)
+    for existing in (CONFIG_FILE, "contacts"):
+        if (folder / existing).exists():
+            raise JournalExists(f"{folder / existing} already exists: not overwriting a journal")
+    (folder / "contacts").mkdir(parents=True)
+    (folder / "hooks").mkdir(exist_ok=True)
+    written = {
+        folder / CONFIG_FILE: MKDOCS_YML.format(title=title, hook=HOOK_PATH),
+        folder / "contacts" / ".gitkeep": "",
+        folder / ".gitignore": GITIGNORE,
+    }
+    for path, text in written.items():
+        path.write_text(text, encoding="utf-8")
+    shutil.copyfile(bundled("hooks") / "followup.py", folder / HOOK_PATH)
+    paths = [*written, folder / HOOK_PATH]
+    gitops.init(folder)
+    gitops.commit(folder, paths, "Start a followup journal")
+    return paths

@@ -1,0 +1,103 @@
+"""git history as the contact log, against real repositories."""
+
+import os
+import shutil
+import stat
+import subprocess
+
+from followup.journal import Journal
+
+from conftest import TODAY
+
+
+def timeline(journal, slug):
+    loaded = Journal.load(journal.root)
+    return [(str(e.date), e.kind, e.text) for e in loaded.timeline(loaded.by_slug[slug])], loaded
+
+
+def ana(last_touch, log="", notes="Architect."):
+    return f"---\nname: Ana Ribeiro\ncadence: monthly\nlast_touch: {last_touch}\n---\n{notes}\n\n## Log\n{log}"
+
+
+def test_touches_edits_renames_and_deduplication(journal):
+    journal.write("ana.md", ana("2026-09-01"))
+    journal.commit("Add Ana", date="2026-09-01")
+    journal.write("ana.md", ana("2026-09-01", notes="Architect.\n-- moved to Porto"))
+    journal.commit("Ana's new address", date="2026-09-10")
+    journal.write("ana.md", ana("2026-10-05", log="- 2026-10-05 Lunch at the docks\n",
+                                notes="Architect.\n-- moved to Porto"))
+    journal.commit("Lunch at the docks", date="2026-10-05")
+    journal.write("ana.md", ana("2026-11-01", log="- 2026-10-05 Lunch at the docks\n",
+                                notes="Architect."))
+    journal.commit("Called about the move", date="2026-11-02")
+    (journal.contacts / "friends").mkdir()
+    journal.git("mv", "contacts/ana.md", "contacts/friends/ana-ribeiro.md")
+    journal.commit("File Ana under friends", date="2026-11-03")
+
+    events, loaded = timeline(journal, "ana-ribeiro")
+    assert events == [
+        ("2026-11-03", "edit", "File Ana under friends"),
+        ("2026-11-01", "touch", "Called about the move"),
+        ("2026-10-05", "log", "Lunch at the docks"),
+        ("2026-09-10", "edit", "Ana's new address"),
+        ("2026-09-01", "touch", "Add Ana"),
+    ]
+    log_event = loaded.timeline(loaded.by_slug["ana-ribeiro"])[2]
+    assert log_event.commit and log_event.author == "Tess Tester"
+    assert str(loaded.by_slug["ana-ribeiro"].due.last_touch) == "2026-11-01"
+
+
+def test_non_ascii_messages_and_odd_file_names(journal):
+    journal.write('Zoë "Z" O\'Brien.md', ana("2026-10-01").replace("Ana Ribeiro", "Zoë O'Brien"))
+    journal.write("tab\tname.md", ana("2026-10-02").replace("Ana Ribeiro", "Tab Name"))
+    journal.commit("Café com a Zoë ☕", date="2026-10-01")
+    events, loaded = timeline(journal, "zoe-z-o-brien")
+    assert events == [("2026-10-01", "touch", "Café com a Zoë ☕")]
+    assert timeline(journal, "tab-name")[0] == [("2026-10-02", "touch", "Café com a Zoë ☕")]
+
+
+def test_merges_bring_both_sides(journal):
+    journal.write("ana.md", ana("2026-09-01"))
+    journal.commit("Add Ana", date="2026-09-01")
+    journal.git("checkout", "-q", "-b", "laptop")
+    journal.write("ana.md", ana("2026-10-01"))
+    journal.commit("Dinner on the laptop branch", date="2026-10-01")
+    journal.git("checkout", "-q", "-")
+    journal.write("bob.md", "---\nname: Bob\n---\n")
+    journal.commit("Add Bob", date="2026-10-02")
+    journal.git("merge", "-q", "--no-ff", "-m", "Merge laptop", "laptop")
+    events, _ = timeline(journal, "ana")
+    assert ("2026-10-01", "touch", "Dinner on the laptop branch") in events
+
+
+def test_shallow_clone_and_no_git(journal, tmp_path):
+    for day in ("2026-09-01", "2026-10-01", "2026-11-01"):
+        journal.write("ana.md", ana(day))
+        journal.commit(f"Touch {day}", date=day)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{journal.root}", str(clone)], check=True)
+    loaded = Journal.load(clone)
+    events = loaded.timeline(loaded.by_slug["ana"])
+    assert [e.text for e in events] == ["Touch 2026-11-01"] and loaded.history.warning is None
+
+    plain = tmp_path / "plain"
+    shutil.copytree(journal.root, plain, ignore=shutil.ignore_patterns(".git"))
+    loaded = Journal.load(plain)
+    assert "not in a git repository" in loaded.history.warning
+    assert str(loaded.by_slug["ana"].due.last_touch) == "2026-11-01"
+
+
+def test_one_git_process_per_build(journal, tmp_path):
+    for index in range(6):
+        journal.write(f"p{index}.md", ana(f"2026-10-0{index + 1}").replace("Ana Ribeiro", f"P {index}"))
+        journal.commit(f"Add p{index}")
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    calls = tmp_path / "git-calls"
+    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {shutil.which("git")} "$@"\n')
+    (shim / "git").chmod(stat.S_IRWXU)
+    env = {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}", "FOLLOWUP_TODAY": TODAY}
+    result = subprocess.run([shutil.which("mkdocs", path=env["PATH"]), "build"], cwd=journal.root, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert calls.read_text().count(" log ") == 1

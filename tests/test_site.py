@@ -1,0 +1,183 @@
+"""The built site, read as HTML after a real `mkdocs build` of a real journal with git history."""
+
+import re
+
+import pytest
+
+from conftest import front, slugs
+
+
+def person(name, **fields):
+    return front(name=name, **fields)
+
+
+@pytest.fixture
+def populated(journal):
+    journal.settings("""
+        picks_per_day: 3
+        categories:
+          friends: {cadence: monthly}
+          clients: {cadence: quarterly}
+    """)
+    journal.write("late-weekly.md", person("Wendy Late", categories="[friends]", cadence="weekly",
+                                           last_touch="2026-11-06", phone='"+1 555 0100"', channel="text"))
+    journal.write("late-yearly.md", person("Yuri Late", categories="[friends]", cadence="yearly",
+                                           last_touch="2025-11-03", email="yuri@example.org", channel="email"))
+    journal.write("due-today.md", person("Dana Today", categories="[clients]", last_touch="2026-08-23"))
+    journal.write("never.md", person("Nina Never", categories="[clients]"))
+    journal.write("soon.md", person("Sam Soon", categories="[friends]", last_touch="2026-10-26",
+                                    birthday="1990-12-01"))
+    journal.write("fine.md", person("Olga Fine", categories="[friends]", last_touch="2026-11-20"))
+    journal.write("snoozed.md", person("Sid Snoozed", cadence="weekly", last_touch="2026-01-01",
+                                       snooze_until="2026-12-01"))
+    journal.write("booked.md", person("Bea Booked", cadence="weekly", last_touch="2026-01-01", next="2026-11-30"))
+    journal.write("nocadence.md", person("Ned None", cadence="none", categories="[clients]"))
+    journal.write("clients/inactive.md", person("Ivan Inactive", categories="[clients]", status="inactive",
+                                                last_touch="2026-07-10"))
+    journal.write("promiser.md", "---\nname: Pia Promise\ncadence: monthly\nlast_touch: 2026-11-20\npromises:\n"
+                  "  - {due: 2026-11-20, what: send the plans}\n  - {due: 2026-11-27, what: book the venue}\n"
+                  "  - {due: 2027-03-01, what: far away}\n---\n")
+    journal.commit("The team", date="2026-11-01")
+    return journal
+
+
+def test_due_dashboard_sections(populated):
+    populated.build()
+    page = populated.page()
+    overdue = slugs(page, "overdue")
+    # 10 days late on a week (1.4 cadences) beats 44 days on a quarter (0.5) and 20 on a year (0.05)
+    assert overdue == ["late-weekly", "inactive", "late-yearly"]
+    assert slugs(page, "due") == ["due-today", "never"]  # never-touched rank last
+    assert slugs(page, "soon") == ["soon"]
+    assert slugs(page, "picks")[:2] == overdue[:2] and len(slugs(page, "picks")) == 3
+    assert slugs(page, "dates") == ["soon"]
+    promises = page.find(id="promises").find_next_sibling("ul").select("li")
+    assert [" ".join(li.get_text().split()) for li in promises] == [
+        "Pia Promise: send the plans by 2026-11-20 (late)", "Pia Promise: book the venue by 2026-11-27"]
+    assert "fu-late" in promises[0]["class"]
+    statuses = {li["data-slug"]: li["data-status"] for li in page.select("li.fu-person[data-status]")}
+    assert statuses["late-weekly"] == "overdue" and statuses["due-today"] == "due"
+    wendy = page.select_one('#picks ~ ul li[data-slug="late-weekly"]')
+    assert [a["href"] for a in wendy.select("a.fu-reach")] == ["sms:+15550100", "tel:+15550100"]
+    yuri = page.select_one('li[data-slug="late-yearly"]')
+    assert yuri.select_one("a.fu-preferred")["href"] == "mailto:yuri@example.org"
+
+
+def test_every_status_on_the_people_page_and_contacts_out_of_the_nav(populated):
+    populated.build()
+    people = populated.page("people")
+    statuses = {li["data-slug"]: li["data-status"] for li in people.select("li.fu-person")}
+    assert statuses == {
+        "late-weekly": "overdue", "late-yearly": "overdue", "due-today": "due", "never": "due", "soon": "soon",
+        "fine": "ok", "snoozed": "snoozed", "booked": "booked", "nocadence": "none", "inactive": "overdue",
+        "promiser": "ok",
+    }
+    nav = [a.get_text(strip=True) for a in people.select("nav.md-nav--primary a.md-nav__link")]
+    assert "Wendy Late" not in nav and {"Due", "People", "Hit list", "Inactive", "Problems"} <= set(nav)
+    inactive = populated.page("inactive")
+    assert [li["data-slug"] for li in inactive.select("li.fu-person")] == ["inactive"]
+
+
+def test_person_page_card_and_timeline(journal):
+    journal.write("ana.md", person("Ana Ribeiro", categories="[friends, Six Pack]", cadence="quarterly",
+                                   last_touch="2026-09-01", channel="phone", phone='"+1 555 0100"',
+                                   birthday="1984-04-12", owner="hal", favourite_tea="genmaicha")
+                  + "Met at the course.\n\n## Log\n- 2026-06-02 Called for their anniversary.\n")
+    journal.commit("Add Ana", date="2026-09-01")
+    text = (journal.contacts / "ana.md").read_text()
+    journal.write("ana.md", text.replace("last_touch: 2026-09-01", "last_touch: 2026-10-05")
+                  .replace("## Log\n", "## Log\n- 2026-10-05 Lunch at the docks.\n"))
+    journal.commit("Lunch at the docks", date="2026-10-05")
+    journal.write("ana.md", (journal.contacts / "ana.md").read_text().replace("course", "course in 2009"))
+    journal.commit("Where we met", date="2026-10-06")
+    journal.build()
+    page = journal.page("people/ana")
+    assert page.title.get_text().startswith("Ana Ribeiro")
+    card = {dt.get_text(strip=True): dd for dt, dd in zip(page.select(".fu-card dt"), page.select(".fu-card dd"))}
+    assert [a.get_text() for a in card["Categories"].select("a")] == ["friends", "Six Pack"]
+    assert card["Categories"].select("a")[1]["href"] == "../../categories/six-pack/"
+    assert card["Cadence"].get_text() == "quarterly"
+    assert card["Last touch"].get_text() == "2026-10-05"
+    assert card["Next due"].get_text() == "2027-01-05"
+    assert "ok" in card["Status"].get_text()
+    assert card["Channel"].get_text() == "phone" and card["Owner"].get_text() == "hal"
+    assert card["Birthday"].get_text() == "1984-04-12" and card["favourite_tea"].get_text() == "genmaicha"
+    assert "Met at the course in 2009." in page.select_one(".fu-notes").get_text()
+    events = [(li["data-date"], li["data-kind"], li.select_one(".fu-text").get_text())
+              for li in page.select(".fu-timeline li")]
+    assert events == [
+        ("2026-10-06", "edit", "Where we met"),
+        ("2026-10-05", "log", "Lunch at the docks."),
+        ("2026-09-01", "touch", "Add Ana"),
+        ("2026-06-02", "log", "Called for their anniversary."),
+    ]
+
+
+def test_categories_hit_list(populated):
+    populated.build()
+    rows = {tr["data-category"]: [td.get_text(strip=True) for td in tr.select("td")[1:]]
+            for tr in populated.page("categories").select("tr[data-category]")}
+    # clients: due-today (due), never (due), inactive (overdue), nocadence (none) -> 1 of 3 tracked overdue
+    # clients: due-today, never (due), inactive (overdue), nocadence (no cadence: not counted in the share)
+    assert rows == {"clients": ["4", "1", "67%"], "friends": ["4", "2", "50%"]}
+    members = populated.page("categories/friends")
+    assert [li["data-slug"] for li in members.select("li.fu-person")] == ["late-weekly", "late-yearly", "soon", "fine"]
+
+
+def test_problems_page_lists_bad_files_and_the_rest_builds(journal):
+    journal.write("good.md", person("Good Person", cadence="weekly", last_touch="2026-11-20"))
+    journal.write("bad-yaml.md", "---\nname: Bad\ncategories: [a, b\n---\n")
+    journal.write("bad-cadence.md", person("Carl Cadence", cadence="sometimes"))
+    journal.write("sub/good.md", person("Other Good"))
+    journal.commit("Mixed bag")
+    result = journal.build()
+    assert "contacts/bad-yaml.md:" in result.stderr
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in journal.page("problems").select("tbody tr")]
+    paths = [row[0] for row in rows]
+    assert paths == ["contacts/bad-cadence.md", "contacts/bad-yaml.md", "contacts/sub/good.md"]
+    assert rows[0][1] == "3" and "unknown cadence 'sometimes'" in rows[0][2]
+    assert "already used by contacts/good.md" in rows[2][2]
+    assert (journal.root / "site/people/good/index.html").exists()
+    assert (journal.root / "site/people/bad-cadence/index.html").exists()
+    assert not (journal.root / "site/people/bad-yaml").exists()
+    assert journal.page().select_one(".fu-warning a")["href"] == "problems/"
+
+
+def test_strict_fails_the_build(journal):
+    journal.write("bad.md", "no front matter here\n")
+    journal.commit("Bad")
+    assert journal.build("--strict", check=False).returncode != 0
+    journal.settings("strict: true")
+    result = journal.build(check=False)
+    assert result.returncode != 0 and "contacts/bad.md:1: no front matter" in result.stderr
+
+
+@pytest.mark.parametrize("block, message", [
+    ("picks_per_day: five", "extra.followup.picks_per_day must be a whole number"),
+    ("categories: {family: {cadence: often}}", "extra.followup.categories.family.cadence: unknown cadence 'often'"),
+    ("soon_dayz: 3", "unknown setting 'soon_dayz'"),
+    ("strict: maybe", "extra.followup.strict must be true or false"),
+])
+def test_wrong_settings_are_clear_errors(journal, block, message):
+    journal.settings(block)
+    result = journal.build(check=False)
+    assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nothing_is_loaded_from_another_host(populated):
+    populated.build()
+    for html in (populated.root / "site").rglob("*.html"):
+        text = html.read_text()
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text.replace('href="https://zensical', "")), html
+
+
+def test_payload_in_a_name_is_text_everywhere(journal):
+    payload = "<img src=x onerror=alert(1)></title><script>alert(2)</script>"
+    journal.write("evil.md", f"---\nname: '{payload}'\ncategories: ['<b>cat</b>']\ncadence: weekly\n"
+                             f"quirk: '<i>x</i>'\n---\n<script>alert(3)</script>\n\n## Log\n- 2026-11-01 <b>hi</b>\n")
+    journal.commit("<script>alert(4)</script>")
+    journal.build()
+    for page in ("", "people", "people/evil", "categories", "categories/b-cat-b", "problems"):
+        html = (journal.root / "site" / page / "index.html").read_text()
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>" not in html and "<i>x" not in html, page
+    assert journal.page("people/evil").select_one("h1").get_text() == payload

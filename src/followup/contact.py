@@ -34,11 +34,11 @@ _HEADING_ENTRY = re.compile(r"^###[ \t]+(\S+)(.*)$")
 _LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[:,.;]?")
 
 
-class _Loader(yaml.CSafeLoader):
+class ContactLoader(yaml.CSafeLoader):
     """libyaml's loader, keeping dates as text so a bad date is one field's problem, not the file's."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+ContactLoader.add_constructor("tag:yaml.org,2002:timestamp", ContactLoader.construct_yaml_str)
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
         return None, problems
     front, body, body_line = parts
     try:
-        loader = _Loader(front)
+        loader = ContactLoader(front)
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None

@@ -65,7 +65,7 @@ class Journal:
         self.problems = problems
         self.history = history
         self._folder = root / settings.contacts
-        self.people = [self._person(contact) for contact in contacts]
+        self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
 
     @classmethod
@@ -79,7 +79,8 @@ class Journal:
         history = read_history(folder) if with_history and folder.is_dir() else History()
         return cls(root, settings, today, contacts, problems, history)
 
-    def _person(self, contact: Contact) -> Person:
+    def person_from(self, contact: Contact) -> Person:
+        """A contact with its due state, as of the journal's today and git history."""
         key = Path(contact.path).relative_to(self.settings.contacts).as_posix() \
             if not Path(self.settings.contacts).is_absolute() else contact.path
         touches = [event.date for event in self.history.for_path(key) if event.kind == "touch"]
@@ -172,3 +173,18 @@ def read_contacts(root: Path, folder: Path, today: dt.date) -> tuple[list[Contac
                                     f"last_touch {contact.last_touch} is in the future (today is {today})"))
         contacts.append(contact)
     return contacts, problems
+
+
+def agenda(journal: Journal, everyone: bool = False, category: str | None = None,
+           owner: str | None = None) -> list[Person]:
+    """Who to reach: people with a late or near promise first, then overdue, due and soon, ranked."""
+    people = journal.ranked if everyone else [
+        person for person in journal.ranked
+        if person.status in ("overdue", "due", "soon")
+        or any(rule.promise_is_near(p, journal.today, journal.settings) for p in person.contact.promises)]
+    if category:
+        wanted = slugify(category)
+        people = [p for p in people if any(slugify(c) == wanted for c in p.contact.categories)]
+    if owner:
+        people = [p for p in people if (p.contact.owner or "").casefold() == owner.casefold()]
+    return sorted(people, key=lambda p: not any(journal.promise_is_late(x) for x in p.contact.promises))

@@ -20,16 +20,21 @@ class Event:
 
 def build_timeline(contact: Contact, git_events: list[GitEvent]) -> list[Event]:
     """A touch written in the log and committed (as `followup touch` does) appears once, as the log entry."""
-    commit_on: dict[dt.date, GitEvent] = {}
+    entries_on: dict[dt.date, list] = {}
+    for entry in contact.log:
+        entries_on.setdefault(entry.date, []).append(entry)
+    commit_of: dict[int, GitEvent] = {}  # log entry line -> the touch commit that wrote it
     events = []
-    logged_days = {entry.date for entry in contact.log}
     for event in git_events:
-        if event.kind == "touch" and event.date in logged_days:
-            commit_on.setdefault(event.date, event)
+        same_day = entries_on.get(event.date)
+        if event.kind == "touch" and same_day:
+            # The entry that says what the commit says, else the day's first entry.
+            entry = next((e for e in same_day if event.subject in e.text), same_day[0])
+            commit_of.setdefault(entry.line, event)
             continue
         events.append(Event(event.date, event.kind, event.subject, event.commit, event.author))
     for entry in contact.log:
-        commit = commit_on.get(entry.date)
+        commit = commit_of.get(entry.line)
         events.append(Event(entry.date, "log", entry.text, commit.commit if commit else None,
                             commit.author if commit else None))
     # Stable sort: on one day, log entries keep their written order after the git events of that day.

@@ -1,0 +1,176 @@
+"""The daily routine as operations on the journal: new, touch, snooze, promise, kept.
+
+Each takes the journal lock, edits one file in place (followup.edit), and inside a git
+repository commits that one file: the commit is the contact log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import gitops
+from .cadence import parse_cadence
+from .contact import Contact, ContactLoader, split_front_matter
+from .dates import parse_date, parse_yearly
+from .edit import ContactText, EditError, atomic_write, journal_lock, yaml_scalar
+from .journal import Person
+from .names import slugify
+
+
+@dataclass
+class Outcome:
+    path: Path
+    message: str
+    warnings: list[str] = field(default_factory=list)
+    committed: bool = False
+    contact: Contact | None = None
+
+
+def _commit(root: Path, path: Path, message: str, commit: bool, outcome: Outcome) -> Outcome:
+    if not commit or not gitops.inside_repository(root):
+        return outcome
+    try:
+        gitops.commit(root, [path], message)
+        outcome.committed = True
+    except gitops.GitError as error:
+        outcome.warnings.append(f"{path.name} was saved, but the git commit failed: {error}")
+    return outcome
+
+
+def _edit(root: Path, person: Person, change, message: str, commit: bool) -> Outcome:
+    path = root / person.contact.path
+    with journal_lock(root):
+        text = ContactText.read(path, person.contact.path)
+        change(text, text.contact())
+        text.save()
+        return _commit(root, path, message, commit, Outcome(path, message, contact=text.contact()))
+
+
+def _check_not_future(day: dt.date, today: dt.date, what: str) -> None:
+    if day > today:
+        raise EditError(f"{what} {day} is in the future (today is {today}); nothing was changed")
+
+
+def touch(root: Path, person: Person, today: dt.date, note: str | None = None, day: dt.date | None = None,
+          via: str | None = None, commit: bool = True) -> Outcome:
+    day = day or today
+    _check_not_future(day, today, "the touch date")
+    note = " ".join((note or "").split())
+    via = " ".join((via or "").split())
+    entry = " ".join(part for part in (f"- {day.isoformat()}", f"({via})" if via else "", note or "In touch.") if part)
+    message = note or f"Touch {person.name}" + (f" ({via})" if via else "")
+
+    def change(text: ContactText, contact: Contact) -> None:
+        # An older touch (a call remembered late) is logged without moving last_touch back.
+        if contact.last_touch is None or day >= contact.last_touch:
+            text.set_scalar("last_touch", day)
+        text.add_log_entry(entry)
+
+    return _edit(root, person, change, message, commit)
+
+
+def snooze(root: Path, person: Person, until: dt.date, today: dt.date, commit: bool = True) -> Outcome:
+    if until <= today:
+        raise EditError(f"snooze until {until}: that day is not after today ({today}); nothing was changed")
+    return _edit(root, person, lambda text, _: text.set_scalar("snooze_until", until),
+                 f"Snooze {person.name} until {until}", commit)
+
+
+def _promise_lines(items: list) -> list[str]:
+    if not items:
+        return []
+    return ["promises:", *(f"  - {yaml_scalar(item)}" for item in items)]
+
+
+def _raw_promises(text: ContactText) -> list:
+    """The promises as written, every key kept, dates as dates so they are written back unquoted."""
+    front = yaml.load(split_front_matter(text.text())[0], Loader=ContactLoader)
+    items = front.get("promises") if isinstance(front, dict) else None
+    return [_with_dates(item) for item in items] if isinstance(items, list) else []
+
+
+def _with_dates(item: object) -> object:
+    if not isinstance(item, dict):
+        return item
+    converted = {}
+    for key, value in item.items():
+        try:
+            converted[key] = parse_date(value) if isinstance(value, str) else value
+        except ValueError:
+            converted[key] = value
+    return converted
+
+
+def promise(root: Path, person: Person, what: str, by: dt.date, commit: bool = True) -> Outcome:
+    what = " ".join(what.split())
+    if not what:
+        raise EditError("say what you promised; nothing was changed")
+
+    def change(text: ContactText, _: Contact) -> None:
+        text.set_block("promises", _promise_lines([*_raw_promises(text), {"due": by, "what": what}]))
+
+    return _edit(root, person, change, f"Promise {person.name}: {what} by {by}", commit)
+
+
+def kept(root: Path, person: Person, today: dt.date, number: int | None = None, commit: bool = True) -> Outcome:
+    promises = person.contact.promises
+    if not promises:
+        raise EditError(f"{person.name} has no open promise")
+    if number is None:
+        if len(promises) > 1:
+            listed = "; ".join(f"{p.number}: {p.what} (by {p.due})" for p in promises)
+            raise EditError(f"{person.name} has {len(promises)} promises, say which: {listed}")
+        number = promises[0].number
+    chosen = next((p for p in promises if p.number == number), None)
+    if chosen is None:
+        raise EditError(f"{person.name} has no promise {number}; promises: {', '.join(str(p.number) for p in promises)}")
+
+    def change(text: ContactText, _: Contact) -> None:
+        items = _raw_promises(text)
+        del items[number - 1]
+        text.set_block("promises", _promise_lines(items))
+        text.add_log_entry(f"- {today.isoformat()} Kept promise: {chosen.what}")
+
+    return _edit(root, person, change, f"Kept promise to {person.name}: {chosen.what}", commit)
+
+
+def new_contact(root: Path, folder: Path, name: str, cadence: str | None = None, categories: tuple = (),
+                email: str | None = None, phone: str | None = None, birthday: str | None = None,
+                channel: str | None = None, commit: bool = True) -> Outcome:
+    name = " ".join(name.split())
+    if not name:
+        raise EditError("a contact needs a name")
+    fields: dict[str, object] = {"name": name}
+    if categories:
+        fields["categories"] = list(categories)
+    if cadence is not None:
+        try:
+            parse_cadence(cadence)
+        except ValueError as error:
+            raise EditError(str(error)) from None
+        fields["cadence"] = cadence
+    for key, value in (("channel", channel), ("phone", phone), ("email", email)):
+        if value:
+            fields[key] = value
+    if birthday:
+        try:
+            yearly = parse_yearly(birthday)
+            fields["birthday"] = yearly.on_year(yearly.year) if yearly.year else str(yearly)
+        except ValueError as error:
+            raise EditError(f"birthday: {error}") from None
+    lines = ["---", *(f"{key}: {yaml_scalar(value)}" for key, value in fields.items()), "---", "", "## Log", ""]
+    slug = slugify(name)
+    with journal_lock(root):
+        folder.mkdir(parents=True, exist_ok=True)
+        taken = {path.stem.lower() for path in folder.rglob("*.md")}
+        candidate, number = slug, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{slug}-{number}"
+        path = folder / f"{candidate}.md"
+        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        return _commit(root, path, f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"))

@@ -1,0 +1,391 @@
+"""The `followup` command line: the daily routine without opening an editor.
+
+Every command works through the same core as the site; exit codes: 0 ok, 1 problems found,
+2 usage or lookup error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__, actions
+from . import due as rule
+from .cadence import CadenceError, parse_cadence
+from .dates import DateError, parse_date
+from .dates import today as current_day
+from .edit import EditError, UnreadableContact
+from .journal import Journal, LookupProblem, Person, agenda
+from .records import event_record, person_record
+from .scaffold import JournalExists, create_journal
+from .settings import SettingsError, is_journal
+
+PROBLEMS, USAGE = 1, 2
+STATUS_COLOURS = {"overdue": "red", "due": "yellow", "soon": "cyan", "ok": "green"}
+
+
+class Failure(click.ClickException):
+    def __init__(self, message: str, code: int = USAGE):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(f"followup: {self.format_message()}", err=True)
+
+
+class Context:
+    """The journal a command works on, found and loaded once, on demand."""
+
+    def __init__(self, journal_dir: Path | None):
+        self.journal_dir = journal_dir
+        self._journal: Journal | None = None
+
+    @property
+    def root(self) -> Path:
+        if self.journal_dir is not None:
+            if not is_journal(self.journal_dir):
+                raise Failure(f"{self.journal_dir} is not a followup journal (no mkdocs.yml using the followup "
+                              "hook); create one with: followup init DIR")
+            return self.journal_dir.resolve()
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if is_journal(folder):
+                return folder
+        raise Failure("no followup journal here or in any parent folder; use --journal DIR, "
+                      "set FOLLOWUP_JOURNAL, or create one with: followup init DIR")
+
+    @property
+    def today(self) -> dt.date:
+        try:
+            return current_day()
+        except DateError as error:
+            raise Failure(str(error)) from None
+
+    def journal(self) -> Journal:
+        if self._journal is None:
+            try:
+                self._journal = Journal.load(self.root, today=self.today)
+            except SettingsError as error:
+                raise Failure(str(error), PROBLEMS) from None
+        return self._journal
+
+    def person(self, who: str) -> Person:
+        try:
+            return self.journal().find(who)
+        except LookupProblem as error:
+            raise Failure(str(error)) from None
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def date_option(value: str | None, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise Failure(f"{what}: {error}") from None
+
+
+def report(outcome: actions.Outcome, text: str) -> None:
+    click.echo(text)
+    for warning in outcome.warnings:
+        click.echo(f"followup: warning: {warning}", err=True)
+
+
+def edit(operation, *args, **kwargs) -> actions.Outcome:
+    try:
+        return operation(*args, **kwargs)
+    except UnreadableContact as error:
+        raise Failure(str(error), PROBLEMS) from None
+    except EditError as error:
+        raise Failure(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--journal", "journal_dir", envvar="FOLLOWUP_JOURNAL", metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path), help="The journal (default: here or a parent).")
+@click.version_option(__version__, prog_name="followup")
+@click.pass_context
+def main(ctx: click.Context, journal_dir: Path | None) -> None:
+    """followup: who is due, and when you last reached them. FOLLOWUP_TODAY=YYYY-MM-DD overrides today."""
+    ctx.obj = Context(journal_dir)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="My followup journal", help="The site's name.")
+def init(folder: Path, title: str) -> None:
+    """Create a new, empty journal in FOLDER, with its git repository and first commit."""
+    try:
+        create_journal(folder, title)
+    except JournalExists as error:
+        raise Failure(str(error)) from None
+    click.echo(f"A new journal in {folder}. Next: cd {folder} && followup new \"Full Name\" && followup serve")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--cadence", help="How often: monthly, every 3 weeks, 10d, none...")
+@click.option("--category", "categories", multiple=True, help="A hit-list category (repeatable).")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown.")
+@click.option("--channel", help="phone, text, email, video, in person, letter...")
+@click.option("--no-commit", is_flag=True, help="Do not commit the new file.")
+@pass_context
+def new(context: Context, name, cadence, categories, email, phone, birthday, channel, no_commit) -> None:
+    """Create contacts/<slug>.md for NAME and print its path."""
+    root = context.root
+    folder = root / context.journal().settings.contacts
+    outcome = edit(actions.new_contact, root, folder, name, cadence, categories, email, phone, birthday,
+                   channel, commit=not no_commit)
+    report(outcome, os.path.relpath(outcome.path))
+
+
+@main.command()
+@click.argument("who")
+@click.option("-m", "--message", "note", help="What you talked about: the log entry and the commit message.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="When (default: today).")
+@click.option("--via", help="How: phone, text, email, video, in person...")
+@click.option("--no-commit", is_flag=True, help="Edit the file only.")
+@pass_context
+def touch(context: Context, who, note, day, via, no_commit) -> None:
+    """Record that you reached WHO: last_touch, a log line and a commit."""
+    journal = context.journal()
+    person = context.person(who)
+    outcome = edit(actions.touch, context.root, person, journal.today, note, date_option(day, "--date"), via,
+                   commit=not no_commit)
+    after = journal.person_from(outcome.contact).due
+    following = f"; next due {after.next_due}" if after.next_due else ""
+    report(outcome, f"Touched {person.name} on {date_option(day, '--date') or journal.today}{following}.")
+
+
+def _duration(text: str) -> rule.Cadence:
+    try:
+        span = parse_cadence(text)
+    except CadenceError as error:
+        raise Failure(f"--for: {error}") from None
+    if span is None:
+        raise Failure("--for needs a span such as 2w or 10d")
+    return span
+
+
+@main.command()
+@click.argument("who")
+@click.option("--until", "until", metavar="YYYY-MM-DD", help="Not due before this day.")
+@click.option("--for", "span", metavar="SPAN", help="For a while: 10d, 2w, 1m...")
+@click.option("--no-commit", is_flag=True)
+@pass_context
+def snooze(context: Context, who, until, span, no_commit) -> None:
+    """Keep WHO off the due list until a day (--until D) or for a while (--for 2w)."""
+    if (until is None) == (span is None):
+        raise Failure("say either --until YYYY-MM-DD or --for SPAN (such as 2w)")
+    journal = context.journal()
+    person = context.person(who)
+    day = date_option(until, "--until") or _duration(span).after(journal.today)
+    outcome = edit(actions.snooze, context.root, person, day, journal.today, commit=not no_commit)
+    report(outcome, f"{person.name} is snoozed until {day}.")
+
+
+@main.command()
+@click.argument("who")
+@click.argument("what")
+@click.option("--by", "by", required=True, metavar="YYYY-MM-DD", help="The deadline.")
+@click.option("--no-commit", is_flag=True)
+@pass_context
+def promise(context: Context, who, what, by, no_commit) -> None:
+    """Record a follow-up you owe WHO, with a deadline."""
+    person = context.person(who)
+    outcome = edit(actions.promise, context.root, person, what, date_option(by, "--by"), commit=not no_commit)
+    report(outcome, f"Promised {person.name}: {' '.join(what.split())} by {by}.")
+
+
+@main.command()
+@click.argument("who")
+@click.argument("number", type=int, required=False)
+@click.option("--no-commit", is_flag=True)
+@pass_context
+def kept(context: Context, who, number, no_commit) -> None:
+    """Mark promise NUMBER to WHO kept (the only one if there is one) and log it."""
+    journal = context.journal()
+    person = context.person(who)
+    outcome = edit(actions.kept, context.root, person, journal.today, number, commit=not no_commit)
+    report(outcome, f"Kept: {outcome.message.split(': ', 1)[1]}.")
+
+
+def _print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _table(rows: list[list[str]], headers: list[str], colour_column: int | None = None) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    click.echo("  ".join(h.upper().ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for row in rows:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths)]
+        if colour_column is not None:
+            cells[colour_column] = click.style(cells[colour_column], fg=STATUS_COLOURS.get(row[colour_column]))
+        click.echo("  ".join(cells).rstrip())
+
+
+def _people_table(journal: Journal, people: list[Person]) -> None:
+    rows = []
+    for person in people:
+        due = person.due
+        late = "" if due.days_late is None else (f"{due.days_late}d" if due.days_late > 0 else
+                                                  "today" if due.days_late == 0 else f"in {-due.days_late}d")
+        reach = (person.contact.phones or person.contact.emails or ("",))[0]
+        rows.append([due.status, person.name, late, str(due.next_due or ""), person.contact.channel or "", reach])
+    _table(rows, ["status", "name", "late", "next due", "channel", "reach"], colour_column=0)
+
+
+def _promises_block(journal: Journal, people: list[Person]) -> None:
+    owed = [(person, p) for person in people for p in person.contact.promises
+            if rule.promise_is_near(p, journal.today, journal.settings)]
+    if not owed:
+        return
+    click.secho("Promises", bold=True)
+    for person, p in sorted(owed, key=lambda pair: pair[1].due):
+        late = journal.promise_is_late(p)
+        line = f"  {p.due}  {person.name}: {p.what}" + ("  (late)" if late else "")
+        click.secho(line, fg="red" if late else None)
+    click.echo()
+
+
+@main.command()
+@click.option("--category", help="Only this category.")
+@click.option("--owner", help="Only relationships this person keeps.")
+@click.option("--all", "everyone", is_flag=True, help="Everyone, not only who is due.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_context
+def due(context: Context, category, owner, everyone, as_json) -> None:
+    """Who is overdue, due today and due soon; promises first."""
+    journal = context.journal()
+    people = agenda(journal, everyone, category, owner)
+    if as_json:
+        _print_json([person_record(journal, person) for person in people])
+        return
+    _promises_block(journal, people)
+    if people:
+        _people_table(journal, people)
+    else:
+        click.echo("Nobody is due. A good day to add someone to the hit list.")
+
+
+@main.command()
+@click.option("-n", "count", type=click.IntRange(min=0), help="How many (default: picks_per_day).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def today(context: Context, count, as_json) -> None:
+    """Today's picks: a few people to reach today, stable all day."""
+    journal = context.journal()
+    picks = journal.picks(count)
+    if as_json:
+        _print_json([person_record(journal, person) for person in picks])
+    elif picks:
+        _people_table(journal, picks)
+    else:
+        click.echo("Nobody is due today.")
+
+
+@main.command(name="log")
+@click.argument("who")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def log_command(context: Context, who, as_json) -> None:
+    """WHO's timeline, newest first: the written log and git history, as on the site."""
+    journal = context.journal()
+    person = context.person(who)
+    events = journal.timeline(person)
+    if as_json:
+        _print_json([event_record(event) for event in events])
+        return
+    click.secho(f"{person.name} ({person.status}, last touch {person.due.last_touch or 'never'})", bold=True)
+    _table([[str(e.date), e.kind, e.text, e.commit or ""] for e in events], ["date", "kind", "what", "commit"])
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Also fail on warnings (no git history).")
+@pass_context
+def check(context: Context, strict) -> None:
+    """Validate every contact: prints path:line: message; exit 1 on problems."""
+    journal = context.journal()
+    for problem in journal.problems:
+        click.echo(str(problem))
+    warnings = [journal.history.warning] if journal.history.warning else []
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    failed = bool(journal.problems) or (strict and bool(warnings))
+    summary = f"{len(journal.people)} contacts, {len(journal.problems)} problem(s)"
+    click.echo(summary, err=True)
+    if failed:
+        sys.exit(PROBLEMS)
+
+
+def _mkdocs(root: Path, *args: str) -> int:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=root, env=env)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on any problem.")
+@pass_context
+def build(context: Context, strict) -> None:
+    """Build the static site into site/."""
+    code = _mkdocs(context.root, "build", *(["--strict"] if strict else []))
+    if code:
+        sys.exit(PROBLEMS)
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@pass_context
+def serve(context: Context, port) -> None:
+    """Serve the site at http://127.0.0.1:PORT, rebuilt whenever a contact changes (this machine only)."""
+    sys.exit(_mkdocs(context.root, "serve", "--dev-addr", f"127.0.0.1:{port}"))
+
+
+@main.command()
+@click.option("--delay", default=0.3, show_default=True, help="Seconds of quiet before a rebuild.")
+@pass_context
+def watch(context: Context, delay) -> None:
+    """Rebuild site/ on every change, for browsing the files straight from disk."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    root = context.root
+    site = root / "site"
+    changed = {"at": None}
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event):
+            path = Path(str(event.src_path))
+            if event.event_type in ("opened", "closed_no_write") or site in path.parents or path == site \
+                    or ".git" in path.parts or path.name.startswith(".") or path.name.endswith(".tmp"):
+                return
+            changed["at"] = time.monotonic()
+
+    _mkdocs(root, "build")
+    observer = Observer()
+    observer.schedule(Handler(), str(root), recursive=True)
+    observer.start()
+    click.echo(f"Watching {root}; the site is {site / 'index.html'}. Ctrl-C to stop.", err=True)
+    try:
+        while True:
+            time.sleep(0.1)
+            if changed["at"] is not None and time.monotonic() - changed["at"] >= delay:
+                changed["at"] = None
+                _mkdocs(root, "build")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        observer.join()

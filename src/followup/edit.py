@@ -1,0 +1,214 @@
+"""Safe edits of contact files: only the lines an edit means to change, written atomically.
+
+Edits are splices into the file's own text, located with the YAML parser's marks, rather than
+load-and-dump: comments, key order, quoting, unknown keys, line endings and the body stay byte
+for byte. Every write goes to a temporary file that is fsynced and renamed over the original.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+from filelock import FileLock, Timeout
+
+from .contact import Contact, find_log_section, parse_contact, read_text, split_front_matter
+
+LOCK_FILE = ".followup.lock"
+BOM = "\ufeff"
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+class EditError(ValueError):
+    """The edit cannot be made; nothing was written."""
+
+
+class UnreadableContact(EditError):
+    """The contact file does not parse, so it is not edited."""
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """A crash at any moment leaves either the old file or the new one, never a mix."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+@contextmanager
+def journal_lock(root: Path, timeout: float = 60):
+    """One writer at a time per journal, across processes: two touches at once both land."""
+    try:
+        with FileLock(root / LOCK_FILE, timeout=timeout):
+            yield
+    except Timeout:
+        raise EditError(f"another followup command has held {root / LOCK_FILE} for {timeout:.0f} s") from None
+
+
+def yaml_scalar(value: object) -> str:
+    """A value as YAML writes it inline (quoted only when it must be)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=float("inf"))
+    return text.removesuffix("\n...\n").rstrip("\n")
+
+
+class ContactText:
+    """A contact file's lines, each with its own line ending, edited in place."""
+
+    def __init__(self, path: Path, data: bytes, name: str):
+        read_text(data)  # the same checks as reading the journal: size, binary, encoding
+        self.path = path
+        self.name = name
+        self.bom = data.startswith(BOM.encode())
+        raw = data.decode("utf-8-sig")
+        self.newline = "\r\n" if "\r\n" in raw else "\n"
+        self.lines = _LINE.findall(raw)
+        self.contact()
+
+    @classmethod
+    def read(cls, path: Path, name: str) -> ContactText:
+        """`name` is how messages call the file (its path in the journal)."""
+        try:
+            return cls(path, path.read_bytes(), name)
+        except OSError as error:
+            raise UnreadableContact(f"{name}: {error.strerror}") from None
+        except EditError:
+            raise
+        except ValueError as error:
+            raise UnreadableContact(f"{name}: {error}; nothing was changed") from None
+
+    def text(self) -> str:
+        return "".join(self.lines).replace("\r\n", "\n")
+
+    def to_bytes(self) -> bytes:
+        return ((BOM if self.bom else "") + "".join(self.lines)).encode("utf-8")
+
+    def contact(self) -> Contact:
+        contact, problems = parse_contact(self.text(), self.name, self.path.stem)
+        if contact is None:
+            raise UnreadableContact(f"{problems[0]}; nothing was changed")
+        return contact
+
+    def _front(self) -> tuple[yaml.MappingNode, int]:
+        """The front matter's root node and the index of its closing '---' line."""
+        front, _, body_line = split_front_matter(self.text())
+        loader = yaml.CSafeLoader(front)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if not isinstance(node, yaml.MappingNode):
+            node = yaml.MappingNode("tag:yaml.org,2002:map", [])
+        return node, body_line - 2
+
+    def _key_span(self, key: str) -> tuple[yaml.Node, yaml.Node, int, int] | None:
+        """(key node, value node, first line, end line) of a top-level key; file line indexes."""
+        node, _ = self._front()
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                first = key_node.start_mark.line + 1
+                end = value_node.end_mark.line + 1 + (1 if value_node.end_mark.column > 0 else 0)
+                end = max(end, first + 1)
+                while end > first + 1 and (not self.lines[end - 1].strip() or self.lines[end - 1].lstrip().startswith("#")):
+                    end -= 1
+                return key_node, value_node, first, end
+        return None
+
+    def set_scalar(self, key: str, value: object) -> None:
+        """Set `key: value`; a one-line scalar keeps its line's comment and everything around it."""
+        rendered = yaml_scalar(value)
+        span = self._key_span(key)
+        if span is None:
+            self._insert_front_lines([f"{key}: {rendered}"])
+            return
+        key_node, value_node, first, end = span
+        same_line = value_node.start_mark.line == value_node.end_mark.line == key_node.start_mark.line
+        if isinstance(value_node, yaml.ScalarNode) and same_line and value_node.value != "":
+            quote = value_node.style if value_node.style in ("'", '"') else ""
+            if quote and not set(rendered) & {"'", '"', "\\"}:
+                rendered = quote + rendered + quote
+            line = self.lines[first]
+            start, stop = value_node.start_mark.column, value_node.end_mark.column
+            self.lines[first] = line[:start] + rendered + line[stop:]
+        else:
+            self._replace(first, end, [f"{key}: {rendered}"])
+
+    def set_block(self, key: str, lines: list[str]) -> None:
+        """Replace a top-level key and its whole value with these lines (or add them)."""
+        span = self._key_span(key)
+        if span is None:
+            self._insert_front_lines(lines)
+        else:
+            self._replace(span[2], span[3], lines)
+
+    def remove_key(self, key: str) -> None:
+        span = self._key_span(key)
+        if span is not None:
+            self._replace(span[2], span[3], [])
+
+    def _replace(self, first: int, end: int, new_lines: list[str]) -> None:
+        if first > 0 and not self.lines[first - 1].endswith("\n"):
+            self.lines[first - 1] += self.newline  # a file without a final newline, added to at the end
+        self.lines[first:end] = [line + self.newline for line in new_lines]
+
+    def _insert_front_lines(self, new_lines: list[str]) -> None:
+        _, closing = self._front()
+        self._replace(closing, closing, new_lines)
+
+    def add_log_entry(self, line: str) -> None:
+        """Add a dated line under '## Log' (made at the end if missing), in the order the log keeps."""
+        _, closing = self._front()
+        body_start = closing + 1
+        body = [line_.rstrip("\r\n") for line_ in self.lines[body_start:]]
+        section = find_log_section(body)
+        if section is None:
+            blank = [""] if body and body[-1].strip() else []
+            self._replace(len(self.lines), len(self.lines), [*blank, "## Log", "", line])
+            return
+        start, end = section
+        entries = [index for index in range(start + 1, end) if _dated_entry(body[index])]
+        newest_last = len(entries) >= 2 and _dated_entry(body[entries[0]]) < _dated_entry(body[entries[-1]])
+        if newest_last:
+            at, insert = _end_of_entry(body, entries[-1], end), [line]
+        elif entries:
+            at, insert = entries[0], [line]
+        else:
+            at, insert = start + 1, ["", line]
+        self._replace(body_start + at, body_start + at, insert)
+
+    def save(self) -> None:
+        self.contact()  # never write a file that would not read back
+        atomic_write(self.path, self.to_bytes())
+
+
+def _dated_entry(line: str) -> str | None:
+    stripped = line.lstrip("-*+# \t")
+    head = stripped[:10]
+    return head if line[:1] in "-*+#" and len(head) == 10 and head[4] == "-" and head[7] == "-" else None
+
+
+def _end_of_entry(body: list[str], index: int, end: int) -> int:
+    """The index after a list entry and its indented continuation lines."""
+    index += 1
+    while index < end and body[index][:1] in (" ", "\t") and body[index].strip():
+        index += 1
+    return index

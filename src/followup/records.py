@@ -1,0 +1,37 @@
+"""A person as plain data (JSON, CSV): the one shape every machine-readable view shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .journal import Journal, Person
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_record(journal: Journal, person: Person) -> dict:
+    contact, due = person.contact, person.due
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "status": due.status,
+        "next_due": _day(due.next_due),
+        "last_touch": _day(due.last_touch),
+        "days_late": due.days_late,
+        "cadence": str(due.cadence) if due.cadence else None,
+        "categories": list(contact.categories),
+        "channel": contact.channel,
+        "phone": contact.phones[0] if contact.phones else None,
+        "email": contact.emails[0] if contact.emails else None,
+        "owner": contact.owner,
+        "active": contact.active,
+        "promises": [{"number": p.number, "due": _day(p.due), "what": p.what, "late": journal.promise_is_late(p)}
+                     for p in contact.promises],
+        "path": contact.path,
+    }
+
+
+def event_record(event) -> dict:
+    return {"date": _day(event.date), "kind": event.kind, "text": event.text, "commit": event.commit}

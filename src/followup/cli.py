@@ -96,9 +96,12 @@ def date_option(value: str | None, what: str) -> dt.date | None:
 
 
 def report(outcome: actions.Outcome, text: str) -> None:
+    """What was done; a warning (the edit is saved but its commit failed) exits 1."""
     click.echo(text)
     for warning in outcome.warnings:
         click.echo(f"followup: warning: {warning}", err=True)
+    if outcome.warnings:
+        sys.exit(PROBLEMS)
 
 
 def edit(operation, *args, **kwargs) -> actions.Outcome:
@@ -362,22 +365,26 @@ def watch(context: Context, delay) -> None:
     from watchdog.observers import Observer
 
     root = context.root
-    site = root / "site"
+    contacts = root / context.journal().settings.contacts
     changed = {"at": None}
 
     class Handler(FileSystemEventHandler):
+        def __init__(self, only: str | None = None):
+            self.only = only
+
         def on_any_event(self, event):
-            path = Path(str(event.src_path))
-            if event.event_type in ("opened", "closed_no_write") or site in path.parents or path == site \
-                    or ".git" in path.parts or path.name.startswith(".") or path.name.endswith(".tmp"):
+            name = Path(str(event.src_path)).name
+            if event.event_type in ("opened", "closed_no_write") or name.startswith(".") or name.endswith(".tmp") \
+                    or (self.only and name != self.only):
                 return
             changed["at"] = time.monotonic()
 
-    _mkdocs(root, "build")
     observer = Observer()
-    observer.schedule(Handler(), str(root), recursive=True)
-    observer.start()
-    click.echo(f"Watching {root}; the site is {site / 'index.html'}. Ctrl-C to stop.", err=True)
+    observer.schedule(Handler(), str(contacts), recursive=True)
+    observer.schedule(Handler(only="mkdocs.yml"), str(root), recursive=False)
+    observer.start()  # before the first build, so a change saved during it is not missed
+    _mkdocs(root, "build")
+    click.echo(f"Watching {contacts}; the site is {root / 'site' / 'index.html'}. Ctrl-C to stop.", err=True)
     try:
         while True:
             time.sleep(0.1)

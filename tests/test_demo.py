@@ -1,0 +1,26 @@
+"""The repository root is itself a working journal: the demo must build strictly and show every status."""
+
+import subprocess
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import BIN
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_demo_builds_strictly_with_every_status(tmp_path):
+    site = tmp_path / "site"
+    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    people = BeautifulSoup((site / "people/index.html").read_text(), "html.parser")
+    statuses = [li["data-status"] for li in people.select("li.fu-person")]
+    assert 12 <= len(statuses) <= 20
+    assert set(statuses) == {"overdue", "due", "soon", "ok", "snoozed", "booked", "none"}
+    home = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    for section in ("promises", "picks", "overdue", "due", "soon", "dates"):
+        heading = home.find(id=section)
+        assert heading.find_next_sibling("ul").select("li"), f"demo shows nobody in #{section}"
+    assert BeautifulSoup((site / "inactive/index.html").read_text(), "html.parser").select("li.fu-person")

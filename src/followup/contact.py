@@ -98,19 +98,31 @@ class Contact:
         return self.key_lines.get(key, 1)
 
 
+class UnreadableText(ValueError):
+    """The file is not UTF-8 Markdown text; `line` says where, when one line is to blame."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
 def read_text(data: bytes) -> str:
     """Decode a contact file: UTF-8 (a BOM is allowed), CRLF folded to LF for parsing."""
     if len(data) > MAX_BYTES:
-        raise ValueError(f"file is {len(data) / 1e6:.1f} MB; a contact file is text under 1 MB")
+        raise UnreadableText(f"file is {len(data) / 1e6:.1f} MB; a contact file is text under 1 MB")
     if b"\0" in data:
-        raise ValueError("binary file, not a Markdown contact")
+        raise UnreadableText("binary file, not a Markdown contact")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ValueError(f"not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); "
-                         "save the file as UTF-8") from None
-    return text.replace("\r\n", "\n")
+        raise UnreadableText(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8", line) \
+            from None
+    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        raise UnreadableText("old Mac line endings (a carriage return alone); save with LF or CRLF endings", line)
+    return text
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -152,6 +164,9 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
+    except RecursionError:
+        problem(2, "the front matter is nested too deeply to read")
+        return None, problems
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -160,13 +175,19 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
             reason = "a tab is used for indentation; YAML needs spaces"
         problem(line, f"the front matter is not valid YAML: {reason}")
         return None, problems
+    if data is None:
+        problem(2, "the front matter is empty; add a line 'name: ...'")
+        return None, problems
     if not isinstance(data, dict):
         problem(2, "the front matter must be 'key: value' lines, such as 'name: Ana Ribeiro'")
         return None, problems
 
-    key_lines = {}
+    key_lines: dict[str, int] = {}
     for key_node, _ in root.value:
-        key_lines.setdefault(str(key_node.value), key_node.start_mark.line + 2)
+        key, line = str(key_node.value), key_node.start_mark.line + 2
+        if key in key_lines:
+            problem(line, f"{key!r} is written twice (first on line {key_lines[key]}); the last one is used")
+        key_lines[key] = line
 
     contact = Contact(slug=slugify(stem), path=path, name=stem, key_lines=key_lines)
     line = contact.line_of
@@ -324,7 +345,8 @@ def load_contact(file: Path, rel_path: str) -> tuple[Contact | None, list[Proble
     """Read and parse one contact file from disk."""
     try:
         text = read_text(file.read_bytes())
-    except (OSError, ValueError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        return None, [Problem(rel_path, None, reason)]
+    except OSError as error:
+        return None, [Problem(rel_path, None, f"cannot be read: {error.strerror or error}")]
+    except UnreadableText as error:
+        return None, [Problem(rel_path, error.line, str(error))]
     return parse_contact(text, rel_path, file.stem)

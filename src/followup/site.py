@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import logging
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -75,8 +77,11 @@ class Site:
         if journal.problems and self.strict:
             raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
 
+        # Only generated pages are published: a photo, a stray file or a symbolic link to something
+        # outside the journal in the contacts folder is never copied into the site.
+        docs_dir = os.path.normpath(config.docs_dir)
         for file in list(files):
-            if file.src_uri.endswith(".md"):
+            if file.src_dir is not None and os.path.normpath(file.src_dir) == docs_dir:
                 files.remove(file)
 
         self._add(files, config, "index.md", "due", None, in_nav=True)
@@ -85,9 +90,9 @@ class Site:
         self._add(files, config, "inactive.md", "inactive", None, in_nav=True)
         self._add(files, config, "problems.md", "problems", None, in_nav=True)
         for category in journal.categories:
-            self._add(files, config, f"categories/{slugify(category)}.md", "category", category)
+            self._add(files, config, category_page(category), "category", category)
         for person in journal.people:
-            self._add(files, config, f"people/{person.slug}.md", "person", person, person.contact.notes)
+            self._add(files, config, person_page(person), "person", person, person.contact.notes)
         return files
 
     def _add(self, files, config, src_uri, kind, subject, markdown="", in_nav=False):
@@ -119,9 +124,9 @@ class Site:
 
         context = {
             "journal": journal, "today": journal.today, "settings": self.settings, "content": content,
-            "link": link, "person_link": lambda person: link(f"people/{person.slug}.md"),
-            "category_link": lambda name: link(f"categories/{slugify(name)}.md"),
-            "reach": reach_links, "subject": subject,
+            "link": link, "person_link": lambda person: link(person_page(person)),
+            "category_link": lambda name: link(category_page(name)),
+            "reach": reach_links, "subject": subject, "detail": detail,
         }
         if kind == "person":
             context["timeline"] = journal.timeline(subject)
@@ -130,6 +135,31 @@ class Site:
         if kind == "category":
             context["members"] = journal.categories[subject]
         return self.env.get_template(f"followup/{kind}.html").render(context)
+
+
+def detail(value: object) -> str:
+    """Another key's value, as short text whatever it holds (a deeply nested import, a long list)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        text = str(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (RecursionError, ValueError):
+            text = "(too deeply nested to show)"
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _page_name(slug: str) -> str:
+    """'index' would land on the folder's own list page (people/index.md), so it takes another name."""
+    return "index-page" if slug == "index" else slug
+
+
+def person_page(person: Person) -> str:
+    return f"people/{_page_name(person.slug)}.md"
+
+
+def category_page(name: str) -> str:
+    return f"categories/{_page_name(slugify(name))}.md"
 
 
 def category_summary(name: str, members: list[Person]) -> dict:
@@ -156,6 +186,12 @@ def reach_links(person: Person) -> list[dict]:
 
 
 _site: Site | None = None
+_command: str | None = None
+
+
+def on_startup(command, dirty):
+    global _command
+    _command = command
 
 
 def on_config(config):
@@ -164,6 +200,9 @@ def on_config(config):
     if folder not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, folder)
     _site = Site(config)
+    if _command == "gh-deploy" and not _site.settings.publish:
+        raise PluginError("refusing to publish a private journal with gh-deploy; set extra.followup.publish: "
+                          "true in mkdocs.yml if you really mean to put it on the web")
     if not config.nav:
         config.nav = NAV
     # Privacy: Material would otherwise load Roboto from Google Fonts on every page view.

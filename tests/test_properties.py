@@ -1,0 +1,231 @@
+"""Property tests: the parsers accept every documented form and reject the rest with their own error;
+edits change only the lines they mean to."""
+
+import datetime as dt
+import difflib
+import re
+import string
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from followup import actions
+from followup import due as rule
+from followup.cadence import NAMED, Cadence, CadenceError, parse_cadence
+from followup.contact import ContactLoader, parse_contact
+from followup.dates import DateError, parse_date, parse_yearly
+from followup.edit import ContactText
+from followup.journal import Person
+from followup.settings import Settings
+
+EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+LIMIT = {"days": 36500, "weeks": 5200, "months": 1200, "years": 100}
+
+
+def shuffle_case(draw, text):
+    return "".join(c.upper() if draw(st.booleans()) else c for c in text)
+
+
+@st.composite
+def documented_cadence(draw):
+    kind = draw(st.sampled_from(["named", "every", "short", "none"]))
+    space = draw(st.sampled_from(["", " ", "  ", "\t"]))
+    if kind == "named":
+        word = draw(st.sampled_from(sorted(NAMED)))
+        return space + shuffle_case(draw, word) + space, Cadence(*NAMED[word])
+    if kind == "none":
+        return shuffle_case(draw, "none"), None
+    unit = draw(st.sampled_from(sorted(UNITS)))
+    count = draw(st.integers(1, LIMIT[UNITS[unit]]))
+    if kind == "every":
+        text = f"every {count} {unit}{'s' if draw(st.booleans()) else ''}"
+    else:
+        text = f"{count}{unit[0]}"
+    return space + shuffle_case(draw, text) + space, Cadence(count, UNITS[unit])
+
+
+@EXAMPLES
+@given(documented_cadence())
+def test_every_documented_cadence_is_accepted(case):
+    text, expected = case
+    assert parse_cadence(text) == expected
+
+
+@EXAMPLES
+@given(st.one_of(st.text(), st.integers(), st.floats(), st.lists(st.text()), st.none(), st.booleans()))
+def test_anything_else_is_a_cadence_error(value):
+    try:
+        result = parse_cadence(value)
+    except CadenceError:
+        return
+    assert isinstance(value, str) and (result is None or isinstance(result, Cadence))
+    assert result == parse_cadence(" ".join(value.split()).lower())
+
+
+@EXAMPLES
+@given(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_every_real_date_is_accepted(day):
+    assert parse_date(day.isoformat()) == day
+    assert parse_yearly(day.isoformat()).on_year(day.year) == day
+    assert parse_yearly(day.strftime("%m-%d")).month == day.month
+
+
+@EXAMPLES
+@given(st.one_of(st.text(), st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True), st.integers()))
+def test_anything_else_is_a_date_error(value):
+    for parser in (parse_date, parse_yearly):
+        try:
+            parser(value)
+        except DateError:
+            pass
+
+
+# ---- edits ---------------------------------------------------------------------------------
+
+SAFE_TEXT = st.text(alphabet=string.ascii_letters + string.digits + " éçøß🌻'\":#-,.!?", min_size=1, max_size=30) \
+    .map(str.strip).filter(bool)
+KEY = st.from_regex(r"[a-z][a-z_]{1,10}", fullmatch=True).filter(lambda k: k not in (
+    "name", "categories", "cadence", "last_touch", "channel", "phone", "email", "birthday", "dates", "status",
+    "snooze_until", "next", "promises", "owner"))
+
+
+@st.composite
+def scalar(draw, value=None, flow=False):
+    text = draw(SAFE_TEXT) if value is None else value
+    # Plain scalars such as ":0" are valid in a block but not inside {...}: quote in flow context.
+    style = draw(st.sampled_from(["single", "double"] if flow else ["plain", "single", "double"]))
+    if style == "single":
+        return "'" + text.replace("'", "''") + "'"
+    if style == "double":
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    dumped = yaml.safe_dump(text, default_flow_style=True, width=1000).removesuffix("\n...\n").strip()
+    return dumped
+
+
+@st.composite
+def contact_file(draw):
+    lines = ["---", f"name: {draw(scalar())}"]
+    if draw(st.booleans()):
+        lines.append(f"last_touch: {draw(scalar(draw(st.dates(dt.date(2020, 1, 1), dt.date(2026, 11, 23))).isoformat()))}")
+    lines.append(f"cadence: {draw(st.sampled_from(['monthly', 'every 3 weeks', '10d', 'none']))}")
+    if draw(st.booleans()):
+        items = draw(st.lists(st.tuples(st.dates(dt.date(2026, 1, 1), dt.date(2027, 1, 1)), SAFE_TEXT), min_size=1, max_size=3))
+        lines.append("promises:")
+        lines += [f"  - {{due: {d}, what: {draw(scalar(w, flow=True))}}}" for d, w in items]
+    for _ in range(draw(st.integers(0, 4))):
+        choice = draw(st.sampled_from(["key", "comment", "key-comment", "blank"]))
+        if choice == "comment":
+            lines.append("# " + draw(SAFE_TEXT))
+        elif choice == "blank":
+            lines.append("")
+        else:
+            line = f"{draw(KEY)}: {draw(scalar())}"
+            lines.append(line + ("   # " + draw(SAFE_TEXT) if choice == "key-comment" else ""))
+    lines.append("---")
+    body = draw(st.lists(st.one_of(SAFE_TEXT.map(lambda t: t.lstrip("#-*+ ") or "x"),
+                                   st.just(""), st.just("## Log"),
+                                   st.dates(dt.date(2020, 1, 1), dt.date(2026, 11, 23)).map(lambda d: f"- {d} note"),
+                                   st.just("## Other")), max_size=8))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(lines + body) + (newline if draw(st.booleans()) else "")
+    return text.encode()
+
+
+def front_data(text: bytes) -> dict:
+    decoded = text.decode().replace("\r\n", "\n")
+    return yaml.load(decoded.split("\n---", 1)[0].removeprefix("---\n"), Loader=ContactLoader) or {}
+
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@st.composite
+def operation(draw):
+    kind = draw(st.sampled_from(["touch", "snooze", "promise", "kept"]))
+    if kind == "touch":
+        return kind, {"day": draw(st.dates(dt.date(2020, 1, 1), TODAY)), "note": draw(SAFE_TEXT),
+                      "via": draw(st.sampled_from([None, "phone", "in person"]))}
+    if kind == "snooze":
+        return kind, {"until": draw(st.dates(TODAY + dt.timedelta(days=1), dt.date(2030, 1, 1)))}
+    if kind == "promise":
+        return kind, {"what": draw(SAFE_TEXT), "by": draw(st.dates(TODAY, dt.date(2030, 1, 1)))}
+    return kind, {}
+
+
+CHANGED_KEYS = {"touch": {"last_touch"}, "snooze": {"snooze_until"}, "promise": {"promises"}, "kept": {"promises"}}
+
+
+def key_lines(path: Path, keys: set[str]) -> set[int]:
+    text = ContactText.read(path, path.name)
+    found = set()
+    for key in keys:
+        span = text._key_span(key)
+        if span:
+            found.update(range(span[2], span[3]))
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contact_file(), operation())
+def test_edits_change_only_their_lines(original, op):
+    kind, args = op
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        path = root / "contacts" / "someone.md"
+        path.parent.mkdir()
+        path.write_bytes(original)
+        contact, problems = parse_contact(original.decode().replace("\r\n", "\n"), "contacts/someone.md", "someone")
+        assert contact is not None, problems
+        person = Person(contact, rule.assess(contact, Settings(), TODAY), "someone.md")
+        if kind == "kept" and not contact.promises:
+            return
+        keys = CHANGED_KEYS[kind]
+        before_lines = key_lines(path, keys)
+        if kind == "touch":
+            actions.touch(root, person, TODAY, args["note"], args["day"], args["via"], commit=False)
+        elif kind == "snooze":
+            actions.snooze(root, person, args["until"], TODAY, commit=False)
+        elif kind == "promise":
+            actions.promise(root, person, args["what"], args["by"], commit=False)
+        else:
+            actions.kept(root, person, TODAY, contact.promises[0].number, commit=False)
+        edited = path.read_bytes()
+        after_lines = key_lines(path, keys)
+
+    old = original.decode().splitlines(keepends=True)
+    new = edited.decode().splitlines(keepends=True)
+    # An old last line without a newline gets one when something is added after it: the only
+    # change an edit may make outside its own lines.
+    unterminated = old[-1] if old and not old[-1].endswith("\n") else None
+    allowed_new = {"## Log", "", unterminated}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        assert all(i in before_lines or old[i] == unterminated for i in range(i1, i2)), (tag, old[i1:i2], new[j1:j2])
+        for j in range(j1, j2):
+            line = new[j].rstrip("\r\n")
+            assert j in after_lines or line in allowed_new or re.match(r"- \d{4}-\d{2}-\d{2} ", line), \
+                (tag, old[i1:i2], new[j1:j2])
+
+    before, after = front_data(original), front_data(edited)
+    for key in set(before) | set(after):
+        if key not in keys:
+            assert before.get(key) == after.get(key), key
+    reparsed, _ = parse_contact(edited.decode().replace("\r\n", "\n"), "contacts/someone.md", "someone")
+    if kind == "touch":
+        expected = max(contact.last_touch or args["day"], args["day"])
+        assert reparsed.last_touch == expected
+        assert len(reparsed.log) == len(contact.log) + 1
+        assert {(e.date, e.text) for e in contact.log} <= {(e.date, e.text) for e in reparsed.log}
+    elif kind == "snooze":
+        assert reparsed.snooze_until == args["until"]
+    elif kind == "promise":
+        assert [(p.due, p.what) for p in reparsed.promises][-1] == (args["by"], " ".join(args["what"].split()))
+        assert len(reparsed.promises) == len(contact.promises) + 1
+    else:
+        assert len(reparsed.promises) == len(contact.promises) - 1
+    assert reparsed.notes == contact.notes or kind == "touch"

@@ -127,5 +127,6 @@ def test_file_encodings(tmp_path):
     assert load_contact(crlf, "crlf.md")[0].name == "Crlf"
     assert load_contact(bom, "bom.md")[0].name == "Bom"
     contact, problems = load_contact(latin, "latin.md")
-    assert contact is None and "not UTF-8 text (byte 0xe9 on line 2)" in problems[0].message
+    assert contact is None and (problems[0].line, problems[0].message) == (
+        2, "not UTF-8 text (byte 0xe9); save the file as UTF-8")
     assert "binary file" in load_contact(binary, "binary.md")[1][0].message

@@ -44,6 +44,9 @@ def _commit(root: Path, path: Path, message: str, commit: bool, outcome: Outcome
 def _edit(root: Path, person: Person, change, message: str, commit: bool) -> Outcome:
     path = root / person.contact.path
     with journal_lock(root):
+        # Temporary files of a writer that was killed mid-write; under the lock nobody else writes.
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         text = ContactText.read(path, person.contact.path)
         change(text, text.contact())
         text.save()

@@ -21,10 +21,12 @@ from . import due as rule
 from .cadence import CadenceError, parse_cadence
 from .dates import DateError, parse_date
 from .dates import today as current_day
-from .edit import EditError, UnreadableContact
+from .edit import EditError, UnreadableContact, atomic_write
+from .gitops import inside_repository, install_merge_driver
+from .merge import merge_contact
 from .journal import Journal, LookupProblem, Person, agenda
 from .records import event_record, person_record
-from .scaffold import JournalExists, create_journal
+from .scaffold import GITATTRIBUTES, JournalExists, create_journal
 from .settings import SettingsError, is_journal
 
 PROBLEMS, USAGE = 1, 2
@@ -336,6 +338,35 @@ def check(context: Context, strict) -> None:
 def _mkdocs(root: Path, *args: str) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=root, env=env)
+
+
+@main.command(name="merge-driver")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("name", required=False, default="contact.md")
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """git merge driver (%O %A %B %P): later last_touch, union of log entries; writes the result to OURS."""
+    merged, clean = merge_contact(base.read_bytes(), ours.read_bytes(), theirs.read_bytes(), name)
+    atomic_write(ours, merged)
+    if not clean:
+        click.echo(f"followup: {name}: conflicting changes besides the touches; resolve the markers", err=True)
+        sys.exit(PROBLEMS)
+
+
+@main.command(name="git-setup")
+@pass_context
+def git_setup(context: Context) -> None:
+    """Register the merge driver in this clone (followup init does it for a new journal)."""
+    root = context.root
+    if not inside_repository(root):
+        raise Failure(f"{root} is not in a git repository")
+    install_merge_driver(root)
+    attributes = root / context.journal().settings.contacts / ".gitattributes"
+    if "merge=followup" not in (attributes.read_text() if attributes.exists() else ""):
+        with attributes.open("a", encoding="utf-8") as stream:
+            stream.write(GITATTRIBUTES)
+    click.echo(f"Merge driver registered for {root}.")
 
 
 @main.command()

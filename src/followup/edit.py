@@ -174,26 +174,51 @@ class ContactText:
         _, closing = self._front()
         self._replace(closing, closing, new_lines)
 
-    def add_log_entry(self, line: str) -> None:
-        """Add a dated line under '## Log' (made at the end if missing), in the order the log keeps."""
+    def _log(self) -> tuple[int, list[str], tuple[int, int] | None, list[int]]:
+        """(first body line, body lines, the Log section, indexes of its dated entries)."""
         _, closing = self._front()
-        body_start = closing + 1
-        body = [line_.rstrip("\r\n") for line_ in self.lines[body_start:]]
+        body = [line.rstrip("\r\n") for line in self.lines[closing + 1:]]
         section = find_log_section(body)
+        entries = [i for i in range(section[0] + 1, section[1]) if _dated_entry(body[i])] if section else []
+        return closing + 1, body, section, entries
+
+    def newest_last(self) -> bool:
+        _, body, _, entries = self._log()
+        return len(entries) >= 2 and _dated_entry(body[entries[0]]) < _dated_entry(body[entries[-1]])
+
+    def log_entries(self) -> list[tuple[str, ...]]:
+        """Each dated entry of the Log section as its lines (the dated line and its continuation)."""
+        _, body, section, entries = self._log()
+        return [tuple(body[i:_end_of_entry(body, i, section[1])]) for i in entries]
+
+    def add_log_entry(self, *block: str) -> None:
+        """Add a dated entry under '## Log' (made at the end if missing), in the order the log keeps."""
+        body_start, body, section, entries = self._log()
+        if not entries:
+            self._into_empty_log(list(block))
+            return
+        at = _end_of_entry(body, entries[-1], section[1]) if self.newest_last() else entries[0]
+        self._replace(body_start + at, body_start + at, list(block))
+
+    def set_log_entries(self, blocks: list[tuple[str, ...]]) -> None:
+        """Replace the dated entries of the Log section by these; lines around them stay as they are."""
+        body_start, body, section, entries = self._log()
+        lines = [line for block in blocks for line in block]
+        if not entries:
+            self._into_empty_log(lines)
+            return
+        first, last = entries[0], _end_of_entry(body, entries[-1], section[1])
+        inside = {j for i in entries for j in range(i, _end_of_entry(body, i, section[1]))}
+        others = [body[j] for j in range(first, last) if j not in inside]
+        self._replace(body_start + first, body_start + last, lines + others)
+
+    def _into_empty_log(self, lines: list[str]) -> None:
+        body_start, body, section, _ = self._log()
         if section is None:
             blank = [""] if body and body[-1].strip() else []
-            self._replace(len(self.lines), len(self.lines), [*blank, "## Log", "", line])
-            return
-        start, end = section
-        entries = [index for index in range(start + 1, end) if _dated_entry(body[index])]
-        newest_last = len(entries) >= 2 and _dated_entry(body[entries[0]]) < _dated_entry(body[entries[-1]])
-        if newest_last:
-            at, insert = _end_of_entry(body, entries[-1], end), [line]
-        elif entries:
-            at, insert = entries[0], [line]
+            self._replace(len(self.lines), len(self.lines), [*blank, "## Log", "", *lines])
         else:
-            at, insert = start + 1, ["", line]
-        self._replace(body_start + at, body_start + at, insert)
+            self._replace(body_start + section[0] + 1, body_start + section[0] + 1, ["", *lines])
 
     def save(self) -> None:
         self.contact()  # never write a file that would not read back

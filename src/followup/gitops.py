@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 
@@ -37,3 +38,10 @@ def commit(folder: Path, paths: list[Path], message: str) -> None:
     names = [str(Path(path).resolve()) for path in paths]
     _git(folder, "add", "--", *names)
     _git(folder, "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names)
+
+
+def install_merge_driver(folder: Path) -> None:
+    """Register `followup merge-driver` in this clone (git keeps drivers out of what a clone copies)."""
+    command = f'"{sys.executable}" -m followup merge-driver %O %A %B %P'
+    _git(folder, "config", "merge.followup.name", "followup: later last_touch, union of log entries")
+    _git(folder, "config", "merge.followup.driver", command)

@@ -38,6 +38,8 @@ extra:
 """
 
 GITIGNORE = "site/\n.followup.lock\n"
+# Two clones that touch the same person merge through `followup merge-driver`.
+GITATTRIBUTES = "*.md merge=followup\n"
 
 
 class JournalExists(FileExistsError):
@@ -54,7 +56,7 @@ def create_journal(folder: Path, title: str = "My followup journal") -> list[Pat
     (folder / "hooks").mkdir(exist_ok=True)
     written = {
         folder / CONFIG_FILE: MKDOCS_YML.format(title=title, hook=HOOK_PATH),
-        folder / "contacts" / ".gitkeep": "",
+        folder / "contacts" / ".gitattributes": GITATTRIBUTES,
         folder / ".gitignore": GITIGNORE,
     }
     for path, text in written.items():
@@ -62,5 +64,6 @@ def create_journal(folder: Path, title: str = "My followup journal") -> list[Pat
     shutil.copyfile(bundled("hooks") / "followup.py", folder / HOOK_PATH)
     paths = [*written, folder / HOOK_PATH]
     gitops.init(folder)
+    gitops.install_merge_driver(folder)
     gitops.commit(folder, paths, "Start a followup journal")
     return paths

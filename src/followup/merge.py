@@ -1,0 +1,66 @@
+"""A git merge driver for contact files: two touches of the same person merge without hand-editing.
+
+The touch parts (last_touch and the dated log entries) are merged by meaning: the later
+last_touch wins and the log keeps the entries of both sides. Everything else goes through git's
+own three-way merge, so a real conflict (both sides renamed the person) is still a conflict.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .edit import ContactText, EditError, _dated_entry
+
+
+def _merge_logs(ours: list[tuple[str, ...]], theirs: list[tuple[str, ...]], newest_last: bool) -> list:
+    """Our entries in our order, with each of theirs that we lack placed by its date."""
+    merged = list(ours)
+    for block in theirs:
+        if block in merged:
+            continue
+        date = _dated_entry(block[0])
+        placed_before = (lambda other: other > date) if newest_last else (lambda other: other < date)
+        position = next((i for i, mine in enumerate(merged) if placed_before(_dated_entry(mine[0]))), len(merged))
+        merged.insert(position, block)
+    return merged
+
+
+def _git_merge_file(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, bool]:
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(data)
+            paths.append(str(path))
+        result = subprocess.run(["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs", *paths],
+                                capture_output=True)
+    if result.returncode < 0 or result.returncode > 127:
+        raise RuntimeError(result.stderr.decode(errors="replace"))
+    return result.stdout, result.returncode == 0
+
+
+def merge_contact(base: bytes, ours: bytes, theirs: bytes, name: str = "contact") -> tuple[bytes, bool]:
+    """The merged file and whether it merged cleanly."""
+    try:
+        texts = [ContactText(Path(name), data, name) for data in (base, ours, theirs)]
+    except (EditError, ValueError):
+        return _git_merge_file(ours, base, theirs)  # not a readable contact on some side: plain text merge
+    base_text, our_text, their_text = texts
+    newest_last = our_text.newest_last()
+    entries = _merge_logs(our_text.log_entries(), their_text.log_entries(), newest_last)
+    touches = [t.contact().last_touch for t in (our_text, their_text) if t.contact().last_touch]
+    ours_touch = our_text.contact().last_touch
+    for text in (base_text, their_text):
+        if ours_touch is not None:
+            text.set_scalar("last_touch", ours_touch)
+        text.set_log_entries(our_text.log_entries())
+    merged, clean = _git_merge_file(our_text.to_bytes(), base_text.to_bytes(), their_text.to_bytes())
+    if not clean:
+        return merged, False
+    result = ContactText(Path(name), merged, name)
+    if touches and max(touches) != ours_touch:
+        result.set_scalar("last_touch", max(touches))
+    result.set_log_entries(entries)
+    return result.to_bytes(), True

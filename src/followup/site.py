@@ -11,12 +11,14 @@ import datetime as dt
 import html
 import json
 import logging
+import re
 import os
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
@@ -28,6 +30,7 @@ from .resources import bundled
 from .settings import SettingsError, settings_from_mapping
 
 log = logging.getLogger("mkdocs.plugins.followup")
+_EXTERNAL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # any scheme, or protocol-relative
 
 NAV = [
     {"Due": "index.md"},
@@ -38,12 +41,27 @@ NAV = [
 ]
 
 
-class _NoRawHtml(Extension):
-    """Notes are data: raw HTML in a contact file is shown as text, never run by the browser."""
+class _ExternalImagesAsLinks(Treeprocessor):
+    """An image from another host would be fetched on every view (a tracking pixel): show a link instead."""
+
+    def run(self, root):
+        for image in root.iter("img"):
+            source = image.get("src", "")
+            if _EXTERNAL.match(source):
+                alt = image.get("alt") or source
+                image.tag = "a"
+                image.attrib.clear()
+                image.set("href", source)
+                image.text = alt
+
+
+class _PrivateNotes(Extension):
+    """Notes are data: raw HTML is shown as text, never run, and nothing is loaded from another host."""
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_ExternalImagesAsLinks(md), "followup_external_images", 0)
 
 
 class Site:
@@ -207,7 +225,7 @@ def on_config(config):
         config.nav = NAV
     # Privacy: Material would otherwise load Roboto from Google Fonts on every page view.
     config.theme["font"] = False
-    config.markdown_extensions.append(_NoRawHtml())
+    config.markdown_extensions.append(_PrivateNotes())
     config.extra.setdefault("generator", False)
     config.extra["followup_built"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     if config.strict:

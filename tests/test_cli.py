@@ -281,3 +281,15 @@ def test_twenty_parallel_touches_all_land(journal, ana):
     assert sorted(int(n) for n in re.findall(r"Parallel note (\d+)", text)) == list(range(20))
     assert Journal.load(journal.root).problems == []
     assert sum(subject.startswith("Parallel note") for subject in commits(journal)) == 20
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/passwd", "etc-passwd"), ("/etc/shadow", "etc-shadow"), ("..", "u-2e-2e"),
+    ("a/../../b", "a-b"), ("C:\\Windows\\evil", "c-windows-evil"), ("名前", "u-540d-524d"),
+])
+def test_names_can_never_leave_the_contacts_folder(journal, name, expected):
+    result = journal.followup("new", name, "--no-commit")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"contacts/{expected}.md"
+    assert (journal.contacts / f"{expected}.md").is_file()
+    assert journal.followup("touch", "../../etc/passwd.md").returncode == 2

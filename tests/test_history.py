@@ -101,3 +101,43 @@ def test_one_git_process_per_build(journal, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert calls.read_text().count(" log ") == 1
+
+
+def events_of(history):
+    return {path: [(e.kind, str(e.date), e.subject) for e in events] for path, events in history.events.items()}
+
+
+def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, tmp_path):
+    from followup.history import read_history
+
+    cache_file = tmp_path / "history.pickle"
+    journal.write("ana.md", ana("2026-09-01"))
+    journal.write("bob.md", ana("2026-09-02").replace("Ana Ribeiro", "Bob"))
+    journal.commit("Add two", date="2026-09-01")
+    first = read_history(journal.contacts, cache_file)
+    assert cache_file.exists() and first.commits == 2
+    journal.write("ana.md", ana("2026-10-01"))
+    journal.commit("Touch Ana", date="2026-10-01")
+    (journal.contacts / "friends").mkdir()
+    journal.git("mv", "contacts/ana.md", "contacts/friends/ana.md")
+    journal.commit("Move Ana", date="2026-10-02")
+    incremental = read_history(journal.contacts, cache_file)
+    assert incremental.commits == 4 and events_of(incremental) == events_of(read_history(journal.contacts))
+    assert [e[2] for e in events_of(incremental)["friends/ana.md"]] == ["Move Ana", "Touch Ana", "Add two"]
+
+    journal.git("reset", "-q", "--hard", "HEAD~2")  # history rewritten: the cached HEAD is gone
+    journal.write("bob.md", ana("2026-11-01").replace("Ana Ribeiro", "Bob"))
+    journal.commit("Touch Bob instead", date="2026-11-01")
+    rewritten = read_history(journal.contacts, cache_file)
+    assert events_of(rewritten) == events_of(read_history(journal.contacts))
+    assert "friends/ana.md" not in rewritten.events and rewritten.commits == 3
+
+
+def test_parse_cache_notices_an_edit_of_the_same_size(journal):
+    path = journal.write("ana.md", ana("2026-09-01"))
+    journal.commit("Add Ana")
+    assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-01"
+    assert (journal.root / ".followup-cache/contacts.pickle").exists()
+    path.write_text(path.read_text().replace("2026-09-01", "2026-09-02"))
+    assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-02"
+    assert "followup-cache" in (journal.root / ".gitignore").read_text()

@@ -19,6 +19,7 @@ from .dates import DateError, YearlyDate, parse_date, parse_yearly
 from .names import slugify
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 20  # of lists and mappings in another key: deeper is an accident of an import, and unprintable
 
 KNOWN_KEYS = (
     "name", "categories", "cadence", "last_touch", "channel", "phone", "email", "birthday",
@@ -241,10 +242,25 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
     contact.promises = _promises(data.get("promises"), root, problem)
     owner = data.get("owner")
     contact.owner = str(owner).strip() if owner is not None and str(owner).strip() else None
-    contact.extra = {key: value for key, value in data.items() if key not in KNOWN_KEYS}
+    contact.extra = {}
+    for key, value in data.items():
+        if key in KNOWN_KEYS:
+            continue
+        if _depth(value) > MAX_DEPTH:
+            problem(line(str(key)), f"{key!r} is nested more than {MAX_DEPTH} levels deep and is ignored")
+        else:
+            contact.extra[key] = value
 
     contact.notes, contact.log = _parse_body(body, body_line, problem)
     return contact, problems
+
+
+def _depth(value, level: int = 0) -> int:
+    """How deep lists and mappings nest, counting no further than just past the limit."""
+    if level > MAX_DEPTH or not isinstance(value, (list, dict)):
+        return level
+    items = value.values() if isinstance(value, dict) else value
+    return max((_depth(item, level + 1) for item in items), default=level + 1)
 
 
 def _text_list(value, key, line, problem) -> tuple[str, ...]:

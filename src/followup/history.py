@@ -15,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
+
 COMMIT_MARK = "\0"
 _LAST_TOUCH = re.compile(r"^\+last_touch:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})")
 _DIFF_HEADER = re.compile(r"^diff --git a/(.*) b/(.*)$")
@@ -55,29 +57,80 @@ def _strip_prefix(path: str) -> str | None:
     return path[2:] if path[:2] in ("a/", "b/") else path
 
 
-def read_history(folder: Path) -> History:
-    """Every commit that touched `folder`, attributed to today's path of each file."""
+def _run_log(folder: Path, *revisions: str):
+    """One streamed `git log` over the folder, parsed as it arrives; (segment, error text, exit code)."""
     command = [
         "git", "-c", "core.quotepath=off", "-C", str(folder), "log", "--relative", "-M", "-p", "-U0",
-        "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%h%x09%as%x09%an%x09%s", "--", ".",
+        "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%m%H%x09%h%x09%as%x09%an%x09%s",
+        *revisions,
     ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               encoding="utf-8", errors="replace")
+    segment = _parse_log(process.stdout)
+    error = process.stderr.read()
+    return segment, error, process.wait()
+
+
+def read_history(folder: Path, cache_file: Path | None = None) -> History:
+    """Every commit that touched `folder`, attributed to today's path of each file.
+
+    With a cache of an earlier run, only the commits since its HEAD are read and the cached events
+    are carried over (through any rename since). A rewritten history (a rebase, an amend, a reset)
+    is noticed because the cached HEAD is not where the new commits start, and read in full.
+    """
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   encoding="utf-8", errors="replace")
+        head = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify", "-q", "HEAD"],
+                              capture_output=True, text=True)
     except OSError:
         return History(warning="git is not installed: timelines show the written log only")
-    history = _parse_log(process.stdout)
-    error = process.stderr.read()
-    if process.wait() != 0:
-        if "does not have any commits" in error:
-            return History()
-        reason = "is not in a git repository" if "not a git repository" in error else f"has no readable git history ({error.strip()[:200]})"
-        return History(warning=f"{folder.name}/ {reason}: timelines show the written log only")
+    if head.returncode != 0:
+        if "not a git repository" in head.stderr:
+            return History(warning=f"{folder.name}/ is not in a git repository: timelines show the written log only")
+        return History()  # a repository without commits yet
+    head_sha = head.stdout.strip()
+    cached = cache.load(cache_file) if cache_file else None
+    if cached and cached["folder"] == str(folder):
+        if cached["head"] == head_sha:
+            return History(events=cached["events"], commits=cached["commits"])
+        segment, error, code = _run_log(folder, "--boundary", head_sha, f"^{cached['head']}")
+        if code == 0 and cached["head"] in segment.boundary:
+            history = _carry_over(segment, cached)
+            _store(cache_file, folder, head_sha, history)
+            return history
+    # Without a pathspec git does not simplify history file by file: twice as fast over a whole journal.
+    segment, error, code = _run_log(folder, head_sha)
+    if code != 0:
+        return History(warning=f"{folder.name}/ has no readable git history ({error.strip()[:200]}): "
+                               "timelines show the written log only")
+    history = History(events=segment.events, commits=segment.commits)
+    if cache_file:
+        _store(cache_file, folder, head_sha, history)
     return history
 
 
-def _parse_log(lines) -> History:
+def _carry_over(segment: _Segment, cached: dict) -> History:
+    events = {path: list(found) for path, found in segment.events.items()}
+    for path, older in cached["events"].items():
+        events.setdefault(segment.renamed_to.get(path, path), []).extend(older)
+    return History(events=events, commits=segment.commits + cached["commits"])
+
+
+def _store(cache_file: Path, folder: Path, head: str, history: History) -> None:
+    cache.save(cache_file, {"folder": str(folder), "head": head, "events": history.events,
+                            "commits": history.commits})
+
+
+@dataclass
+class _Segment:
+    events: dict[str, list[GitEvent]]
+    renamed_to: dict[str, str]
+    boundary: set[str]
+    commits: int
+
+
+def _parse_log(lines) -> _Segment:
     events: dict[str, list[GitEvent]] = defaultdict(list)
+    boundary: set[str] = set()
     renamed_to: dict[str, str] = {}  # an older path -> the path its file has today
     commits = 0
     commit = None
@@ -87,6 +140,8 @@ def _parse_log(lines) -> History:
 
     def close_file() -> None:
         path = new or old
+        if commit is None:  # a boundary commit: its changes are already known
+            return
         if path is not None:
             current = renamed_to.get(path, path)
             files.setdefault(current, None)
@@ -97,7 +152,7 @@ def _parse_log(lines) -> History:
         close_file()
         if commit is None:
             return
-        short, date, author, subject = commit
+        short, date, author, subject = commit[1:]
         for path, touch in files.items():
             if touch:
                 events[path].append(GitEvent("touch", dt.date.fromisoformat(touch), subject, short, author))
@@ -122,9 +177,14 @@ def _parse_log(lines) -> History:
             continue
         if first == COMMIT_MARK:
             close_commit()
-            commits += 1
-            parts = line[1:].rstrip("\n").split("\t", 3)
-            commit = tuple(parts) if len(parts) == 4 else (*parts, *[""] * (4 - len(parts)))
+            parts = line[2:].rstrip("\n").split("\t", 4)
+            parts += [""] * (5 - len(parts))
+            if line[1:2] == "-":  # a boundary commit of an incremental read: already known
+                boundary.add(parts[0])
+                commit = None
+            else:
+                commits += 1
+                commit = tuple(parts)
             files = {}
             old = new = None
             in_hunk = False
@@ -141,4 +201,4 @@ def _parse_log(lines) -> History:
         elif line.startswith("rename to "):
             new = _unquote(line[10:].rstrip("\n"))
     close_commit()
-    return History(events=dict(events), commits=commits)
+    return _Segment(dict(events), renamed_to, boundary, commits)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+from stat import S_ISLNK
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from . import cache
 from . import due as rule
 from .contact import Contact, Problem, Promise, load_contact
 from .dates import today as real_today
@@ -75,8 +77,12 @@ class Journal:
         settings = settings or load_settings(root)
         today = today or real_today()
         folder = root / settings.contacts
-        contacts, problems = read_contacts(root, folder, today)
-        history = read_history(folder) if with_history and folder.is_dir() else History()
+        parsed = cache.load(cache.cache_path(root, "contacts")) or {}
+        contacts, problems, fresh = read_contacts(root, folder, today, parsed)
+        if fresh is not parsed:
+            cache.save(cache.cache_path(root, "contacts"), fresh)
+        history = read_history(folder, cache.cache_path(root, "history")) if with_history and folder.is_dir() \
+            else History()
         return cls(root, settings, today, contacts, problems, history)
 
     def person_from(self, contact: Contact) -> Person:
@@ -146,20 +152,32 @@ class Journal:
         raise LookupProblem(f"nobody called {who!r} in the journal{hint}", [names[n] for n in close])
 
 
-def read_contacts(root: Path, folder: Path, today: dt.date) -> tuple[list[Contact], list[Problem]]:
+def read_contacts(root: Path, folder: Path, today: dt.date, parsed: dict | None = None
+                  ) -> tuple[list[Contact], list[Problem], dict]:
+    """The contacts and problems of a folder. `parsed` holds earlier parses by path, size, mtime and
+    inode; the third result is the same for this run (the very object when nothing changed)."""
+    parsed = parsed if parsed is not None else {}
+    fresh: dict = {}
     contacts: list[Contact] = []
     problems: list[Problem] = []
     owner_of: dict[str, str] = {}
     if not folder.is_dir():
         return [], [Problem(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder),
-                            None, "the contacts folder does not exist")]
+                            None, "the contacts folder does not exist")], parsed
     for file in contact_files(folder):
         rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
-        if file.is_symlink():
+        status = file.lstat()
+        if S_ISLNK(status.st_mode):
             problems.append(Problem(rel, None, "is a symbolic link; only regular files are read, "
                                                "so nothing outside the contacts folder is published"))
             continue
-        contact, found = load_contact(file, rel)
+        key = (status.st_size, status.st_mtime_ns, status.st_ino)
+        known = parsed.get(rel)
+        if known is not None and known[0] == key:
+            contact, found = known[1], known[2]
+        else:
+            contact, found = load_contact(file, rel)
+        fresh[rel] = (key, contact, found)
         problems.extend(found)
         if contact is None:
             continue
@@ -172,7 +190,8 @@ def read_contacts(root: Path, folder: Path, today: dt.date) -> tuple[list[Contac
             problems.append(Problem(rel, contact.line_of("last_touch"),
                                     f"last_touch {contact.last_touch} is in the future (today is {today})"))
         contacts.append(contact)
-    return contacts, problems
+    unchanged = fresh.keys() == parsed.keys() and all(fresh[k][0] == parsed[k][0] for k in fresh)
+    return contacts, problems, parsed if unchanged else fresh
 
 
 def agenda(journal: Journal, everyone: bool = False, category: str | None = None,

@@ -37,7 +37,7 @@ extra:
     categories: {{}}          # e.g. family: {{cadence: every 2 weeks}}
 """
 
-GITIGNORE = "site/\n.followup.lock\n"
+GITIGNORE = "site/\n.followup.lock\n.followup-cache/\n"
 # Two clones that touch the same person merge through `followup merge-driver`.
 GITATTRIBUTES = "*.md merge=followup\n"
 

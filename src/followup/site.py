@@ -80,9 +80,15 @@ class Site:
         self.journal: Journal | None = None
         self.pages: dict[str, tuple[str, object]] = {}
         self.urls: dict[str, str] = {}
+        self.page_url = ""
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(config.theme.dirs),
+            loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False,
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        )
+        # Globals rather than context, so the macros in followup/_people.html are imported once and cached.
+        self.env.globals.update(
+            link=self.link, person_link=lambda person: self.link(person_page(person)),
+            category_link=lambda name: self.link(category_page(name)), reach=reach_links, detail=detail,
         )
 
     def build_files(self, files: Files, config) -> Files:
@@ -131,21 +137,18 @@ class Site:
             return subject
         return titles.get(kind)
 
+    def link(self, src_uri: str) -> str:
+        """A generated page's URL relative to the page being rendered, so the site also works from disk."""
+        return get_relative_url(self.urls[src_uri], self.page_url)
+
     def render(self, page, content: str) -> str | None:
         kind, subject = self.pages.get(page.file.src_uri, (None, None))
         if kind is None:
             return None
         journal = self.journal
-
-        def link(src_uri: str) -> str:
-            return get_relative_url(self.urls[src_uri], page.url)
-
-        context = {
-            "journal": journal, "today": journal.today, "settings": self.settings, "content": content,
-            "link": link, "person_link": lambda person: link(person_page(person)),
-            "category_link": lambda name: link(category_page(name)),
-            "reach": reach_links, "subject": subject, "detail": detail,
-        }
+        self.page_url = page.url
+        context = {"journal": journal, "today": journal.today, "settings": self.settings, "content": content,
+                   "subject": subject}
         if kind == "person":
             context["timeline"] = journal.timeline(subject)
         if kind == "categories":
@@ -241,6 +244,9 @@ def on_page_markdown(markdown, page, config, files):
     title = _site.title(page.file.src_uri)
     if title is not None:
         page.meta["title"] = html.escape(title)
+    if _site.pages.get(page.file.src_uri, ("",))[0] != "person":
+        # Lists of everyone would only repeat the person pages in search results, at a high indexing cost.
+        page.meta["search"] = {"exclude": True}
     return markdown
 
 

@@ -1,0 +1,130 @@
+"""Benchmark: followup against plain MkDocs, in the same run, alternating.
+
+    .venv/bin/python bench/run.py                 # 1,000/2,000 and 10,000/50,000
+    .venv/bin/python bench/run.py --sizes 1000:2000 --repeat 3
+
+For each size: a synthetic journal (bench/journal.py) and a plain mkdocs-material site with the
+same Markdown in docs/ (out of the nav, no hook) are built alternately; wall time and peak memory
+(each build in its own process) and their ratio are printed, with `followup due --json`, the hook's
+own share (measured in-process by timing the hook's event functions), and the core split into
+parsing and git. A last line compares 1k with 10k: linear cost means a ratio near 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+BIN = Path(sys.executable).parent
+
+from journal import generate, plain_copy  # noqa: E402
+
+ENV = {**os.environ, "FOLLOWUP_TODAY": "2026-11-23", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+HOOK_SHARE = """
+import sys, time
+from pathlib import Path
+import followup.site as site
+from followup.history import read_history
+from followup.journal import read_contacts
+from followup.dates import today
+spent = {}
+def timing(name, function):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0) + time.perf_counter() - start
+    return wrapper
+for name in ("on_config", "on_files", "on_page_markdown", "on_page_content"):
+    setattr(site, name, timing(name, getattr(site, name)))
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config("mkdocs.yml")
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+root = Path(".").resolve()
+start = time.perf_counter(); read_contacts(root, root / "contacts", today()); parse = time.perf_counter() - start
+start = time.perf_counter(); history = read_history(root / "contacts"); git = time.perf_counter() - start
+print(sum(spent.values()), parse, git, history.commits)
+"""
+
+
+def hook_share(journal: Path) -> tuple[float, float, float, int]:
+    output = subprocess.run([sys.executable, "-c", HOOK_SHARE], cwd=journal, env=ENV, capture_output=True, text=True,
+                            check=True).stdout.split()
+    return float(output[0]), float(output[1]), float(output[2]), int(output[3])
+
+
+def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
+    start = time.perf_counter()
+    journal = generate(folder, contacts, commits)
+    plain = plain_copy(journal, folder)
+    made = time.perf_counter() - start
+    followup_runs, plain_runs = [], []
+    for _ in range(repeat):
+        followup_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], journal))
+        plain_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], plain))
+    due = [timed([str(BIN / "followup"), "due", "--json"], journal)[0] for _ in range(repeat)]
+    hook, parse, git, history_commits = hook_share(journal)
+    best = {name: min(runs) for name, runs in (("followup", followup_runs), ("plain", plain_runs))}
+    return {
+        "contacts": contacts, "commits": commits, "made": made,
+        "followup": best["followup"][0], "plain": best["plain"][0],
+        "followup_mb": max(m for _, m in followup_runs), "plain_mb": max(m for _, m in plain_runs),
+        "due": min(due), "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
+        "spread": statistics.pstdev([t for t, _ in followup_runs]) if repeat > 1 else 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000:2000,10000:50000", help="contacts:commits,...")
+    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind per size (best is kept)")
+    arguments = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="followup-bench-") as folder:
+        for size in arguments.sizes.split(","):
+            contacts, commits = (int(part) for part in size.split(":"))
+            result = measure(contacts, commits, arguments.repeat, Path(folder) / size.replace(":", "-"))
+            results.append(result)
+            print(f"{contacts:>6} contacts {commits:>6} commits (made in {result['made']:.1f} s)")
+            print(f"  build       followup {result['followup']:6.2f} s   plain {result['plain']:6.2f} s   "
+                  f"ratio {result['followup'] / result['plain']:.2f}x")
+            print(f"  peak memory followup {result['followup_mb']:6.0f} MB  plain {result['plain_mb']:6.0f} MB  "
+                  f"ratio {result['followup_mb'] / result['plain_mb']:.2f}x")
+            print(f"  hook's own work {result['hook']:.2f} s (core: parsing {result['parse']:.2f} s, "
+                  f"git log of {result['history_commits']} commits {result['git']:.2f} s)")
+            print(f"  followup due --json {result['due']:.2f} s", flush=True)
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        scale = large["contacts"] / small["contacts"]
+        print(f"scaling {small['contacts']} -> {large['contacts']} contacts (x{scale:.0f}): "
+              f"hook x{large['hook'] / small['hook']:.1f}, parsing x{large['parse'] / small['parse']:.1f}, "
+              f"git x{large['git'] / small['git']:.1f} (commits x{large['commits'] / small['commits']:.0f}), "
+              f"build x{large['followup'] / small['followup']:.1f}, plain x{large['plain'] / small['plain']:.1f}")
+
+
+if __name__ == "__main__":
+    main()

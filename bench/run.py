@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -82,15 +83,18 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
     journal = generate(folder, contacts, commits)
     plain = plain_copy(journal, folder)
     made = time.perf_counter() - start
+    cold = timed([str(BIN / "mkdocs"), "build", "-q"], journal)  # the first build fills .followup-cache/
     followup_runs, plain_runs = [], []
     for _ in range(repeat):
         followup_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], journal))
         plain_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], plain))
     due = [timed([str(BIN / "followup"), "due", "--json"], journal)[0] for _ in range(repeat)]
     hook, parse, git, history_commits = hook_share(journal)
+    shutil.rmtree(journal / ".followup-cache")
+    cold_hook, _, _, _ = hook_share(journal)
     best = {name: min(runs) for name, runs in (("followup", followup_runs), ("plain", plain_runs))}
     return {
-        "contacts": contacts, "commits": commits, "made": made,
+        "contacts": contacts, "commits": commits, "made": made, "cold": cold[0], "cold_hook": cold_hook,
         "followup": best["followup"][0], "plain": best["plain"][0],
         "followup_mb": max(m for _, m in followup_runs), "plain_mb": max(m for _, m in plain_runs),
         "due": min(due), "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
@@ -111,11 +115,13 @@ def main() -> None:
             results.append(result)
             print(f"{contacts:>6} contacts {commits:>6} commits (made in {result['made']:.1f} s)")
             print(f"  build       followup {result['followup']:6.2f} s   plain {result['plain']:6.2f} s   "
-                  f"ratio {result['followup'] / result['plain']:.2f}x")
+                  f"ratio {result['followup'] / result['plain']:.2f}x   (first build, empty cache: "
+                  f"{result['cold']:.2f} s, {result['cold'] / result['plain']:.2f}x)")
             print(f"  peak memory followup {result['followup_mb']:6.0f} MB  plain {result['plain_mb']:6.0f} MB  "
                   f"ratio {result['followup_mb'] / result['plain_mb']:.2f}x")
-            print(f"  hook's own work {result['hook']:.2f} s (core: parsing {result['parse']:.2f} s, "
-                  f"git log of {result['history_commits']} commits {result['git']:.2f} s)")
+            print(f"  hook's own work {result['hook']:.2f} s, empty cache {result['cold_hook']:.2f} s "
+                  f"(uncached core: parsing {result['parse']:.2f} s, git log of {result['history_commits']} "
+                  f"commits {result['git']:.2f} s)")
             print(f"  followup due --json {result['due']:.2f} s", flush=True)
     if len(results) >= 2:
         small, large = results[0], results[-1]

@@ -11,4 +11,5 @@ from pathlib import Path
 sys.modules.pop(__name__, None)
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).parent.resolve()]
 
-from followup.site import on_config, on_files, on_page_content, on_page_markdown, on_startup  # noqa: E402,F401
+# Every event the package handles, so a journal's copy of this file keeps working as followup grows.
+from followup.site import *  # noqa: E402,F401,F403

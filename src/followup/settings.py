@@ -25,13 +25,15 @@ class Settings:
     picks_per_day: int = 5
     soon_days: int = 7
     dates_days: int = 30
+    dashboard_rows: int = 50
     strict: bool = False
     publish: bool = False
 
 
 _DEFAULTS = Settings()
 _FIELDS = {
-    "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "strict", "publish",
+    "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
+    "publish",
 }
 
 
@@ -81,6 +83,7 @@ def settings_from_mapping(block: object, contacts: str = "contacts", source: str
         picks_per_day=whole("picks_per_day", 0),
         soon_days=whole("soon_days", 0),
         dates_days=whole("dates_days", 0),
+        dashboard_rows=whole("dashboard_rows", 1),
         strict=flag("strict"),
         publish=flag("publish"),
     )

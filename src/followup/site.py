@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import Abort, PluginError
@@ -28,6 +29,8 @@ from .journal import Journal, Person
 from .names import slugify
 from .resources import bundled
 from .settings import SettingsError, settings_from_mapping
+
+__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_page_context"]
 
 log = logging.getLogger("mkdocs.plugins.followup")
 _EXTERNAL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # any scheme, or protocol-relative
@@ -79,8 +82,10 @@ class Site:
         self.today = dates.today()
         self.journal: Journal | None = None
         self.pages: dict[str, tuple[str, object]] = {}
+        self.notes_html: dict[str, str] = {}
         self.urls: dict[str, str] = {}
         self.page_url = ""
+        self.prefixes = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False,
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
@@ -139,7 +144,32 @@ class Site:
 
     def link(self, src_uri: str) -> str:
         """A generated page's URL relative to the page being rendered, so the site also works from disk."""
-        return get_relative_url(self.urls[src_uri], self.page_url)
+        folder, _, _ = src_uri.rpartition("/")
+        if folder not in self.prefixes:  # one relative path per folder and page, not one per link
+            self.prefixes[folder] = get_relative_url(f"{folder}/" if folder else "", self.page_url).rstrip("/") + "/"
+        url = self.urls[src_uri]
+        return self.prefixes[folder] + url[len(folder) + 1:] if folder else get_relative_url(url, self.page_url)
+
+    def page_content(self, page, notes_html: str) -> str:
+        """What MkDocs keeps as the page's content, which the search plugin indexes.
+
+        A person page shows a card and a timeline, but search only needs the words: the name (the
+        title), the categories, the notes and the log. Giving it those, not the markup of the whole
+        page, is most of the difference between a slow and a fast search index on 10,000 pages.
+        The page itself is rendered later, in on_page_context, from the notes kept here.
+        """
+        kind, subject = self.pages.get(page.file.src_uri, (None, None))
+        if kind is None:
+            return notes_html
+        if kind != "person":
+            return self.render(page, notes_html)
+        self.notes_html[page.file.src_uri] = notes_html
+        words = [", ".join(subject.contact.categories), *(entry.text for entry in subject.contact.log)]
+        return notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
+
+    def person_page_html(self, page) -> str | None:
+        notes_html = self.notes_html.pop(page.file.src_uri, None)
+        return None if notes_html is None else self.render(page, notes_html)
 
     def render(self, page, content: str) -> str | None:
         kind, subject = self.pages.get(page.file.src_uri, (None, None))
@@ -147,6 +177,7 @@ class Site:
             return None
         journal = self.journal
         self.page_url = page.url
+        self.prefixes: dict[str, str] = {}
         context = {"journal": journal, "today": journal.today, "settings": self.settings, "content": content,
                    "subject": subject}
         if kind == "person":
@@ -251,5 +282,11 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html_content, page, config, files):
-    rendered = _site.render(page, html_content)
-    return html_content if rendered is None else rendered
+    return _site.page_content(page, html_content)
+
+
+def on_page_context(context, page, config, nav):
+    shown = _site.person_page_html(page)
+    if shown is not None:
+        context["followup_page"] = Markup(shown)  # rendered by the autoescaping environment
+    return context

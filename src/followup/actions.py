@@ -16,6 +16,7 @@ from . import gitops
 from .cadence import parse_cadence
 from .contact import Contact, ContactLoader, split_front_matter
 from .dates import parse_date, parse_yearly
+from .importers import markdown_text, normal_birthday
 from .edit import ContactText, EditError, atomic_write, journal_lock, yaml_scalar
 from .journal import Person
 from .names import slugify
@@ -30,14 +31,15 @@ class Outcome:
     contact: Contact | None = None
 
 
-def _commit(root: Path, path: Path, message: str, commit: bool, outcome: Outcome) -> Outcome:
-    if not commit or not gitops.inside_repository(root):
+def _commit(root: Path, paths: list[Path], message: str, commit: bool, outcome: Outcome) -> Outcome:
+    if not commit or not paths or not gitops.inside_repository(root):
         return outcome
     try:
-        gitops.commit(root, [path], message)
+        gitops.commit(root, paths, message)
         outcome.committed = True
     except gitops.GitError as error:
-        outcome.warnings.append(f"{path.name} was saved, but the git commit failed: {error}")
+        saved = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
+        outcome.warnings.append(f"{saved} saved, but the git commit failed: {error}")
     return outcome
 
 
@@ -50,7 +52,7 @@ def _edit(root: Path, person: Person, change, message: str, commit: bool) -> Out
         text = ContactText.read(path, person.contact.path)
         change(text, text.contact())
         text.save()
-        return _commit(root, path, message, commit, Outcome(path, message, contact=text.contact()))
+        return _commit(root, [path], message, commit, Outcome(path, message, contact=text.contact()))
 
 
 def _check_not_future(day: dt.date, today: dt.date, what: str) -> None:
@@ -141,6 +143,28 @@ def kept(root: Path, person: Person, today: dt.date, number: int | None = None, 
     return _edit(root, person, change, f"Kept promise to {person.name}: {chosen.what}", commit)
 
 
+def _contact_lines(fields: dict[str, object], notes: str = "") -> str:
+    lines = ["---", *(f"{key}: {yaml_scalar(value)}" for key, value in fields.items()), "---"]
+    if notes:
+        lines += [notes]
+    return "\n".join([*lines, "", "## Log", ""]) + "\n"
+
+
+def _unused_path(folder: Path, name: str, taken: set[str]) -> Path:
+    slug = slugify(name)
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    taken.add(candidate)
+    return folder / f"{candidate}.md"
+
+
+def _birthday_value(text: str) -> object:
+    yearly = parse_yearly(text)
+    return yearly.on_year(yearly.year) if yearly.year else str(yearly)
+
+
 def new_contact(root: Path, folder: Path, name: str, cadence: str | None = None, categories: tuple = (),
                 email: str | None = None, phone: str | None = None, birthday: str | None = None,
                 channel: str | None = None, commit: bool = True) -> Outcome:
@@ -161,19 +185,63 @@ def new_contact(root: Path, folder: Path, name: str, cadence: str | None = None,
             fields[key] = value
     if birthday:
         try:
-            yearly = parse_yearly(birthday)
-            fields["birthday"] = yearly.on_year(yearly.year) if yearly.year else str(yearly)
+            fields["birthday"] = _birthday_value(birthday)
         except ValueError as error:
             raise EditError(f"birthday: {error}") from None
-    lines = ["---", *(f"{key}: {yaml_scalar(value)}" for key, value in fields.items()), "---", "", "## Log", ""]
-    slug = slugify(name)
     with journal_lock(root):
         folder.mkdir(parents=True, exist_ok=True)
-        taken = {path.stem.lower() for path in folder.rglob("*.md")}
-        candidate, number = slug, 1
-        while candidate in taken:
-            number += 1
-            candidate = f"{slug}-{number}"
-        path = folder / f"{candidate}.md"
-        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
-        return _commit(root, path, f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"))
+        path = _unused_path(folder, name, {p.stem.lower() for p in folder.rglob("*.md")})
+        atomic_write(path, _contact_lines(fields).encode("utf-8"))
+        return _commit(root, [path], f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"))
+
+
+def _imported_fields(record, categories: tuple, cadence: str | None) -> dict[str, object]:
+    fields: dict[str, object] = {"name": record.name}
+    every = list(dict.fromkeys([*record.categories, *categories]))
+    if every:
+        fields["categories"] = every
+    if cadence:
+        fields["cadence"] = cadence
+    for key, values in (("email", record.emails), ("phone", record.phones)):
+        if values:
+            fields[key] = values[0] if len(values) == 1 else values
+    birthday = normal_birthday(record.birthday)
+    if birthday:
+        fields["birthday"] = _birthday_value(birthday)
+    for key in ("organisation", "title"):
+        if getattr(record, key):
+            fields[key] = getattr(record, key)
+    fields["source"] = record.source
+    return fields
+
+
+def apply_import(root: Path, folder: Path, plan, categories: tuple = (), cadence: str | None = None,
+                 commit: bool = True) -> Outcome:
+    """Write the planned contacts and merges; one commit for the whole import."""
+    if cadence is not None:
+        try:
+            parse_cadence(cadence)
+        except ValueError as error:
+            raise EditError(str(error)) from None
+    written: list[Path] = []
+    with journal_lock(root):
+        folder.mkdir(parents=True, exist_ok=True)
+        taken = {p.stem.lower() for p in folder.rglob("*.md")}
+        for record in plan.create:
+            path = _unused_path(folder, record.name, taken)
+            notes = markdown_text(record.notes) if record.notes else ""
+            atomic_write(path, _contact_lines(_imported_fields(record, categories, cadence), notes).encode("utf-8"))
+            written.append(path)
+        for record, person in plan.merge:
+            path = root / person.contact.path
+            text = ContactText.read(path, person.contact.path)
+            present = set(text.contact().key_lines)
+            missing = {key: value for key, value in _imported_fields(record, (), None).items()
+                       if key not in present and key not in ("name", "categories", "source")}
+            for key, value in missing.items():
+                text.set_scalar(key, value)
+            if missing:
+                text.save()
+                written.append(path)
+        message = f"Import {len(plan.create)} new and {len(plan.merge)} merged contacts"
+        return _commit(root, written, message, commit, Outcome(folder, message))

@@ -6,6 +6,7 @@ Every command works through the same core as the site; exit codes: 0 ok, 1 probl
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -25,7 +26,9 @@ from .edit import EditError, UnreadableContact, atomic_write
 from .gitops import inside_repository, install_merge_driver
 from .merge import merge_contact
 from .journal import Journal, LookupProblem, Person, agenda
-from .records import event_record, person_record
+from .calendar import journal_calendar
+from .importers import plan_import, read_file
+from .records import CSV_FIELDS, csv_row, event_record, person_record
 from .scaffold import GITATTRIBUTES, JournalExists, create_journal
 from .settings import SettingsError, is_journal
 
@@ -338,6 +341,68 @@ def check(context: Context, strict) -> None:
 def _mkdocs(root: Path, *args: str) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=root, env=env)
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--category", "categories", multiple=True, help="Add this category to everyone imported.")
+@click.option("--cadence", help="Give everyone imported this cadence.")
+@click.option("--dry-run", is_flag=True, help="Say what would happen; write nothing.")
+@click.option("--merge", is_flag=True, help="Add missing fields to people already in the journal.")
+@click.option("--no-commit", is_flag=True)
+@pass_context
+def import_command(context: Context, files, categories, cadence, dry_run, merge, no_commit) -> None:
+    """Import vCard (.vcf), Google Contacts CSV or LinkedIn Connections.csv files."""
+    journal = context.journal()
+    records = []
+    for file in files:
+        for record in read_file(file.name, file.read_bytes()):
+            record.position = f"{file.name}: {record.position}"
+            records.append(record)
+    plan = plan_import(journal, records, merge)
+    verb = "would create" if dry_run else "created"
+    for record in plan.create:
+        click.echo(f"{verb}: {record.name} ({record.position})")
+    for record, person in plan.merge:
+        click.echo(f"{'would merge' if dry_run else 'merged'}: {record.name} into {person.contact.path}")
+    for what, why in plan.skip:
+        click.echo(f"skipped: {what}: {why}", err=True)
+    if not dry_run:
+        outcome = edit(actions.apply_import, context.root, context.root / journal.settings.contacts, plan,
+                       categories, cadence, commit=not no_commit)
+        for warning in outcome.warnings:
+            click.echo(f"followup: warning: {warning}", err=True)
+    click.echo(f"{len(plan.create)} created, {len(plan.merge)} merged, {len(plan.skip)} skipped"
+               + (" (dry run: nothing written)" if dry_run else ""))
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
+@pass_context
+def ics(context: Context, output) -> None:
+    """The plan as an iCalendar feed: due touches, promises, birthdays, yearly dates, the weekly block."""
+    journal = context.journal()
+    feed = journal_calendar(journal, journal.settings.block, journal.settings.calendar_notes)
+    if output:
+        atomic_write(output, feed)
+    else:
+        click.echo(feed.decode("utf-8"), nl=False)
+
+
+@main.command()
+@click.option("--format", "kind", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@pass_context
+def export(context: Context, kind) -> None:
+    """The whole journal with computed status, for other tools."""
+    journal = context.journal()
+    records = [person_record(journal, person) for person in journal.ranked]
+    if kind == "json":
+        _print_json(records)
+        return
+    writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=list(CSV_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(csv_row(record))
 
 
 @main.command(name="merge-driver")

@@ -96,3 +96,22 @@ def parse_yearly(value: object) -> YearlyDate:
     except ValueError:
         raise DateError(f"{text} is not a real day of the calendar") from None
     return YearlyDate(month, day, year)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_BLOCK = re.compile(r"([a-z]{3})[a-z]*\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", re.IGNORECASE)
+
+
+def parse_weekly_block(text: object) -> tuple[int, dt.time, dt.time]:
+    """"Fri 16:00-17:00" -> (4, 16:00, 17:00): a weekly slot, Monday being 0."""
+    match = _BLOCK.fullmatch(str(text).strip()) if isinstance(text, str) else None
+    day = next((i for i, name in enumerate(WEEKDAYS) if match and name.startswith(match[1].lower())), None)
+    if day is None:
+        raise DateError(f"{text!r} is not a weekly slot such as 'Fri 16:00-17:00'")
+    try:
+        start, end = dt.time(int(match[2]), int(match[3])), dt.time(int(match[4]), int(match[5]))
+    except ValueError:
+        raise DateError(f"{text!r}: not a time of day") from None
+    if end <= start:
+        raise DateError(f"{text!r} ends before it starts")
+    return day, start, end

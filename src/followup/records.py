@@ -35,3 +35,15 @@ def person_record(journal: Journal, person: Person) -> dict:
 
 def event_record(event) -> dict:
     return {"date": _day(event.date), "kind": event.kind, "text": event.text, "commit": event.commit}
+
+
+CSV_FIELDS = ("slug", "name", "status", "next_due", "last_touch", "days_late", "cadence", "categories", "channel",
+              "phone", "email", "owner", "active", "promises", "path")
+
+
+def csv_row(record: dict) -> dict:
+    """A record flattened for a spreadsheet: lists joined with "; ", promises as "due what"."""
+    row = dict(record)
+    row["categories"] = "; ".join(record["categories"])
+    row["promises"] = "; ".join(f"{p['due']} {p['what']}" for p in record["promises"])
+    return {key: "" if row[key] is None else row[key] for key in CSV_FIELDS}

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .cadence import Cadence, CadenceError, parse_cadence
+from .dates import DateError, parse_weekly_block
 
 CONFIG_FILE = "mkdocs.yml"
 HOOK_PATH = "hooks/followup.py"
@@ -28,12 +29,14 @@ class Settings:
     dashboard_rows: int = 50
     strict: bool = False
     publish: bool = False
+    block: str | None = None
+    calendar_notes: bool = False
 
 
 _DEFAULTS = Settings()
 _FIELDS = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
-    "publish",
+    "publish", "block", "calendar_notes",
 }
 
 
@@ -75,6 +78,12 @@ def settings_from_mapping(block: object, contacts: str = "contacts", source: str
             raise SettingsError(f"{where}.categories.{name} must be {{cadence: ...}}, not {options!r}")
         if "cadence" in options:
             category_cadence[str(name).casefold()] = cadence(options["cadence"], f"categories.{name}.cadence")
+    weekly = block.get("block")
+    if weekly is not None:
+        try:
+            parse_weekly_block(weekly)
+        except DateError as error:
+            raise SettingsError(f"{where}.block: {error}") from None
     default = block.get("default_cadence")
     return Settings(
         contacts=contacts,
@@ -86,6 +95,8 @@ def settings_from_mapping(block: object, contacts: str = "contacts", source: str
         dashboard_rows=whole("dashboard_rows", 1),
         strict=flag("strict"),
         publish=flag("publish"),
+        block=weekly,
+        calendar_notes=flag("calendar_notes"),
     )
 
 

@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from . import dates
+from .calendar import journal_calendar
 from .journal import Journal, Person
 from .names import slugify
 from .resources import bundled
@@ -34,6 +35,7 @@ __all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_c
 
 log = logging.getLogger("mkdocs.plugins.followup")
 _EXTERNAL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # any scheme, or protocol-relative
+_SCRIPTED = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 
 NAV = [
     {"Due": "index.md"},
@@ -44,11 +46,16 @@ NAV = [
 ]
 
 
-class _ExternalImagesAsLinks(Treeprocessor):
-    """An image from another host would be fetched on every view (a tracking pixel): show a link instead."""
+class _SafeLinksAndImages(Treeprocessor):
+    """An image from another host would be fetched on every view (a tracking pixel): show a link instead.
+    A link to javascript:, vbscript: or data: would run code when clicked: keep its text only."""
 
     def run(self, root):
-        for image in root.iter("img"):
+        for link in root.iter("a"):
+            if _SCRIPTED.match(link.get("href", "")):
+                link.tag = "span"
+                link.attrib.clear()
+        for image in list(root.iter("img")):
             source = image.get("src", "")
             if _EXTERNAL.match(source):
                 alt = image.get("alt") or source
@@ -64,7 +71,7 @@ class _PrivateNotes(Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_ExternalImagesAsLinks(md), "followup_external_images", 0)
+        md.treeprocessors.register(_SafeLinksAndImages(md), "followup_safe_links", 0)
 
 
 class Site:
@@ -122,6 +129,8 @@ class Site:
             self._add(files, config, category_page(category), "category", category)
         for person in journal.people:
             self._add(files, config, person_page(person), "person", person, person.contact.notes)
+        feed = journal_calendar(journal, self.settings.block, self.settings.calendar_notes)
+        files.append(File.generated(config, "followup.ics", content=feed))
         return files
 
     def _add(self, files, config, src_uri, kind, subject, markdown="", in_nav=False):

@@ -94,5 +94,5 @@ def slugs(soup, section_id: str) -> list[str]:
     """data-slug of each person listed in a dashboard section, in order."""
     heading = soup.find(id=section_id)
     assert heading is not None, f"no #{section_id} on the page"
-    block = heading.find_next_sibling(["ul", "p"])
-    return [item["data-slug"] for item in block.select("[data-slug]")] if block.name == "ul" else []
+    block = heading.find_next_sibling("div", attrs={"data-fu-section": section_id})
+    return [item["data-slug"] for item in block.select("[data-slug]")]

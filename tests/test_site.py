@@ -51,13 +51,13 @@ def test_due_dashboard_sections(populated):
     assert slugs(page, "soon") == ["soon"]
     assert slugs(page, "picks")[:2] == overdue[:2] and len(slugs(page, "picks")) == 3
     assert slugs(page, "dates") == ["soon"]
-    promises = page.find(id="promises").find_next_sibling("ul").select("li")
+    promises = page.select('[data-fu-section="promises"] li')
     assert [" ".join(li.get_text().split()) for li in promises] == [
         "Pia Promise: send the plans by 2026-11-20 (late)", "Pia Promise: book the venue by 2026-11-27"]
     assert "fu-late" in promises[0]["class"]
     statuses = {li["data-slug"]: li["data-status"] for li in page.select("li.fu-person[data-status]")}
     assert statuses["late-weekly"] == "overdue" and statuses["due-today"] == "due"
-    wendy = page.select_one('#picks ~ ul li[data-slug="late-weekly"]')
+    wendy = page.select_one('[data-fu-section="picks"] li[data-slug="late-weekly"]')
     assert [a["href"] for a in wendy.select("a.fu-reach")] == ["sms:+15550100", "tel:+15550100"]
     yuri = page.select_one('li[data-slug="late-yearly"]')
     assert yuri.select_one("a.fu-preferred")["href"] == "mailto:yuri@example.org"
@@ -115,8 +115,11 @@ def test_person_page_card_and_timeline(journal):
 
 def test_categories_hit_list(populated):
     populated.build()
-    rows = {tr["data-category"]: [td.get_text(strip=True) for td in tr.select("td")[1:]]
-            for tr in populated.page("categories").select("tr[data-category]")}
+    table = populated.page("categories").select("tr[data-category]")
+    rows = {tr["data-category"]: [td.get_text(strip=True) for td in tr.select("td")[1:4]] for tr in table}
+    trends = {tr["data-category"]: tr.select_one(".fu-trend title").get_text() for tr in table}
+    # the month-by-month line ends on today's share, from the same rule
+    assert trends["friends"].endswith("Nov 2026: 50%") and trends["clients"].endswith("Nov 2026: 67%")
     # clients: due-today (due), never (due), inactive (overdue), nocadence (none) -> 1 of 3 tracked overdue
     # clients: due-today, never (due), inactive (overdue), nocadence (no cadence: not counted in the share)
     assert rows == {"clients": ["4", "1", "67%"], "friends": ["4", "2", "50%"]}

@@ -133,3 +133,11 @@ def promise_is_late(promise: Promise, today: dt.date) -> bool:
 def promise_is_near(promise: Promise, today: dt.date, settings: Settings) -> bool:
     """Late, or due within the due-soon window: the ones the dashboard shows first."""
     return (promise.due - today).days <= settings.soon_days
+
+
+def share_on_track(states: list[Due]) -> int | None:
+    """Percent of those with a cadence who are not overdue; None when nobody has a cadence."""
+    tracked = [due for due in states if due.status != "none"]
+    if not tracked:
+        return None
+    return round(100 * sum(due.status != "overdue" for due in tracked) / len(tracked))

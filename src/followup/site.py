@@ -24,7 +24,8 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import dates
+from . import charts, dates
+from . import due as rule
 from .calendar import journal_calendar
 from .journal import Journal, Person
 from .names import slugify
@@ -131,6 +132,8 @@ class Site:
             self._add(files, config, person_page(person), "person", person, person.contact.notes)
         feed = journal_calendar(journal, self.settings.block, self.settings.calendar_notes)
         files.append(File.generated(config, "followup.ics", content=feed))
+        script = "window.followupData = " + json.dumps(browser_data(journal, self.urls), ensure_ascii=False) + ";\n"
+        files.append(File.generated(config, "followup-data.js", content=script))
         return files
 
     def _add(self, files, config, src_uri, kind, subject, markdown="", in_nav=False):
@@ -189,13 +192,50 @@ class Site:
         self.prefixes: dict[str, str] = {}
         context = {"journal": journal, "today": journal.today, "settings": self.settings, "content": content,
                    "subject": subject}
+        if kind == "due":
+            context["heatmap"] = Markup(charts.journal_heatmap(journal))
         if kind == "person":
             context["timeline"] = journal.timeline(subject)
+            context["heatmap"] = Markup(charts.person_heatmap(journal, subject))
         if kind == "categories":
-            context["summaries"] = [category_summary(name, members) for name, members in journal.categories.items()]
+            trend = charts.on_track_history(journal)
+            context["summaries"] = [{**category_summary(name, members), "trend": Markup(charts.sparkline(
+                trend[name], name))} for name, members in journal.categories.items()]
         if kind == "category":
             context["members"] = journal.categories[subject]
         return self.env.get_template(f"followup/{kind}.html").render(context)
+
+
+def browser_data(journal: Journal, urls: dict[str, str]) -> dict:
+    """What the Due dashboard needs to redo the due rule in the browser on a later day (followup.js).
+
+    Cadences are resolved here (category defaults included) and every known touch date is listed,
+    so the browser only does date arithmetic; names carry Python's casefold for the same order.
+    """
+    def day(value):
+        return value.isoformat() if value is not None else None
+
+    people = []
+    for person in journal.people:
+        contact, cadence = person.contact, person.due.cadence
+        touches = {entry.date for entry in contact.log}
+        touches.update(e.date for e in journal.history.for_path(person.history_key) if e.kind == "touch")
+        if contact.last_touch is not None:
+            touches.add(contact.last_touch)
+        yearly = ([("birthday", contact.birthday)] if contact.birthday else []) + list(contact.dates.items())
+        people.append({
+            "slug": person.slug, "name": person.name, "key": person.name.casefold(),
+            "url": urls[person_page(person)], "cadence": [cadence.count, cadence.unit] if cadence else None,
+            "touches": sorted(day(d) for d in touches), "next": day(contact.next),
+            "snooze": day(contact.snooze_until), "channel": contact.channel,
+            "reach": reach_links(person),
+            "promises": [{"due": day(p.due), "what": p.what} for p in contact.promises],
+            "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],
+        })
+    settings = journal.settings
+    return {"built": journal.today.isoformat(), "soon_days": settings.soon_days,
+            "picks_per_day": settings.picks_per_day, "dates_days": settings.dates_days,
+            "dashboard_rows": settings.dashboard_rows, "people": people}
 
 
 def detail(value: object) -> str:
@@ -225,10 +265,8 @@ def category_page(name: str) -> str:
 
 def category_summary(name: str, members: list[Person]) -> dict:
     """Size, how many are overdue, and the share on track (not overdue, among those with a cadence)."""
-    tracked = [person for person in members if person.status != "none"]
-    overdue = sum(person.status == "overdue" for person in members)
-    on_track = round(100 * (len(tracked) - overdue) / len(tracked)) if tracked else None
-    return {"name": name, "size": len(members), "overdue": overdue, "on_track": on_track}
+    return {"name": name, "size": len(members), "overdue": sum(person.status == "overdue" for person in members),
+            "on_track": rule.share_on_track([person.due for person in members])}
 
 
 def reach_links(person: Person) -> list[dict]:

@@ -1,0 +1,152 @@
+"""The site in a real browser: Playwright driving Debian's chromium (installed by .ci/run).
+
+The browser's clock is set by the test (Playwright's clock), never taken from the machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).parent / "vectors"))
+from rule import VECTORS, browser_input  # noqa: E402
+
+from followup.journal import Journal  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+# Without these, chromium tries Google's hosts at start; this machine has no network beyond loopback.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def serve(folder: Path):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture
+def site(journal):
+    """A small journal with git history, built, served on 127.0.0.1."""
+    journal.write("ana.md", "---\nname: Ana Ribeiro\ncategories: [friends]\ncadence: monthly\nlast_touch: 2026-11-01\n"
+                            "channel: phone\nphone: '+1 555 0100'\nbirthday: 1984-12-10\n---\n"
+                            "Works at the riverside clinic.\n\n## Log\n- 2026-11-01 Coffee\n- 2026-10-01 Walk\n")
+    journal.write("bob.md", "---\nname: Bob Builder\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-20\n"
+                            "email: bob@example.org\nchannel: email\npromises:\n  - {due: 2026-11-30, what: send the plans}\n---\n")
+    journal.write("cy.md", "---\nname: Cy Yearly\ncategories: [clients]\ncadence: yearly\nlast_touch: 2026-01-05\n---\n")
+    journal.write("dee.md", "---\nname: Dee Never\ncategories: [friends]\ncadence: quarterly\n---\n")
+    journal.commit("The people", date="2026-11-20")
+    journal.build()
+    server, url = serve(journal.root / "site")
+    yield journal, url
+    server.shutdown()
+
+
+def open_page(browser, url: str, day: str, **options):
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.clock.set_fixed_time(f"{day}T09:00:00")
+    problems, requests = [], []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    return page, problems, requests
+
+
+def sections(page) -> dict[str, list[str]]:
+    return {name: page.eval_on_selector_all(f'[data-fu-section="{name}"] [data-slug]',
+                                            "items => items.map(i => i.dataset.slug + ':' + i.dataset.status)")
+            for name in ("promises", "picks", "overdue", "due", "soon", "dates")}
+
+
+def expected_sections(journal_root: Path, day: str) -> dict[str, list[str]]:
+    import datetime as dt
+    loaded = Journal.load(journal_root, today=dt.date.fromisoformat(day))
+    tag = lambda people: [f"{p.slug}:{p.status}" for p in people]  # noqa: E731
+    return {"promises": [f"{p.slug}:{p.status}" for p, _ in loaded.promises()], "picks": tag(loaded.picks()),
+            "overdue": tag(loaded.with_status("overdue")), "due": tag(loaded.with_status("due")),
+            "soon": tag(loaded.with_status("soon")), "dates": [f"{p.slug}:{p.status}" for p, _ in loaded.occasions()]}
+
+
+def test_js_rule_gives_the_recorded_answers(browser, site):
+    _, url = site
+    page, problems, _ = open_page(browser, url, "2026-11-23")
+    for case in json.loads(VECTORS.read_text()):
+        data = browser_input(case)
+        for day, expected in case["expected"].items():
+            got = page.evaluate("""([data, day]) => {
+                const v = followup.dashboard(data, followup.dayNumber(day));
+                const iso = n => n === null ? null : followup.isoOf(n);
+                const people = {};
+                v.rows.forEach(r => { people[r.person.slug] = [r.due.status, iso(r.due.next), r.due.late]; });
+                return {people, ranked: v.ranked.map(r => r.person.slug), picks: v.picks.map(r => r.person.slug),
+                        promises: v.promises.map(p => [p.row.person.slug, p.promise.due, p.late]),
+                        dates: v.dates.map(d => [d.row.person.slug, d.occasion.label, iso(d.occasion.date),
+                                                 d.occasion.years])};
+            }""", [data, day])
+            assert got == expected, (case["name"], day)
+    assert problems == []
+
+
+def test_dashboard_is_recomputed_from_the_browsers_date(browser, site):
+    journal, url = site
+    page, problems, _ = open_page(browser, url, "2026-11-23")
+    assert sections(page) == expected_sections(journal.root, "2026-11-23")
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    later, problems_later, _ = open_page(browser, url, "2026-12-23")
+    shown = sections(later)
+    assert shown == expected_sections(journal.root, "2026-12-23")
+    assert "ana:overdue" in shown["overdue"] and "bob:overdue" in shown["overdue"]  # both were fine a month ago
+    assert later.inner_text(".fu-built").startswith("Statuses as of 2026-12-23 (built 2026-11-23)")
+    assert problems == problems_later == []
+
+
+def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, site):
+    journal, url = site
+    page, problems, requests = open_page(browser, url, "2026-11-23", viewport={"width": 390, "height": 844},
+                                         color_scheme="dark", is_mobile=True, has_touch=True)
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    for path in ("", "people/", "people/ana/", "people/bob/", "categories/", "categories/friends/", "inactive/",
+                 "problems/"):
+        page.goto(url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    page.goto(url + "people/ana/")
+    assert page.get_attribute(".fu-reach-phone", "href") == "tel:+15550100"
+    page.screenshot(path=str(ARTIFACTS / "person.png"), full_page=True)
+    for query, slug in (("Ribeiro", "ana"), ("riverside", "ana"), ("clients", "bob")):
+        page.goto(url)
+        page.click("label.md-header__button[for=__search]")
+        page.type("input.md-search__input", query, delay=20)
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(l => l.href)")
+        assert any(f"/people/{slug}/" in link for link in links), (query, links)
+    assert problems == []
+    outside = [request for request in requests if not request.startswith(url) and not request.startswith("data:")]
+    assert outside == []
+
+
+def test_light_mode_too(browser, site):
+    _, url = site
+    page, problems, _ = open_page(browser, url, "2026-11-23", color_scheme="light")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    assert page.is_visible(".fu-heatmap svg") and problems == []

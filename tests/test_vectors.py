@@ -1,0 +1,25 @@
+"""The Python core against the shared test vectors (the browser runs the same ones: test_browser.py)."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "vectors"))
+from rule import VECTORS, answers, journal_of  # noqa: E402
+
+CASES = json.loads(VECTORS.read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_python_core_gives_the_recorded_answers(case):
+    for day, expected in case["expected"].items():
+        assert answers(journal_of(case, day)) == expected, day
+
+
+def test_the_vectors_cover_every_status_and_more_than_one_day():
+    statuses = {answer[0] for case in CASES for day in case["expected"].values() for answer in day["people"].values()}
+    assert statuses == {"overdue", "due", "soon", "ok", "snoozed", "booked", "none"}
+    assert all(len(case["days"]) >= 2 and case["built"] < min(case["days"]) or case["built"] == min(case["days"])
+               for case in CASES)

@@ -89,6 +89,10 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
         followup_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], journal))
         plain_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], plain))
     due = [timed([str(BIN / "followup"), "due", "--json"], journal)[0] for _ in range(repeat)]
+    # What `followup serve` does after you save one contact: a build with everything else cached.
+    saved = sorted((journal / "contacts").glob("*.md"))[0]
+    saved.write_text(saved.read_text() + "\n- 2026-11-23 Saved during the benchmark\n")
+    after_save = timed([str(BIN / "mkdocs"), "build", "-q"], journal)[0]
     hook, parse, git, history_commits = hook_share(journal)
     shutil.rmtree(journal / ".followup-cache")
     cold_hook, _, _, _ = hook_share(journal)
@@ -97,7 +101,7 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
         "contacts": contacts, "commits": commits, "made": made, "cold": cold[0], "cold_hook": cold_hook,
         "followup": best["followup"][0], "plain": best["plain"][0],
         "followup_mb": max(m for _, m in followup_runs), "plain_mb": max(m for _, m in plain_runs),
-        "due": min(due), "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
+        "due": min(due), "after_save": after_save, "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
         "spread": statistics.pstdev([t for t, _ in followup_runs]) if repeat > 1 else 0.0,
     }
 
@@ -122,6 +126,8 @@ def main() -> None:
             print(f"  hook's own work {result['hook']:.2f} s, empty cache {result['cold_hook']:.2f} s "
                   f"(uncached core: parsing {result['parse']:.2f} s, git log of {result['history_commits']} "
                   f"commits {result['git']:.2f} s)")
+            print(f"  rebuild after one contact is saved {result['after_save']:.2f} s "
+                  f"({result['after_save'] / result['plain']:.2f}x a full plain build)")
             print(f"  followup due --json {result['due']:.2f} s", flush=True)
     if len(results) >= 2:
         small, large = results[0], results[-1]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from html import escape
@@ -17,12 +18,8 @@ CELL, STEP = 11, 13  # a day's square and the distance between squares
 
 
 def touch_days(journal: Journal, person: Person) -> list[dt.date]:
-    """Every day this person was reached: the written log and the touch commits, up to today."""
-    days = {entry.date for entry in person.contact.log}
-    days.update(event.date for event in journal.history.for_path(person.history_key) if event.kind == "touch")
-    if person.contact.last_touch is not None:
-        days.add(person.contact.last_touch)
-    return sorted(day for day in days if day <= journal.today)
+    """Every day this person was reached, up to today."""
+    return [day for day in journal.touch_dates(person) if day <= journal.today]
 
 
 def heatmap(counts: Counter, today: dt.date, label: str) -> str:
@@ -75,10 +72,14 @@ def on_track_history(journal: Journal) -> dict[str, list[tuple[dt.date, int | No
     """Per category, the share on track at each month end: the due rule itself, asked as of that day
     with what was known by then (the touches up to it; snoozes and bookings as written today)."""
     ends = month_ends(journal.today)
-    touches = {person.slug: [e.date for e in journal.history.for_path(person.history_key) if e.kind == "touch"]
-               for person in journal.people}
-    state = {(person.slug, end): rule.assess(person.contact, journal.settings, end, touches[person.slug])
-             for person in journal.people for end in ends}
+    state = {}
+    for person in journal.people:
+        days = journal.touch_dates(person)
+        cadence = rule.cadence_of(person.contact, journal.settings)
+        for end in ends:
+            position = bisect.bisect_right(days, end)
+            last = days[position - 1] if position else None
+            state[person.slug, end] = rule.due_state(person.contact, cadence, last, end, journal.settings)
     return {category: [(end, rule.share_on_track([state[p.slug, end] for p in members])) for end in ends]
             for category, members in journal.categories.items()}
 

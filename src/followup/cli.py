@@ -26,6 +26,7 @@ from .edit import EditError, UnreadableContact, atomic_write
 from .gitops import inside_repository, install_merge_driver
 from .merge import merge_contact
 from .journal import Journal, LookupProblem, Person, agenda
+from .cache import cache_path
 from .calendar import journal_calendar
 from .importers import plan_import, read_file
 from .records import CSV_FIELDS, csv_row, event_record, person_record
@@ -382,7 +383,8 @@ def import_command(context: Context, files, categories, cadence, dry_run, merge,
 def ics(context: Context, output) -> None:
     """The plan as an iCalendar feed: due touches, promises, birthdays, yearly dates, the weekly block."""
     journal = context.journal()
-    feed = journal_calendar(journal, journal.settings.block, journal.settings.calendar_notes)
+    feed = journal_calendar(journal, journal.settings.block, journal.settings.calendar_notes,
+                            cache_path(journal.root, "calendar"))
     if output:
         atomic_write(output, feed)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -47,8 +48,12 @@ def parse_date(value: object) -> dt.date:
         raise DateError(f"{text} is not a real day of the calendar") from None
 
 
+@functools.lru_cache(maxsize=65536)
 def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar-true month arithmetic: Jan 31 + 1 month is the last day of February."""
+    """Calendar-true month arithmetic: Jan 31 + 1 month is the last day of February.
+
+    Remembered: relativedelta takes ~30 us a call, and a build asks the same few thousand
+    (day, months) pairs over and over (every person, every month end of the trend charts)."""
     return day + relativedelta(months=months)
 
 

@@ -56,8 +56,13 @@ def effective_last_touch(contact: Contact, git_touches: list[dt.date], today: dt
 
 
 def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: list[dt.date] = ()) -> Due:
-    cadence = cadence_of(contact, settings)
-    last = effective_last_touch(contact, list(git_touches), today)
+    return due_state(contact, cadence_of(contact, settings), effective_last_touch(contact, list(git_touches), today),
+                     today, settings)
+
+
+def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, today: dt.date,
+              settings: Settings) -> Due:
+    """The status once the cadence and the effective last touch are known (assess finds both)."""
     if cadence is None:
         return Due("none", None, last, None, None)
     next_due = cadence.after(last) if last is not None else today

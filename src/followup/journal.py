@@ -92,6 +92,14 @@ class Journal:
         touches = [event.date for event in self.history.for_path(key) if event.kind == "touch"]
         return Person(contact, rule.assess(contact, self.settings, self.today, touches), key)
 
+    def touch_dates(self, person: Person) -> list[dt.date]:
+        """Every day a touch is known of: last_touch, the written log and touch commits, in order."""
+        days = {entry.date for entry in person.contact.log}
+        days.update(event.date for event in self.history.for_path(person.history_key) if event.kind == "touch")
+        if person.contact.last_touch is not None:
+            days.add(person.contact.last_touch)
+        return sorted(days)
+
     def timeline(self, person: Person) -> list[Event]:
         return build_timeline(person.contact, self.history.for_path(person.history_key))
 

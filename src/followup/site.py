@@ -11,8 +11,8 @@ import datetime as dt
 import html
 import json
 import logging
-import re
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,7 +24,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import charts, dates
+from . import cache, charts, dates
 from . import due as rule
 from .calendar import journal_calendar
 from .journal import Journal, Person
@@ -93,7 +93,7 @@ class Site:
         self.notes_html: dict[str, str] = {}
         self.urls: dict[str, str] = {}
         self.page_url = ""
-        self.prefixes = {}
+        self.prefixes: dict[str, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False,
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
@@ -116,10 +116,10 @@ class Site:
 
         # Only generated pages are published: a photo, a stray file or a symbolic link to something
         # outside the journal in the contacts folder is never copied into the site.
+        # (A new Files rather than files.remove: removing is a list scan each, quadratic at 10,000.)
         docs_dir = os.path.normpath(config.docs_dir)
-        for file in list(files):
-            if file.src_dir is not None and os.path.normpath(file.src_dir) == docs_dir:
-                files.remove(file)
+        files = Files([file for file in files
+                       if file.src_dir is None or os.path.normpath(file.src_dir) != docs_dir])
 
         self._add(files, config, "index.md", "due", None, in_nav=True)
         self._add(files, config, "people/index.md", "people", None, in_nav=True)
@@ -130,7 +130,8 @@ class Site:
             self._add(files, config, category_page(category), "category", category)
         for person in journal.people:
             self._add(files, config, person_page(person), "person", person, person.contact.notes)
-        feed = journal_calendar(journal, self.settings.block, self.settings.calendar_notes)
+        feed = journal_calendar(journal, self.settings.block, self.settings.calendar_notes,
+                                cache.cache_path(self.root, "calendar"))
         files.append(File.generated(config, "followup.ics", content=feed))
         script = "window.followupData = " + json.dumps(browser_data(journal, self.urls), ensure_ascii=False) + ";\n"
         files.append(File.generated(config, "followup-data.js", content=script))
@@ -189,7 +190,7 @@ class Site:
             return None
         journal = self.journal
         self.page_url = page.url
-        self.prefixes: dict[str, str] = {}
+        self.prefixes = {}
         context = {"journal": journal, "today": journal.today, "settings": self.settings, "content": content,
                    "subject": subject}
         if kind == "due":
@@ -218,15 +219,11 @@ def browser_data(journal: Journal, urls: dict[str, str]) -> dict:
     people = []
     for person in journal.people:
         contact, cadence = person.contact, person.due.cadence
-        touches = {entry.date for entry in contact.log}
-        touches.update(e.date for e in journal.history.for_path(person.history_key) if e.kind == "touch")
-        if contact.last_touch is not None:
-            touches.add(contact.last_touch)
         yearly = ([("birthday", contact.birthday)] if contact.birthday else []) + list(contact.dates.items())
         people.append({
             "slug": person.slug, "name": person.name, "key": person.name.casefold(),
             "url": urls[person_page(person)], "cadence": [cadence.count, cadence.unit] if cadence else None,
-            "touches": sorted(day(d) for d in touches), "next": day(contact.next),
+            "touches": [day(d) for d in journal.touch_dates(person)], "next": day(contact.next),
             "snooze": day(contact.snooze_until), "channel": contact.channel,
             "reach": reach_links(person),
             "promises": [{"due": day(p.due), "what": p.what} for p in contact.promises],

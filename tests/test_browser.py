@@ -125,8 +125,11 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
     page, problems, requests = open_page(browser, url, "2026-11-23", viewport={"width": 390, "height": 844},
                                          color_scheme="dark", is_mobile=True, has_touch=True)
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
-    for path in ("", "people/", "people/ana/", "people/bob/", "categories/", "categories/friends/", "inactive/",
-                 "problems/"):
+    pages = sorted(p.parent.relative_to(journal.root / "site").as_posix()
+                   for p in (journal.root / "site").rglob("index.html"))
+    assert len(pages) == 11  # the dashboard, four lists, four people, two categories
+    for path in pages:
+        path = "" if path == "." else path + "/"
         page.goto(url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)

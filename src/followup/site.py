@@ -102,6 +102,7 @@ class Site:
         self.env.globals.update(
             link=self.link, person_link=lambda person: self.link(person_page(person)),
             category_link=lambda name: self.link(category_page(name)), reach=reach_links, detail=detail,
+            when=when,
         )
 
     def build_files(self, files: Files, config) -> Files:
@@ -264,6 +265,22 @@ def category_summary(name: str, members: list[Person]) -> dict:
     """Size, how many are overdue, and the share on track (not overdue, among those with a cadence)."""
     return {"name": name, "size": len(members), "overdue": sum(person.status == "overdue" for person in members),
             "on_track": rule.share_on_track([person.due for person in members])}
+
+
+def when(person: Person) -> str:
+    """The few words after a status: "7 days late", "due 2026-12-01"... (followup.js says the same)."""
+    due, contact = person.due, person.contact
+    if due.status == "booked":
+        return f"booked {contact.next}"
+    if due.status == "snoozed":
+        return f"snoozed until {contact.snooze_until}"
+    if due.status == "none":
+        return "no cadence"
+    if due.never_touched:
+        return "never touched"
+    if due.days_late > 0:
+        return f"{due.days_late} day{'s' if due.days_late != 1 else ''} late"
+    return "due today" if due.days_late == 0 else f"due {due.next_due}"
 
 
 def reach_links(person: Person) -> list[dict]:

@@ -163,11 +163,16 @@
     });
     return item;
   }
-  function fill(section, rows, empty, limit) {
-    var box = document.querySelector('[data-fu-section="' + section + '"]');
-    if (!box) return;
+  function section(name, count, empty) { // the section's box, emptied; a sentence instead when nobody is in it
+    var box = document.querySelector('[data-fu-section="' + name + '"]');
+    if (!box) return null;
     box.textContent = "";
-    if (!rows.length) { box.appendChild(element("p", "fu-empty", empty)); return; }
+    if (!count) { box.appendChild(element("p", "fu-empty", empty)); return null; }
+    return box;
+  }
+  function fill(name, rows, empty, limit) {
+    var box = section(name, rows.length, empty);
+    if (!box) return;
     var list = element("ul", "fu-people");
     rows.slice(0, limit || rows.length).forEach(function (row) { list.appendChild(personItem(row)); });
     box.appendChild(list);
@@ -176,13 +181,8 @@
     }
   }
   function fillPromises(promises, soonDays) {
-    var box = document.querySelector('[data-fu-section="promises"]');
+    var box = section("promises", promises.length, "No promise due in the next " + soonDays + " days.");
     if (!box) return;
-    box.textContent = "";
-    if (!promises.length) {
-      box.appendChild(element("p", "fu-empty", "No promise due in the next " + soonDays + " days."));
-      return;
-    }
     var list = element("ul", "fu-promises");
     promises.forEach(function (entry) {
       var item = element("li", "fu-person fu-promise" + (entry.late ? " fu-late" : ""));
@@ -196,13 +196,8 @@
     box.appendChild(list);
   }
   function fillDates(dates, days) {
-    var box = document.querySelector('[data-fu-section="dates"]');
+    var box = section("dates", dates.length, "No birthday or yearly date in the next " + days + " days.");
     if (!box) return;
-    box.textContent = "";
-    if (!dates.length) {
-      box.appendChild(element("p", "fu-empty", "No birthday or yearly date in the next " + days + " days."));
-      return;
-    }
     var list = element("ul", "fu-dates");
     dates.forEach(function (entry) {
       var item = element("li", "fu-person");

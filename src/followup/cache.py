@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 
 FOLDER = ".followup-cache"
-_STAMP = (2, __version__, sys.version_info[:2])
+_STAMP = (3, __version__, sys.version_info[:2])
 
 
 def cache_path(root: Path, name: str) -> Path:

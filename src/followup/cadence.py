@@ -43,7 +43,7 @@ class CadenceError(ValueError):
     """The text is none of the documented cadence forms."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cadence:
     count: int
     unit: str

@@ -42,7 +42,7 @@ class ContactLoader(yaml.CSafeLoader):
 ContactLoader.add_constructor("tag:yaml.org,2002:timestamp", ContactLoader.construct_yaml_str)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     path: str
     line: int | None
@@ -52,14 +52,14 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogEntry:
     date: dt.date
     text: str
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Promise:
     number: int
     due: dt.date
@@ -67,7 +67,7 @@ class Promise:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     slug: str
     path: str

@@ -57,7 +57,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day + relativedelta(months=months)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class YearlyDate:
     """A date that comes back every year; the year is known for a birthday like 1984-04-12."""
 

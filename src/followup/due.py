@@ -17,7 +17,7 @@ STATUS_ORDER = ("overdue", "due", "soon", "ok", "booked", "snoozed", "none")
 DUE_STATUSES = ("overdue", "due")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Due:
     status: str
     cadence: Cadence | None
@@ -110,7 +110,7 @@ def todays_picks(ranked_due: list, today: dt.date, count: int) -> list:
     return picks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occasion:
     date: dt.date
     label: str

@@ -22,7 +22,7 @@ _LAST_TOUCH = re.compile(r"^\+last_touch:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})")
 _DIFF_HEADER = re.compile(r"^diff --git a/(.*) b/(.*)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GitEvent:
     kind: str  # "touch" or "edit"
     date: dt.date

@@ -21,7 +21,7 @@ from .settings import Settings, load_settings
 from .timeline import Event, build_timeline
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     contact: Contact
     due: rule.Due

@@ -9,7 +9,7 @@ from .contact import Contact
 from .history import GitEvent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     date: dt.date
     kind: str  # "log" (written in the file), "touch" (a commit that moved last_touch), "edit"

@@ -21,5 +21,5 @@ def test_python_core_gives_the_recorded_answers(case):
 def test_the_vectors_cover_every_status_and_more_than_one_day():
     statuses = {answer[0] for case in CASES for day in case["expected"].values() for answer in day["people"].values()}
     assert statuses == {"overdue", "due", "soon", "ok", "snoozed", "booked", "none"}
-    assert all(len(case["days"]) >= 2 and case["built"] < min(case["days"]) or case["built"] == min(case["days"])
-               for case in CASES)
+    # the browser is asked on days after the site was built, as a site built last week would be
+    assert all(len(case["days"]) >= 2 and case["built"] <= min(case["days"]) for case in CASES)

@@ -325,6 +325,25 @@ def find_log_section(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
+def entry_date_text(line: str) -> str | None:
+    """The date a log entry line starts with, as written (a list item or a ### heading); else None."""
+    match = _LIST_ENTRY.match(line) or _HEADING_ENTRY.match(line)
+    if not match or not _LOOKS_LIKE_DATE.fullmatch(match.group(1)):
+        return None
+    return match.group(1).rstrip(":,.;")
+
+
+def entry_end(lines: list[str], index: int, end: int) -> int:
+    """The index after the entry starting at `index`: indented lines under a list item, the
+    paragraph under a heading."""
+    is_heading = lines[index].startswith("#")
+    index += 1
+    while index < end and lines[index].strip() and not _LIST_ENTRY.match(lines[index]) \
+            and not lines[index].startswith("#") and (is_heading or lines[index][:1] in " \t"):
+        index += 1
+    return index
+
+
 def _parse_body(body: str, body_line: int, problem) -> tuple[str, tuple[LogEntry, ...]]:
     lines = body.split("\n")
     section = find_log_section(lines)
@@ -335,25 +354,21 @@ def _parse_body(body: str, body_line: int, problem) -> tuple[str, tuple[LogEntry
     entries = []
     index = start + 1
     while index < end:
-        line = lines[index]
-        match = _LIST_ENTRY.match(line) or _HEADING_ENTRY.match(line)
-        index += 1
-        if not match or not _LOOKS_LIKE_DATE.fullmatch(match.group(1)):
-            continue
-        is_heading = line.startswith("#")
-        continuation = []
-        while index < end and lines[index].strip() and not _LIST_ENTRY.match(lines[index]) \
-                and not lines[index].startswith("#") and (is_heading or lines[index][:1] in " \t"):
-            continuation.append(lines[index].strip())
+        date_text = entry_date_text(lines[index])
+        if date_text is None:
             index += 1
-        date_text = match.group(1).rstrip(":,.;")
+            continue
+        after = entry_end(lines, index, end)
+        match = _LIST_ENTRY.match(lines[index]) or _HEADING_ENTRY.match(lines[index])
+        continuation = [line.strip() for line in lines[index + 1:after]]
         title = match.group(2).strip().lstrip(":-–—").strip()
-        separator = " — " if is_heading and title and continuation else " "
+        separator = " — " if lines[index].startswith("#") and title and continuation else " "
         text = separator.join(part for part in (title, " ".join(continuation)) if part)
         try:
-            entries.append(LogEntry(parse_date(date_text), text, body_line + index - 1 - len(continuation)))
+            entries.append(LogEntry(parse_date(date_text), text, body_line + index))
         except DateError as error:
-            problem(body_line + index - 1 - len(continuation), f"log entry: {error}")
+            problem(body_line + index, f"log entry: {error}")
+        index = after
     return notes, tuple(entries)
 
 

@@ -48,11 +48,18 @@ def cadence_of(contact: Contact, settings: Settings) -> Cadence | None:
     return settings.default_cadence
 
 
+def touch_days(contact: Contact, git_touches: list[dt.date]) -> list[dt.date]:
+    """Every day a touch is known of, in order: last_touch, the written log and touch commits."""
+    days = {entry.date for entry in contact.log}
+    days.update(git_touches)
+    if contact.last_touch is not None:
+        days.add(contact.last_touch)
+    return sorted(days)
+
+
 def effective_last_touch(contact: Contact, git_touches: list[dt.date], today: dt.date) -> dt.date | None:
     """The latest touch we know of, from the front matter, the written log and git; never a future one."""
-    candidates = [contact.last_touch, *(entry.date for entry in contact.log), *git_touches]
-    known = [day for day in candidates if day is not None and day <= today]
-    return max(known, default=None)
+    return max((day for day in touch_days(contact, git_touches) if day <= today), default=None)
 
 
 def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: list[dt.date] = ()) -> Due:

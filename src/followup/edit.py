@@ -17,7 +17,8 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from .contact import Contact, find_log_section, parse_contact, read_text, split_front_matter
+from .contact import (Contact, entry_date_text, entry_end, find_log_section, parse_contact, read_text,
+                      split_front_matter)
 
 LOCK_FILE = ".followup.lock"
 BOM = "\ufeff"
@@ -179,17 +180,17 @@ class ContactText:
         _, closing = self._front()
         body = [line.rstrip("\r\n") for line in self.lines[closing + 1:]]
         section = find_log_section(body)
-        entries = [i for i in range(section[0] + 1, section[1]) if _dated_entry(body[i])] if section else []
+        entries = [i for i in range(section[0] + 1, section[1]) if entry_date_text(body[i])] if section else []
         return closing + 1, body, section, entries
 
     def newest_last(self) -> bool:
         _, body, _, entries = self._log()
-        return len(entries) >= 2 and _dated_entry(body[entries[0]]) < _dated_entry(body[entries[-1]])
+        return len(entries) >= 2 and entry_date_text(body[entries[0]]) < entry_date_text(body[entries[-1]])
 
     def log_entries(self) -> list[tuple[str, ...]]:
         """Each dated entry of the Log section as its lines (the dated line and its continuation)."""
         _, body, section, entries = self._log()
-        return [tuple(body[i:_end_of_entry(body, i, section[1])]) for i in entries]
+        return [tuple(body[i:entry_end(body, i, section[1])]) for i in entries]
 
     def add_log_entry(self, *block: str) -> None:
         """Add a dated entry under '## Log' (made at the end if missing), in the order the log keeps."""
@@ -197,7 +198,7 @@ class ContactText:
         if not entries:
             self._into_empty_log(list(block))
             return
-        at = _end_of_entry(body, entries[-1], section[1]) if self.newest_last() else entries[0]
+        at = entry_end(body, entries[-1], section[1]) if self.newest_last() else entries[0]
         self._replace(body_start + at, body_start + at, list(block))
 
     def set_log_entries(self, blocks: list[tuple[str, ...]]) -> None:
@@ -207,8 +208,8 @@ class ContactText:
         if not entries:
             self._into_empty_log(lines)
             return
-        first, last = entries[0], _end_of_entry(body, entries[-1], section[1])
-        inside = {j for i in entries for j in range(i, _end_of_entry(body, i, section[1]))}
+        first, last = entries[0], entry_end(body, entries[-1], section[1])
+        inside = {j for i in entries for j in range(i, entry_end(body, i, section[1]))}
         others = [body[j] for j in range(first, last) if j not in inside]
         self._replace(body_start + first, body_start + last, lines + others)
 
@@ -223,17 +224,3 @@ class ContactText:
     def save(self) -> None:
         self.contact()  # never write a file that would not read back
         atomic_write(self.path, self.to_bytes())
-
-
-def _dated_entry(line: str) -> str | None:
-    stripped = line.lstrip("-*+# \t")
-    head = stripped[:10]
-    return head if line[:1] in "-*+#" and len(head) == 10 and head[4] == "-" and head[7] == "-" else None
-
-
-def _end_of_entry(body: list[str], index: int, end: int) -> int:
-    """The index after a list entry and its indented continuation lines."""
-    index += 1
-    while index < end and body[index][:1] in (" ", "\t") and body[index].strip():
-        index += 1
-    return index

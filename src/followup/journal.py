@@ -66,7 +66,6 @@ class Journal:
         self.today = today
         self.problems = problems
         self.history = history
-        self._folder = root / settings.contacts
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
 
@@ -89,16 +88,14 @@ class Journal:
         """A contact with its due state, as of the journal's today and git history."""
         key = Path(contact.path).relative_to(self.settings.contacts).as_posix() \
             if not Path(self.settings.contacts).is_absolute() else contact.path
-        touches = [event.date for event in self.history.for_path(key) if event.kind == "touch"]
-        return Person(contact, rule.assess(contact, self.settings, self.today, touches), key)
+        return Person(contact, rule.assess(contact, self.settings, self.today, self._git_touches(key)), key)
+
+    def _git_touches(self, history_key: str) -> list[dt.date]:
+        return [event.date for event in self.history.for_path(history_key) if event.kind == "touch"]
 
     def touch_dates(self, person: Person) -> list[dt.date]:
-        """Every day a touch is known of: last_touch, the written log and touch commits, in order."""
-        days = {entry.date for entry in person.contact.log}
-        days.update(event.date for event in self.history.for_path(person.history_key) if event.kind == "touch")
-        if person.contact.last_touch is not None:
-            days.add(person.contact.last_touch)
-        return sorted(days)
+        """Every day a touch is known of, in order (the rule's own list)."""
+        return rule.touch_days(person.contact, self._git_touches(person.history_key))
 
     def timeline(self, person: Person) -> list[Event]:
         return build_timeline(person.contact, self.history.for_path(person.history_key))

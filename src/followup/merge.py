@@ -11,7 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .edit import ContactText, EditError, _dated_entry
+from .contact import entry_date_text
+from .edit import ContactText, EditError
 
 
 def _merge_logs(ours: list[tuple[str, ...]], theirs: list[tuple[str, ...]], newest_last: bool) -> list:
@@ -20,9 +21,9 @@ def _merge_logs(ours: list[tuple[str, ...]], theirs: list[tuple[str, ...]], newe
     for block in theirs:
         if block in merged:
             continue
-        date = _dated_entry(block[0])
+        date = entry_date_text(block[0])
         placed_before = (lambda other: other > date) if newest_last else (lambda other: other < date)
-        position = next((i for i, mine in enumerate(merged) if placed_before(_dated_entry(mine[0]))), len(merged))
+        position = next((i for i, mine in enumerate(merged) if placed_before(entry_date_text(mine[0]))), len(merged))
         merged.insert(position, block)
     return merged
 

@@ -166,6 +166,15 @@ def test_uids_are_stable_and_notes_opt_in(planned):
     assert "Private notes" in planned.followup("ics").stdout
 
 
+def test_a_feed_from_the_cache_is_stamped_with_its_own_day(planned):
+    planned.followup("ics")  # fills .followup-cache/ on the 23rd
+    next_day = {"FOLLOWUP_TODAY": "2026-11-24"}
+    cached = planned.followup("ics", env=next_day).stdout
+    shutil.rmtree(planned.root / ".followup-cache")
+    assert cached == planned.followup("ics", env=next_day).stdout
+    assert {str(event.dtstamp.value) for event in events_of(cached).values()} == {"2026-11-24 00:00:00+00:00"}
+
+
 def test_the_site_serves_the_same_feed(planned):
     planned.build()
     built = (planned.root / "site/followup.ics").read_text()

@@ -2,8 +2,9 @@
 and a weekly follow-up block. UIDs are stable, so a calendar that re-subscribes updates its events.
 
 Serialising with icalendar costs about half a millisecond an event, seconds for a big journal on
-every build; each event's text is therefore kept in .followup-cache/ by everything it is made of,
-and only new or changed events are serialised again.
+every build; each event's text is therefore kept in .followup-cache/ by a digest of everything it
+is made of, and only new or changed events are serialised again. The one part that changes every
+day, DTSTAMP, is written as a placeholder and set when the feed is put together.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from .names import slugify
 
 DOMAIN = "followup.invalid"
 _END = b"END:VCALENDAR\r\n"
+_PLACEHOLDER = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_PLACEHOLDER_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"  # a whole line: no text of an event can hold it
 
 
 class Spec(NamedTuple):
@@ -33,7 +36,6 @@ class Spec(NamedTuple):
     summary: str
     description: str | None
     rrule: tuple | None
-    stamp: dt.datetime
     transparent: bool
 
 
@@ -44,7 +46,7 @@ def _uid(*parts: str) -> str:
 def _event(spec: Spec) -> bytes:
     event = Event()
     event.add("uid", spec.uid)
-    event.add("dtstamp", spec.stamp)
+    event.add("dtstamp", _PLACEHOLDER)
     event.add("dtstart", spec.start)
     event.add("dtend", spec.end)
     event.add("summary", spec.summary)
@@ -57,26 +59,25 @@ def _event(spec: Spec) -> bytes:
     return event.to_ical()
 
 
-def _all_day(uid: str, day: dt.date, summary: str, stamp: dt.datetime, description: str | None = None,
+def _all_day(uid: str, day: dt.date, summary: str, description: str | None = None,
              rrule: tuple | None = None) -> Spec:
-    return Spec(uid, day, day + dt.timedelta(days=1), summary, description, rrule, stamp, True)
+    return Spec(uid, day, day + dt.timedelta(days=1), summary, description, rrule, True)
 
 
 def _specs(journal: Journal, block: str | None, with_notes: bool):
     today = journal.today
-    stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.timezone.utc)
     for person in journal.people:
         contact = person.contact
         notes = contact.notes if with_notes and contact.notes else None
         if person.due.next_due is not None and person.status not in ("none", "booked", "snoozed"):
             how = f" ({contact.channel})" if contact.channel else ""
-            yield _all_day(_uid("touch", person.slug), person.due.next_due, f"Reach {person.name}{how}", stamp, notes)
+            yield _all_day(_uid("touch", person.slug), person.due.next_due, f"Reach {person.name}{how}", notes)
         if contact.next is not None:
-            yield _all_day(_uid("booked", person.slug), contact.next, f"Booked: {person.name}", stamp, notes)
+            yield _all_day(_uid("booked", person.slug), contact.next, f"Booked: {person.name}", notes)
         for promise in contact.promises:
             digest = hashlib.sha1(promise.what.encode()).hexdigest()[:10]
             yield _all_day(_uid("promise", person.slug, digest), promise.due,
-                           f"Promised {person.name}: {promise.what}", stamp)
+                           f"Promised {person.name}: {promise.what}")
         yearly = ([("birthday", _uid("birthday", person.slug), f"{person.name}'s birthday", contact.birthday)]
                   if contact.birthday else [])
         yearly += [(label, _uid("date", person.slug, slugify(label)), f"{person.name}: {label}", date)
@@ -86,25 +87,29 @@ def _specs(journal: Journal, block: str | None, with_notes: bool):
             # A Feb 29 date falls on the last day of February in other years.
             rule = (("freq", "yearly"), ("bymonth", 2), ("bymonthday", -1)) if (date.month, date.day) == (2, 29) \
                 else (("freq", "yearly"),)
-            yield _all_day(uid, first, summary, stamp, rrule=rule)
+            yield _all_day(uid, first, summary, rrule=rule)
     if block:
         weekday, start, end = parse_weekly_block(block)
         first = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
         # Floating times: the block is at 16:00 wherever the calendar is.
         yield Spec(_uid("block"), dt.datetime.combine(first, start), dt.datetime.combine(first, end),
                    "Follow-up block", "Time booked for the follow-ups: run followup today, or open the Due page.",
-                   (("freq", "weekly"), ("byday", WEEKDAYS[weekday][:2].upper())), stamp, False)
+                   (("freq", "weekly"), ("byday", WEEKDAYS[weekday][:2].upper())), False)
 
 
 def journal_calendar(journal: Journal, block: str | None = None, with_notes: bool = False,
                      cache_file: Path | None = None) -> bytes:
     known = (cache.load(cache_file) if cache_file else None) or {}
-    made = {spec: known.get(spec) or _event(spec) for spec in _specs(journal, block, with_notes)}
+    made = {}
+    for spec in _specs(journal, block, with_notes):
+        digest = hashlib.blake2b(repr(spec).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        made[digest] = known.get(digest) or _event(spec)
     if cache_file and made.keys() != known.keys():
         cache.save(cache_file, made)
+    stamp = b"\r\nDTSTAMP:" + journal.today.strftime("%Y%m%d").encode() + b"T000000Z\r\n"
     calendar = Calendar()
     calendar.add("prodid", "-//followup//journal//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "followup")
     head = calendar.to_ical()
-    return head[: -len(_END)] + b"".join(made.values()) + _END
+    return head[: -len(_END)] + b"".join(made.values()).replace(_PLACEHOLDER_LINE, stamp) + _END

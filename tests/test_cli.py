@@ -179,8 +179,10 @@ def test_due_text_json_and_filters(team):
     assert lines[0] == "Promises" and "Fay Fine: send the photos  (late)" in lines[1]
     order = [line.split()[1] for line in lines if line.split()[:1] and line.split()[0] in ("overdue", "due", "soon", "ok")]
     assert order == ["Fay", "Lou", "Dee", "Sue"]
-    records = json.loads(team.followup("due", "--json").stdout)
+    shown = team.followup("due", "--json").stdout
+    records = json.loads(shown)
     assert [r["slug"] for r in records] == ["fine", "late", "due", "soon"]
+    assert [json.loads(line.strip(" [],")) for line in shown.splitlines()] == records  # one person a line
     late = records[1]
     assert {key: late[key] for key in ("slug", "name", "status", "next_due", "last_touch", "days_late",
                                        "categories", "channel")} == {

@@ -12,8 +12,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import vobject
-
 from .dates import DateError, parse_yearly
 from .journal import Journal, Person
 from .names import fold
@@ -112,6 +110,8 @@ def _text(value) -> str:
 
 
 def read_vcards(data: bytes, source: str) -> list:
+    import vobject  # here, not at the top: every command imports this module, and only import reads vCards
+
     found: list = []
     for number, (line, block) in enumerate(_vcard_blocks(decode(data)), start=1):
         position = f"card {number} (line {line})"

@@ -1,6 +1,7 @@
 """Parsing contact files: fields, the log, and problems that name the line."""
 
 import datetime as dt
+import pickle
 
 from followup.contact import load_contact, parse_contact
 
@@ -62,6 +63,12 @@ def test_the_documented_example():
         (dt.date(2026, 3, 1), "Dinner — Long talk about the move.", 26),
     ]
     assert contact.notes == "Free notes in Markdown.\n\n## Later\nNotes again."
+
+
+def test_a_contact_comes_back_whole_from_the_parse_cache():
+    contact, problems = parse(EXAMPLE.replace("status: active", "status: nonsense"))
+    assert problems and contact.promises and contact.log and contact.birthday and contact.cadence
+    assert pickle.loads(pickle.dumps((contact, problems))) == (contact, problems)
 
 
 def test_categories_may_be_one_string():

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .cache import Compact
 from .dates import add_months
 
 UNITS = ("days", "weeks", "months", "years")
@@ -44,7 +45,7 @@ class CadenceError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Cadence:
+class Cadence(Compact):
     count: int
     unit: str
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
 import yaml
 
+from .cache import Compact
 from .cadence import Cadence, CadenceError, parse_cadence
 from .dates import DateError, YearlyDate, parse_date, parse_yearly
 from .names import slugify
@@ -43,7 +45,7 @@ ContactLoader.add_constructor("tag:yaml.org,2002:timestamp", ContactLoader.const
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Compact):
     path: str
     line: int | None
     message: str
@@ -53,14 +55,14 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
-class LogEntry:
+class LogEntry(Compact):
     date: dt.date
     text: str
     line: int
 
 
 @dataclass(frozen=True, slots=True)
-class Promise:
+class Promise(Compact):
     number: int
     due: dt.date
     what: str
@@ -68,7 +70,7 @@ class Promise:
 
 
 @dataclass(slots=True)
-class Contact:
+class Contact(Compact):
     slug: str
     path: str
     name: str
@@ -183,9 +185,11 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
         problem(2, "the front matter must be 'key: value' lines, such as 'name: Ana Ribeiro'")
         return None, problems
 
+    # Keys, categories, channels and statuses repeat across thousands of files: one shared string
+    # each keeps a big journal, and its cache (pickle writes a shared object once), a few MB smaller.
     key_lines: dict[str, int] = {}
     for key_node, _ in root.value:
-        key, line = str(key_node.value), key_node.start_mark.line + 2
+        key, line = sys.intern(str(key_node.value)), key_node.start_mark.line + 2
         if key in key_lines:
             problem(line, f"{key!r} is written twice (first on line {key_lines[key]}); the last one is used")
         key_lines[key] = line
@@ -201,7 +205,8 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
     else:
         problem(line("name"), f"name must be text, not {name!r} (shown as {stem!r} until then)")
 
-    contact.categories = _text_list(data.get("categories"), "categories", line("categories"), problem)
+    contact.categories = tuple(map(sys.intern, _text_list(data.get("categories"), "categories", line("categories"),
+                                                          problem)))
     for category in contact.categories:
         if "/" in category:
             problem(line("categories"), f"category {category!r} has a '/'; it is listed as {slugify(category)!r}")
@@ -222,7 +227,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
 
     channel = data.get("channel")
     if channel is not None:
-        contact.channel = str(channel).strip() or None
+        contact.channel = sys.intern(str(channel).strip()) or None
     contact.phones = _text_list(data.get("phone"), "phone", line("phone"), problem)
     contact.emails = _text_list(data.get("email"), "email", line("email"), problem)
 
@@ -235,7 +240,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
 
     status = data.get("status", "active")
     if isinstance(status, str) and status.strip().lower() in STATUSES:
-        contact.status = status.strip().lower()
+        contact.status = sys.intern(status.strip().lower())
     elif status is not None:
         problem(line("status"), f"status must be 'active' or 'inactive', not {status!r}")
 

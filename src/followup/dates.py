@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from .cache import Compact
+
 TODAY_VARIABLE = "FOLLOWUP_TODAY"
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -58,7 +60,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class YearlyDate:
+class YearlyDate(Compact):
     """A date that comes back every year; the year is known for a birthday like 1984-04-12."""
 
     month: int

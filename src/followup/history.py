@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
+from .cache import Compact
 
 COMMIT_MARK = "\0"
 _LAST_TOUCH = re.compile(r"^\+last_touch:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})")
@@ -23,7 +24,7 @@ _DIFF_HEADER = re.compile(r"^diff --git a/(.*) b/(.*)$")
 
 
 @dataclass(frozen=True, slots=True)
-class GitEvent:
+class GitEvent(Compact):
     kind: str  # "touch" or "edit"
     date: dt.date
     subject: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import posixpath
 from stat import S_ISLNK
 from collections import defaultdict
 from dataclasses import dataclass
@@ -48,12 +49,13 @@ class LookupProblem(LookupError):
         self.candidates = candidates
 
 
-def contact_files(folder: Path) -> list[Path]:
-    """Markdown files below `folder`, hidden folders skipped, in a stable order; links are not followed."""
+def contact_files(folder: Path) -> list[str]:
+    """Markdown files below `folder`, hidden folders skipped, in a stable order; links are not followed.
+    Paths as strings: a Path object per file was most of the time of a build with nothing changed."""
     found = []
     for directory, subfolders, names in os.walk(folder):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        found.extend(Path(directory) / name for name in sorted(names)
+        found.extend(os.path.join(directory, name) for name in sorted(names)
                      if name.endswith(".md") and not name.startswith("."))
     return found
 
@@ -66,6 +68,9 @@ class Journal:
         self.today = today
         self.problems = problems
         self.history = history
+        # git history is keyed by the path inside the contacts folder (history.py)
+        folder = Path(settings.contacts)
+        self._folder_prefix = "" if folder.is_absolute() else folder.as_posix() + "/"
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
 
@@ -86,8 +91,7 @@ class Journal:
 
     def person_from(self, contact: Contact) -> Person:
         """A contact with its due state, as of the journal's today and git history."""
-        key = Path(contact.path).relative_to(self.settings.contacts).as_posix() \
-            if not Path(self.settings.contacts).is_absolute() else contact.path
+        key = contact.path.removeprefix(self._folder_prefix)
         return Person(contact, rule.assess(contact, self.settings, self.today, self._git_touches(key)), key)
 
     def _git_touches(self, history_key: str) -> list[dt.date]:
@@ -169,9 +173,11 @@ def read_contacts(root: Path, folder: Path, today: dt.date, parsed: dict | None 
     if not folder.is_dir():
         return [], [Problem(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder),
                             None, "the contacts folder does not exist")], parsed
+    top = str(folder)
+    shown_as = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else top
     for file in contact_files(folder):
-        rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
-        status = file.lstat()
+        rel = posixpath.normpath(shown_as + file[len(top):].replace(os.sep, "/"))
+        status = os.lstat(file)
         if S_ISLNK(status.st_mode):
             problems.append(Problem(rel, None, "is a symbolic link; only regular files are read, "
                                                "so nothing outside the contacts folder is published"))
@@ -181,7 +187,7 @@ def read_contacts(root: Path, folder: Path, today: dt.date, parsed: dict | None 
         if known is not None and known[0] == key:
             contact, found = known[1], known[2]
         else:
-            contact, found = load_contact(file, rel)
+            contact, found = load_contact(Path(file), rel)
         fresh[rel] = (key, contact, found)
         problems.extend(found)
         if contact is None:

@@ -1,8 +1,11 @@
 """The built site, read as HTML after a real `mkdocs build` of a real journal with git history."""
 
+import sqlite3
+
 import pytest
 
 from conftest import front, slugs
+from followup.resources import bundled
 
 
 def person(name, **fields):
@@ -163,3 +166,49 @@ def test_wrong_settings_are_clear_errors(journal, block, message):
     journal.settings(block)
     result = journal.build(check=False)
     assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def built_pages(journal) -> dict[str, str]:
+    site = journal.root / "site"
+    return {str(path.relative_to(site)): path.read_text() for path in sorted(site.rglob("*.html"))}
+
+
+def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkeypatch):
+    """Each thing a page is drawn from, changed, redraws it: a build with the page cache then gives
+    the same site as a build without it."""
+    journal = populated
+    store = journal.root / ".followup-cache/pages.sqlite3"
+    override = journal.root / "overrides/followup/person.html"
+    config = journal.root / "mkdocs.yml"
+
+    def use_override():
+        config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+        override.parent.mkdir(parents=True)
+        override.write_text((bundled("overrides") / "followup/person.html").read_text() + "<p>mine</p>\n")
+
+    changes = {
+        "a touch from the command line": lambda: journal.followup("touch", "late-weekly", "-m", "Called"),
+        "notes edited by hand": lambda: (journal.contacts / "fine.md").write_text(
+            (journal.contacts / "fine.md").read_text() + "Moved to Porto.\n"),
+        "the next day": lambda: monkeypatch.setenv("FOLLOWUP_TODAY", "2026-11-24"),
+        "a setting": lambda: journal.settings("""
+            picks_per_day: 2
+            categories: {friends: {cadence: weekly}, clients: {cadence: quarterly}}
+        """),
+        "a template override": use_override,
+        "the override edited": lambda: override.write_text(override.read_text().replace("mine", "ours")),
+        "a contact deleted": lambda: (journal.contacts / "soon.md").unlink(),
+    }
+    journal.build()
+    before = built_pages(journal)
+    for change, make in changes.items():
+        make()
+        journal.build()
+        cached = built_pages(journal)
+        assert cached != before, f"{change} changed nothing: the test would prove nothing"
+        store.unlink()
+        journal.build()
+        assert cached == built_pages(journal), f"a stale page after {change}"
+        before = cached
+    kept = {page for (page,) in sqlite3.connect(store).execute("SELECT page FROM pages")}
+    assert "people/fine.md" in kept and "people/soon.md" not in kept  # a deleted contact is forgotten

@@ -62,8 +62,9 @@ def contact_files(folder: Path) -> list[str]:
 
 class Journal:
     def __init__(self, root: Path, settings: Settings, today: dt.date, contacts: list[Contact],
-                 problems: list[Problem], history: History):
+                 problems: list[Problem], history: History, sources: dict[str, tuple] | None = None):
         self.root = root
+        self.sources = sources or {}  # each file read: its size, mtime and inode
         self.settings = settings
         self.today = today
         self.problems = problems
@@ -87,7 +88,8 @@ class Journal:
             cache.save(cache.cache_path(root, "contacts"), fresh)
         history = read_history(folder, cache.cache_path(root, "history")) if with_history and folder.is_dir() \
             else History()
-        return cls(root, settings, today, contacts, problems, history)
+        return cls(root, settings, today, contacts, problems, history,
+                   {rel: known[0] for rel, known in fresh.items()})
 
     def person_from(self, contact: Contact) -> Person:
         """A contact with its due state, as of the journal's today and git history."""
@@ -100,6 +102,13 @@ class Journal:
     def touch_dates(self, person: Person) -> list[dt.date]:
         """Every day a touch is known of, in order (the rule's own list)."""
         return rule.touch_days(person.contact, self._git_touches(person.history_key))
+
+    def version(self, person: Person) -> tuple:
+        """What this person was read from, as it is now: the file's identity and its git history.
+        Equal versions on the same day and settings mean the same person (views cache by it)."""
+        events = self.history.for_path(person.history_key)
+        return person.contact.path, self.sources.get(person.contact.path), len(events), \
+            events[0].commit if events else None
 
     def timeline(self, person: Person) -> list[Event]:
         return build_timeline(person.contact, self.history.for_path(person.history_key))

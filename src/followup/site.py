@@ -7,7 +7,7 @@ so nothing written in a contact file can reach the HTML unescaped.
 
 from __future__ import annotations
 
-import datetime as dt
+import gc
 import html
 import json
 import logging
@@ -32,7 +32,8 @@ from .names import slugify
 from .resources import bundled
 from .settings import SettingsError, settings_from_mapping
 
-__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_page_context"]
+__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_page_context",
+           "on_post_build", "on_build_error"]
 
 log = logging.getLogger("mkdocs.plugins.followup")
 _EXTERNAL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # any scheme, or protocol-relative
@@ -94,13 +95,20 @@ class Site:
         self.urls: dict[str, str] = {}
         self.page_url = ""
         self.prefixes: dict[str, str] = {}
+        self.theme_dirs = list(config.theme.dirs)
+        self.use_directory_urls = config.use_directory_urls
+        self.store: cache.PageStore | None = None
+        self.stamp = ""
+        self.everyone = ""
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False,
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
         )
-        # Globals rather than context, so the macros in followup/_people.html are imported once and cached.
-        self.env.globals.update(
-            link=self.link, person_link=lambda person: self.link(person_page(person)),
+        # Filters rather than global functions: a compiled template calls a filter directly, but a
+        # function through Context.call, which costs more than the work itself on 10,000 pages.
+        self.env.globals["link"] = self.link
+        self.env.filters.update(
+            person_link=lambda person: self.link(person_page(person)),
             category_link=lambda name: self.link(category_page(name)), reach=reach_links, detail=detail,
             when=when,
         )
@@ -108,12 +116,21 @@ class Site:
     def build_files(self, files: Files, config) -> Files:
         journal = Journal.load(self.root, self.settings, self.today)
         self.journal = journal
+        # The journal lives until the build ends and holds no cycles to collect: set it aside from the
+        # garbage collector, whose full passes would otherwise walk it again and again (on_post_build).
+        gc.freeze()
         for problem in journal.problems:
             log.warning(str(problem))
         if journal.history.warning:
             log.warning(journal.history.warning)
         if journal.problems and self.strict:
             raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
+        # What every page depends on; a list page also depends on everyone in the journal.
+        self.stamp = cache.fingerprint(self.settings, self.today, self.use_directory_urls,
+                                       template_versions(self.theme_dirs))
+        self.everyone = cache.fingerprint(self.stamp, [journal.version(person) for person in journal.people],
+                                          journal.problems, journal.history.warning)
+        self.store = cache.PageStore(cache.cache_path(self.root, "pages", ".sqlite3"))
 
         # Only generated pages are published: a photo, a stray file or a symbolic link to something
         # outside the journal in the contacts folder is never copied into the site.
@@ -176,14 +193,26 @@ class Site:
         if kind is None:
             return notes_html
         if kind != "person":
-            return self.render(page, notes_html)
+            return self.drawn(page, cache.fingerprint(self.everyone, page.file.src_uri), notes_html)
         self.notes_html[page.file.src_uri] = notes_html
         words = [", ".join(subject.contact.categories), *(entry.text for entry in subject.contact.log)]
         return notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
 
     def person_page_html(self, page) -> str | None:
         notes_html = self.notes_html.pop(page.file.src_uri, None)
-        return None if notes_html is None else self.render(page, notes_html)
+        if notes_html is None:
+            return None
+        _, person = self.pages[page.file.src_uri]
+        version = self.journal.version(person)
+        return self.drawn(page, cache.fingerprint(self.stamp, version, page.file.src_uri, notes_html), notes_html)
+
+    def drawn(self, page, fingerprint: str, content: str) -> str:
+        """The page as cached when nothing it is drawn from has changed, else rendered and kept."""
+        shown = self.store.get(page.file.src_uri, fingerprint)
+        if shown is None:
+            shown = self.render(page, content)
+            self.store.put(page.file.src_uri, fingerprint, shown)
+        return shown
 
     def render(self, page, content: str) -> str | None:
         kind, subject = self.pages.get(page.file.src_uri, (None, None))
@@ -206,6 +235,16 @@ class Site:
         if kind == "category":
             context["members"] = journal.categories[subject]
         return self.env.get_template(f"followup/{kind}.html").render(context)
+
+
+def template_versions(theme_dirs: list[str]) -> list[tuple[str, int, int]]:
+    """The page fragments that could be used (a user's overrides come first), as path, size, mtime."""
+    found = []
+    for folder in theme_dirs:
+        for path in sorted(Path(folder).glob("followup/*.html")):
+            status = path.stat()
+            found.append((str(path), status.st_size, status.st_mtime_ns))
+    return found
 
 
 def browser_data(journal: Journal, urls: dict[str, str]) -> dict:
@@ -322,7 +361,6 @@ def on_config(config):
     config.theme["font"] = False
     config.markdown_extensions.append(_PrivateNotes())
     config.extra.setdefault("generator", False)
-    config.extra["followup_built"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     if config.strict:
         _site.strict = True
     return config
@@ -351,3 +389,14 @@ def on_page_context(context, page, config, nav):
     if shown is not None:
         context["followup_page"] = Markup(shown)  # rendered by the autoescaping environment
     return context
+
+
+def on_post_build(config):
+    _site.store.close()
+    gc.unfreeze()  # `followup serve` builds again and again in one process: let this build's objects go
+
+
+def on_build_error(error):
+    if _site is not None and _site.store is not None:
+        _site.store.abandon()
+    gc.unfreeze()

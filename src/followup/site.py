@@ -27,13 +27,14 @@ from mkdocs.utils import get_relative_url
 from . import cache, charts, dates
 from . import due as rule
 from .calendar import journal_calendar
+from .edit import atomic_write
 from .journal import Journal, Person
 from .names import slugify
 from .resources import bundled
 from .settings import SettingsError, settings_from_mapping
 
 __all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_page_context",
-           "on_post_build", "on_build_error"]
+           "on_post_page", "on_post_build", "on_build_error"]
 
 log = logging.getLogger("mkdocs.plugins.followup")
 _EXTERNAL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # any scheme, or protocol-relative
@@ -91,7 +92,7 @@ class Site:
         self.today = dates.today()
         self.journal: Journal | None = None
         self.pages: dict[str, tuple[str, object]] = {}
-        self.notes_html: dict[str, str] = {}
+        self.notes_length: dict[str, int] = {}  # a person page's content starts with its notes
         self.urls: dict[str, str] = {}
         self.page_url = ""
         self.prefixes: dict[str, str] = {}
@@ -150,10 +151,21 @@ class Site:
             self._add(files, config, person_page(person), "person", person, person.contact.notes)
         feed = journal_calendar(journal, self.settings.block, self.settings.calendar_notes,
                                 cache.cache_path(self.root, "calendar"))
-        files.append(File.generated(config, "followup.ics", content=feed))
+        files.append(self._asset(config, "followup.ics", feed))
         script = "window.followupData = " + json.dumps(browser_data(journal, self.urls), ensure_ascii=False) + ";\n"
-        files.append(File.generated(config, "followup-data.js", content=script))
+        files.append(self._asset(config, "followup-data.js", script.encode()))
         return files
+
+    def _asset(self, config, name: str, content: bytes) -> File:
+        """A generated file, written to .followup-cache/site/ for MkDocs to copy like any static file:
+        in memory it would be held until the build ends (4 MB each at 10,000 contacts)."""
+        folder = self.root / cache.FOLDER / "site"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(folder / name, content)
+        except OSError:  # a read-only journal still builds
+            return File.generated(config, name, content=content)
+        return File(name, str(folder), config.site_dir, config.use_directory_urls)
 
     def _add(self, files, config, src_uri, kind, subject, markdown="", in_nav=False):
         inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
@@ -190,21 +202,27 @@ class Site:
         The page itself is rendered later, in on_page_context, from the notes kept here.
         """
         kind, subject = self.pages.get(page.file.src_uri, (None, None))
-        if kind is None:
-            return notes_html
         if kind != "person":
-            return self.drawn(page, cache.fingerprint(self.everyone, page.file.src_uri), notes_html)
-        self.notes_html[page.file.src_uri] = notes_html
+            return notes_html
+        self.notes_length[page.file.src_uri] = len(notes_html)
         words = [", ".join(subject.contact.categories), *(entry.text for entry in subject.contact.log)]
         return notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
 
-    def person_page_html(self, page) -> str | None:
-        notes_html = self.notes_html.pop(page.file.src_uri, None)
-        if notes_html is None:
-            return None
+    def kind(self, page) -> str | None:
+        return self.pages.get(page.file.src_uri, (None,))[0]
+
+    def person_page_html(self, page) -> str:
+        # The notes are cut from the page's content rather than kept twice, 4 MB at 10,000 contacts.
+        # (Plugins read the content in on_page_context; none of MkDocs' or Material's rewrites it.)
+        notes_html = page.content[:self.notes_length.pop(page.file.src_uri)]
         _, person = self.pages[page.file.src_uri]
         version = self.journal.version(person)
         return self.drawn(page, cache.fingerprint(self.stamp, version, page.file.src_uri, notes_html), notes_html)
+
+    def list_page_html(self, page) -> str:
+        """Drawn as the page is built, not with the rest of the Markdown: the lists of a big journal
+        weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends."""
+        return self.drawn(page, cache.fingerprint(self.everyone, page.file.src_uri), page.content)
 
     def drawn(self, page, fingerprint: str, content: str) -> str:
         """The page as cached when nothing it is drawn from has changed, else rendered and kept."""
@@ -385,10 +403,18 @@ def on_page_content(html_content, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
-    shown = _site.person_page_html(page)
-    if shown is not None:
-        context["followup_page"] = Markup(shown)  # rendered by the autoescaping environment
+    kind = _site.kind(page)
+    if kind == "person":
+        context["followup_page"] = Markup(_site.person_page_html(page))  # rendered by the autoescaping environment
+    elif kind is not None:
+        page.content = _site.list_page_html(page)
     return context
+
+
+def on_post_page(output, page, config):
+    if _site.kind(page) not in (None, "person"):
+        page.content = ""  # written: let the list go (list_page_html)
+    return output
 
 
 def on_post_build(config):

@@ -72,8 +72,8 @@ print(sum(spent.values()), parse, git, history.commits)
 """
 
 
-def hook_share(journal: Path) -> tuple[float, float, float, int]:
-    output = subprocess.run([sys.executable, "-c", HOOK_SHARE], cwd=journal, env=ENV, capture_output=True, text=True,
+def hook_share(journal: Path, env: dict = ENV) -> tuple[float, float, float, int]:
+    output = subprocess.run([sys.executable, "-c", HOOK_SHARE], cwd=journal, env=env, capture_output=True, text=True,
                             check=True).stdout.split()
     return float(output[0]), float(output[1]), float(output[2]), int(output[3])
 
@@ -95,7 +95,9 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
     after_save = timed([str(BIN / "mkdocs"), "build", "-q"], journal)[0]
     hook, parse, git, history_commits = hook_share(journal)
     # Every page shows the day's due state, so the first build of a new day draws them all again.
-    next_day = timed([str(BIN / "mkdocs"), "build", "-q"], journal, {**ENV, "FOLLOWUP_TODAY": "2026-11-24"})[0]
+    next_day, next_day_mb = timed([str(BIN / "mkdocs"), "build", "-q"], journal,
+                                  {**ENV, "FOLLOWUP_TODAY": "2026-11-24"})
+    next_day_hook = hook_share(journal, {**ENV, "FOLLOWUP_TODAY": "2026-11-25"})[0]
     shutil.rmtree(journal / ".followup-cache")
     cold_hook, _, _, _ = hook_share(journal)
     best = {name: min(runs) for name, runs in (("followup", followup_runs), ("plain", plain_runs))}
@@ -103,7 +105,8 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
         "contacts": contacts, "commits": commits, "made": made, "cold": cold[0], "cold_hook": cold_hook,
         "followup": best["followup"][0], "plain": best["plain"][0],
         "followup_mb": max(m for _, m in followup_runs), "plain_mb": max(m for _, m in plain_runs),
-        "due": min(due), "after_save": after_save, "next_day": next_day, "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
+        "due": min(due), "after_save": after_save, "next_day": next_day, "next_day_mb": next_day_mb,
+        "next_day_hook": next_day_hook, "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
         "spread": statistics.pstdev([t for t, _ in followup_runs]) if repeat > 1 else 0.0,
     }
 
@@ -125,13 +128,15 @@ def main() -> None:
                   f"{result['cold']:.2f} s, {result['cold'] / result['plain']:.2f}x)")
             print(f"  peak memory followup {result['followup_mb']:6.0f} MB  plain {result['plain_mb']:6.0f} MB  "
                   f"ratio {result['followup_mb'] / result['plain_mb']:.2f}x")
-            print(f"  hook's own work {result['hook']:.2f} s, empty cache {result['cold_hook']:.2f} s "
+            print(f"  hook's own work {result['hook']:.2f} s, first build of a day {result['next_day_hook']:.2f} s, "
+                  f"empty cache {result['cold_hook']:.2f} s "
                   f"(uncached core: parsing {result['parse']:.2f} s, git log of {result['history_commits']} "
                   f"commits {result['git']:.2f} s)")
             print(f"  rebuild after one contact is saved {result['after_save']:.2f} s "
                   f"({result['after_save'] / result['plain']:.2f}x a full plain build)")
             print(f"  first build of the next day {result['next_day']:.2f} s "
-                  f"({result['next_day'] / result['plain']:.2f}x a full plain build)")
+                  f"({result['next_day'] / result['plain']:.2f}x a full plain build), peak memory "
+                  f"{result['next_day_mb']:.0f} MB ({result['next_day_mb'] / result['plain_mb']:.2f}x)")
             print(f"  followup due --json {result['due']:.2f} s", flush=True)
     if len(results) >= 2:
         small, large = results[0], results[-1]

@@ -1,6 +1,7 @@
 """The built site, read as HTML after a real `mkdocs build` of a real journal with git history."""
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -184,31 +185,49 @@ def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkey
     def use_override():
         config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
         override.parent.mkdir(parents=True)
-        override.write_text((bundled("overrides") / "followup/person.html").read_text() + "<p>mine</p>\n")
+        override.write_text((bundled("overrides") / "followup/person.html").read_text() + "<p>mine, {{ today }}</p>\n")
+
+    def day(iso):
+        return lambda: monkeypatch.setenv("FOLLOWUP_TODAY", iso)
+
+    def fingerprints():
+        with closing(sqlite3.connect(store)) as db:
+            return dict(db.execute("SELECT page, fingerprint FROM pages"))
 
     changes = {
         "a touch from the command line": lambda: journal.followup("touch", "late-weekly", "-m", "Called"),
         "notes edited by hand": lambda: (journal.contacts / "fine.md").write_text(
             (journal.contacts / "fine.md").read_text() + "Moved to Porto.\n"),
-        "the next day": lambda: monkeypatch.setenv("FOLLOWUP_TODAY", "2026-11-24"),
+        "the next day": day("2026-11-24"),
+        "a promise falls late": day("2026-11-28"),
+        "a new week moves the heatmap": day("2026-11-29"),
+        "a booking and a snooze end": day("2026-12-02"),
         "a setting": lambda: journal.settings("""
             picks_per_day: 2
             categories: {friends: {cadence: weekly}, clients: {cadence: quarterly}}
         """),
         "a template override": use_override,
         "the override edited": lambda: override.write_text(override.read_text().replace("mine", "ours")),
+        "the next day, drawn by the override": day("2026-12-03"),
         "a contact deleted": lambda: (journal.contacts / "soon.md").unlink(),
     }
     journal.build()
     before = built_pages(journal)
+    redrawn = {}
     for change, make in changes.items():
+        kept = fingerprints()
         make()
         journal.build()
         cached = built_pages(journal)
         assert cached != before, f"{change} changed nothing: the test would prove nothing"
+        redrawn[change] = {page for page, fingerprint in fingerprints().items() if kept.get(page) != fingerprint}
         store.unlink()
         journal.build()
         assert cached == built_pages(journal), f"a stale page after {change}"
         before = cached
-    kept = {page for (page,) in sqlite3.connect(store).execute("SELECT page FROM pages")}
+    # A new day redraws the people it changes (late, never touched) and keeps the others' pages.
+    assert {"people/late-yearly.md", "people/never.md"} <= redrawn["the next day"]
+    assert not {"people/fine.md", "people/soon.md", "people/promiser.md"} & redrawn["the next day"]
+    assert "people/fine.md" in redrawn["the next day, drawn by the override"]
+    kept = set(fingerprints())
     assert "people/fine.md" in kept and "people/soon.md" not in kept  # a deleted contact is forgotten

@@ -22,13 +22,18 @@ def touch_days(journal: Journal, person: Person) -> list[dt.date]:
     return [day for day in journal.touch_dates(person) if day <= journal.today]
 
 
+def heatmap_start(today: dt.date) -> dt.date:
+    """The Sunday a year back where a heatmap begins: the cells move once a week, not every day."""
+    return today - dt.timedelta(days=364 + (today.weekday() + 1) % 7)
+
+
 def heatmap(counts: Counter, today: dt.date, label: str) -> str:
     """53 weeks by 7 days ending today; darker cells for more touches that day.
 
     Empty days are one background pattern, and only days with a touch are drawn: a person page
     stays a few hundred bytes bigger, not 365 rectangles bigger, on each of 10,000 pages.
     """
-    start = today - dt.timedelta(days=364 + (today.weekday() + 1) % 7)  # a Sunday, a year back
+    start = heatmap_start(today)
     shown = {day: count for day, count in counts.items() if start <= day <= today and count}
     peak = max(shown.values(), default=1)
     cells = []

@@ -101,6 +101,7 @@ class Site:
         self.store: cache.PageStore | None = None
         self.stamp = ""
         self.everyone = ""
+        self.own_person_template = False
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False,
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
@@ -126,11 +127,12 @@ class Site:
             log.warning(journal.history.warning)
         if journal.problems and self.strict:
             raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
-        # What every page depends on; a list page also depends on everyone in the journal.
-        self.stamp = cache.fingerprint(self.settings, self.today, self.use_directory_urls,
-                                       template_versions(self.theme_dirs))
-        self.everyone = cache.fingerprint(self.stamp, [journal.version(person) for person in journal.people],
+        # What every page depends on; a list page also depends on the day and on everyone in the journal.
+        self.stamp = cache.fingerprint(self.settings, self.use_directory_urls, template_versions(self.theme_dirs))
+        self.everyone = cache.fingerprint(self.stamp, self.today, [journal.version(person) for person in journal.people],
                                           journal.problems, journal.history.warning)
+        self.own_person_template = template_in_use(self.theme_dirs, "person.html") != \
+            (bundled("overrides") / "followup" / "person.html").resolve()
         self.store = cache.PageStore(cache.cache_path(self.root, "pages", ".sqlite3"))
 
         # Only generated pages are published: a photo, a stray file or a symbolic link to something
@@ -216,8 +218,20 @@ class Site:
         # (Plugins read the content in on_page_context; none of MkDocs' or Material's rewrites it.)
         notes_html = page.content[:self.notes_length.pop(page.file.src_uri)]
         _, person = self.pages[page.file.src_uri]
-        version = self.journal.version(person)
-        return self.drawn(page, cache.fingerprint(self.stamp, version, page.file.src_uri, notes_html), notes_html)
+        fingerprint = cache.fingerprint(self.stamp, self.journal.version(person), self.as_of_today(person),
+                                        page.file.src_uri, notes_html)
+        return self.drawn(page, fingerprint, notes_html)
+
+    def as_of_today(self, person: Person) -> object:
+        """What a new day can change on a person page. person.html shows the day only through these
+        (a touch that comes into the heatmap is a new last touch), so on a new day only the pages of
+        people late, never touched or whose status changed are drawn again, and all of them once a
+        week. A person template of one's own may show anything of the day: its pages are redrawn daily."""
+        if self.own_person_template:
+            return self.today
+        due = person.due
+        return (charts.heatmap_start(self.today), due.status, due.last_touch, due.next_due, when(person),
+                [self.journal.promise_is_late(promise) for promise in person.contact.promises])
 
     def list_page_html(self, page) -> str:
         """Drawn as the page is built, not with the rest of the Markdown: the lists of a big journal
@@ -253,6 +267,15 @@ class Site:
         if kind == "category":
             context["members"] = journal.categories[subject]
         return self.env.get_template(f"followup/{kind}.html").render(context)
+
+
+def template_in_use(theme_dirs: list[str], name: str) -> Path | None:
+    """The page fragment Jinja loads: the first theme folder that has it (a user's overrides come first)."""
+    for folder in theme_dirs:
+        path = Path(folder, "followup", name)
+        if path.is_file():
+            return path.resolve()
+    return None
 
 
 def template_versions(theme_dirs: list[str]) -> list[tuple[str, int, int]]:

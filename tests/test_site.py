@@ -1,5 +1,6 @@
 """The built site, read as HTML after a real `mkdocs build` of a real journal with git history."""
 
+import shutil
 import sqlite3
 from contextlib import closing
 
@@ -170,8 +171,10 @@ def test_wrong_settings_are_clear_errors(journal, block, message):
 
 
 def built_pages(journal) -> dict[str, str]:
+    """Every page of the site, and the files drawn with them: the calendar feed and the dashboard's data."""
     site = journal.root / "site"
-    return {str(path.relative_to(site)): path.read_text() for path in sorted(site.rglob("*.html"))}
+    drawn = [*sorted(site.rglob("*.html")), site / "followup.ics", site / "followup-data.js"]
+    return {str(path.relative_to(site)): path.read_text() for path in drawn}
 
 
 def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkeypatch):
@@ -221,7 +224,7 @@ def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkey
         cached = built_pages(journal)
         assert cached != before, f"{change} changed nothing: the test would prove nothing"
         redrawn[change] = {page for page, fingerprint in fingerprints().items() if kept.get(page) != fingerprint}
-        store.unlink()
+        shutil.rmtree(journal.root / ".followup-cache")
         journal.build()
         assert cached == built_pages(journal), f"a stale page after {change}"
         before = cached

@@ -90,6 +90,7 @@ class Site:
         self.root = root
         self.strict = self.settings.strict
         self.today = dates.today()
+        self.heatmap_start = charts.heatmap_start(self.today)
         self.journal: Journal | None = None
         self.pages: dict[str, tuple[str, object]] = {}
         self.notes_length: dict[str, int] = {}  # a person page's content starts with its notes
@@ -151,22 +152,26 @@ class Site:
             self._add(files, config, category_page(category), "category", category)
         for person in journal.people:
             self._add(files, config, person_page(person), "person", person, person.contact.notes)
-        feed = journal_calendar(journal, self.settings.block, self.settings.calendar_notes,
-                                cache.cache_path(self.root, "calendar"))
-        files.append(self._asset(config, "followup.ics", feed))
-        script = "window.followupData = " + json.dumps(browser_data(journal, self.urls), ensure_ascii=False) + ";\n"
-        files.append(self._asset(config, "followup-data.js", script.encode()))
+        files.append(self._asset(config, "followup.ics", lambda: journal_calendar(
+            journal, self.settings.block, self.settings.calendar_notes, cache.cache_path(self.root, "calendar"))))
+        files.append(self._asset(config, "followup-data.js", lambda: (
+            "window.followupData = " + json.dumps(browser_data(journal, self.urls), ensure_ascii=False) + ";\n"
+        ).encode()))
         return files
 
-    def _asset(self, config, name: str, content: bytes) -> File:
-        """A generated file, written to .followup-cache/site/ for MkDocs to copy like any static file:
-        in memory it would be held until the build ends (4 MB each at 10,000 contacts)."""
+    def _asset(self, config, name: str, draw) -> File:
+        """A generated file, kept in .followup-cache/site/ for MkDocs to copy like any static file (in
+        memory it would be held until the build ends: 4 MB each at 10,000 contacts), and drawn again
+        only when the journal or the day has changed since it was written."""
         folder = self.root / cache.FOLDER / "site"
+        path = folder / name
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(folder / name, content)
+            if self.store.get(name, self.everyone) is None or not path.is_file():
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, draw())
+                self.store.put(name, self.everyone, "")  # kept only if the build ends well (close)
         except OSError:  # a read-only journal still builds
-            return File.generated(config, name, content=content)
+            return File.generated(config, name, content=draw())
         return File(name, str(folder), config.site_dir, config.use_directory_urls)
 
     def _add(self, files, config, src_uri, kind, subject, markdown="", in_nav=False):
@@ -230,7 +235,7 @@ class Site:
         if self.own_person_template:
             return self.today
         due = person.due
-        return (charts.heatmap_start(self.today), due.status, due.last_touch, due.next_due, when(person),
+        return (self.heatmap_start, due.status, due.last_touch, due.next_due, when(person),
                 [self.journal.promise_is_late(promise) for promise in person.contact.promises])
 
     def list_page_html(self, page) -> str:

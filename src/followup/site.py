@@ -251,10 +251,8 @@ class Site:
             self.store.put(page.file.src_uri, fingerprint, shown)
         return shown
 
-    def render(self, page, content: str) -> str | None:
-        kind, subject = self.pages.get(page.file.src_uri, (None, None))
-        if kind is None:
-            return None
+    def render(self, page, content: str) -> str:
+        kind, subject = self.pages[page.file.src_uri]
         journal = self.journal
         self.page_url = page.url
         self.prefixes = {}

@@ -29,7 +29,7 @@ def _code_version() -> tuple:
 
 
 _STAMP = (3, __version__, sys.version_info[:2], _code_version())
-_STAMP_TEXT = repr(_STAMP)  # once, not per page
+_STAMPED = hashlib.blake2b(repr(_STAMP).encode(), digest_size=16)  # hashed once; fingerprint() copies it
 
 
 class Compact:
@@ -72,7 +72,9 @@ def save(path: Path, data) -> None:
 
 def fingerprint(*parts) -> str:
     """A digest of values whose repr says all they hold (strings, numbers, dates, tuples of them)."""
-    return hashlib.blake2b((_STAMP_TEXT + repr(parts)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    digest = _STAMPED.copy()
+    digest.update(repr(parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 class PageStore:

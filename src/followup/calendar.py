@@ -102,8 +102,8 @@ def journal_calendar(journal: Journal, block: str | None = None, with_notes: boo
     known = (cache.load(cache_file) if cache_file else None) or {}
     made = {}
     for spec in _specs(journal, block, with_notes):
-        digest = hashlib.blake2b(repr(spec).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        made[digest] = known.get(digest) or _event(spec)
+        key = cache.fingerprint(spec)
+        made[key] = known.get(key) or _event(spec)
     if cache_file and made.keys() != known.keys():
         cache.save(cache_file, made)
     stamp = b"\r\nDTSTAMP:" + journal.today.strftime("%Y%m%d").encode() + b"T000000Z\r\n"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -141,7 +140,8 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
         "due": min(due), "after_save": after_save, "serving": serving, "plain_beside_save": plain_beside_save,
         "plain_beside_next_day": plain_beside_next_day, "next_day": next_day, "next_day_mb": next_day_mb,
         "next_day_hook": next_day_hook, "new_week_hook": new_week_hook, "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
-        "spread": statistics.pstdev([t for t, _ in followup_runs]) if repeat > 1 else 0.0,
+        "followup_range": (min(t for t, _ in followup_runs), max(t for t, _ in followup_runs)),
+        "plain_range": (min(t for t, _ in plain_runs), max(t for t, _ in plain_runs)),
     }
 
 
@@ -160,6 +160,8 @@ def main() -> None:
             print(f"  build       followup {result['followup']:6.2f} s   plain {result['plain']:6.2f} s   "
                   f"ratio {result['followup'] / result['plain']:.2f}x   (first build, empty cache: "
                   f"{result['cold']:.2f} s, {result['cold'] / result['plain']:.2f}x)")
+            print(f"  runs        followup {result['followup_range'][0]:.2f}-{result['followup_range'][1]:.2f} s   "
+                  f"plain {result['plain_range'][0]:.2f}-{result['plain_range'][1]:.2f} s   (how much this machine drifts)")
             print(f"  peak memory followup {result['followup_mb']:6.0f} MB  plain {result['plain_mb']:6.0f} MB  "
                   f"ratio {result['followup_mb'] / result['plain_mb']:.2f}x")
             print(f"  hook's own work {result['hook']:.2f} s, first build of a day {result['next_day_hook']:.2f} s, "

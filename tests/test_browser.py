@@ -153,3 +153,25 @@ def test_light_mode_too(browser, site):
     page, problems, _ = open_page(browser, url, "2026-11-23", color_scheme="light")
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     assert page.is_visible(".fu-heatmap svg") and problems == []
+
+
+def test_js_days_are_exact_in_any_year_and_touches_outside_the_years_count_for_nothing(browser, site):
+    import datetime as dt
+
+    _, url = site
+    page, problems, _ = open_page(browser, url, "2026-11-23")
+    for iso in ("0099-06-01", "0001-01-01", "1899-12-31", "1970-01-01", "2024-02-29", "2200-12-31", "9999-12-31"):
+        assert page.evaluate("iso => followup.dayNumber(iso)", iso) == \
+            (dt.date.fromisoformat(iso) - dt.date(1970, 1, 1)).days, iso
+    person = {"slug": "far", "name": "Far", "key": "far", "url": "people/far/", "cadence": [1, "years"],
+              "touches": ["0099-06-01", "2026-01-10"], "next": None, "snooze": None, "channel": None, "reach": [],
+              "promises": [], "yearly": []}
+    data = {"built": "2026-11-23", "years": [1900, 2200], "soon_days": 7, "picks_per_day": 3, "dates_days": 30,
+            "dashboard_rows": 50, "people": [person]}
+    due = page.evaluate("""data => { const r = followup.dashboard(data, followup.dayNumber("2026-11-23")).rows[0];
+                                     return [r.due.status, followup.isoOf(r.due.last)]; }""", data)
+    assert due == ["ok", "2026-01-10"]
+    data["people"][0]["touches"] = ["0099-06-01"]  # the only touch is not a day followup works with
+    assert page.evaluate("""data => followup.dashboard(data, followup.dayNumber("2026-11-23")).rows[0].due.last""",
+                         data) is None
+    assert problems == []

@@ -65,13 +65,20 @@ def test_never_touched_is_due_today():
     assert (due.status, due.next_due, due.never_touched) == ("due", TODAY, True)
 
 
-def test_effective_last_touch_is_latest_of_front_matter_log_and_git():
-    body = "## Log\n- 2026-11-01 Call\n- 2026-12-30 a plan, not a touch\n"
+def test_effective_last_touch_is_latest_of_front_matter_and_log_touches():
+    body = "## Log\n- 2026-11-01 Call\n- 2026-11-15 Kept promise: the plans\n- 2026-12-30 a plan, not a touch\n"
     assert status(cadence="monthly", last_touch="2026-10-01", body=body).last_touch == dt.date(2026, 11, 1)
-    assert status(cadence="monthly", last_touch="2026-10-01", git=[dt.date(2026, 11, 10)]).last_touch \
-        == dt.date(2026, 11, 10)
     assert status(cadence="monthly", last_touch="2026-11-20", git=[dt.date(2026, 11, 10)]).last_touch \
         == dt.date(2026, 11, 20)
+
+
+def test_the_file_is_the_truth_git_adds_what_it_does_not_contradict():
+    """A touch commit later than anything the file says was undone since (a revert, a correction)."""
+    assert status(cadence="monthly", last_touch="2026-10-01", git=[dt.date(2026, 11, 10)]).last_touch \
+        == dt.date(2026, 10, 1)
+    assert status(cadence="monthly", git=[dt.date(2026, 11, 10)]).last_touch is None
+    assert rule.touch_days(contact(cadence="monthly", last_touch="2026-11-01"),
+                           [dt.date(2026, 9, 1), dt.date(2026, 11, 5)]) == [dt.date(2026, 9, 1), dt.date(2026, 11, 1)]
 
 
 def test_category_default_cadence_the_most_frequent_wins():

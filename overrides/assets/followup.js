@@ -7,21 +7,26 @@
   var ORDER = ["overdue", "due", "soon", "ok", "booked", "snoozed", "none"];
   var ORDINAL_OF_1970 = 719163; // Python's date(1970, 1, 1).toordinal()
 
-  function dayNumber(iso) { // days since 1970-01-01 of a YYYY-MM-DD date
+  function utcDay(year, month, day) { // days since 1970-01-01; Date.UTC alone reads years 0-99 as 19xx
+    var d = new Date(0);
+    d.setUTCFullYear(year, month, day);
+    return Math.floor(d.getTime() / 86400000);
+  }
+  function dayNumber(iso) { // of a YYYY-MM-DD date
     var p = iso.split("-");
-    return Date.UTC(+p[0], +p[1] - 1, +p[2]) / 86400000;
+    return utcDay(+p[0], +p[1] - 1, +p[2]);
   }
   function isoOf(number) { return new Date(number * 86400000).toISOString().slice(0, 10); }
   function localToday() {
     var now = new Date();
     return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / 86400000;
   }
-  function daysIn(year, month) { return new Date(Date.UTC(year, month + 1, 0)).getUTCDate(); }
+  function daysIn(year, month) { return new Date(utcDay(year, month + 1, 0) * 86400000).getUTCDate(); }
   function addMonths(number, months) { // calendar-true: Jan 31 + 1 month = Feb 28/29
     var d = new Date(number * 86400000);
     var total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
     var year = Math.floor(total / 12), month = total % 12;
-    return Date.UTC(year, month, Math.min(d.getUTCDate(), daysIn(year, month))) / 86400000;
+    return utcDay(year, month, Math.min(d.getUTCDate(), daysIn(year, month)));
   }
   function after(cadence, number) {
     var count = cadence[0], unit = cadence[1];
@@ -30,10 +35,11 @@
     return addMonths(number, unit === "months" ? count : 12 * count);
   }
 
-  function assess(person, today, soonDays) {
+  function assess(person, today, soonDays, years) {
     var last = null;
     person.touches.forEach(function (iso) {
-      var n = dayNumber(iso);
+      var n = dayNumber(iso), year = +iso.split("-")[0];
+      if (year < years[0] || year > years[1]) return; // the years followup works with (dates.py)
       if (n <= today && (last === null || n > last)) last = n;
     });
     if (!person.cadence) return {status: "none", last: last, next: null, late: null, lateness: 0};
@@ -82,7 +88,7 @@
       var year = new Date(today * 86400000).getUTCFullYear();
       for (var y = year; y <= year + 1; y++) {
         var day = Math.min(date.day, daysIn(y, date.month - 1));
-        var n = Date.UTC(y, date.month - 1, day) / 86400000;
+        var n = utcDay(y, date.month - 1, day);
         if (n >= today) {
           if (n - today <= days) {
             found.push({date: n, label: date.label, years: date.year === null ? null : y - date.year});
@@ -97,7 +103,7 @@
   /* Everything the dashboard shows, as of `today` (a day number): the same answers as the Python core. */
   function dashboard(data, today) {
     var rows = data.people.map(function (person) {
-      return {person: person, due: assess(person, today, data.soon_days)};
+      return {person: person, due: assess(person, today, data.soon_days, data.years)};
     });
     var ranked = rows.slice().sort(compare);
     function withStatus(status) { return ranked.filter(function (r) { return r.due.status === status; }); }

@@ -13,6 +13,10 @@ from dateutil.relativedelta import relativedelta
 from .cache import Compact
 
 TODAY_VARIABLE = "FOLLOWUP_TODAY"
+# Every date followup reads, from a file, git history, an import or the command line, lies in these
+# years. Outside them a date is a typo (0099 for 1999, 9999 for "never"), and date arithmetic on it
+# overflows in Python and goes wrong in JavaScript (Date.UTC reads years 0-99 as 1900-1999).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _YEARLY = re.compile(r"(?:(\d{4})-|--)?(\d{2})-(\d{2})")
@@ -36,18 +40,26 @@ def today() -> dt.date:
 def parse_date(value: object) -> dt.date:
     """A YYYY-MM-DD date; anything else raises DateError with a plain message."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return in_range(value.date())
     if isinstance(value, dt.date):
-        return value
+        return in_range(value)
     text = str(value).strip() if isinstance(value, (str, int)) else None
     match = _ISO_DATE.fullmatch(text or "")
     if not match:
         raise DateError(f"{value!r} is not a date written as YYYY-MM-DD")
     year, month, day = (int(part) for part in match.groups())
     try:
-        return dt.date(year, month, day)
+        day_of_calendar = dt.date(year, month, day)
     except ValueError:
         raise DateError(f"{text} is not a real day of the calendar") from None
+    return in_range(day_of_calendar)
+
+
+def in_range(day: dt.date) -> dt.date:
+    """The day itself when its year is one followup works with; DateError otherwise."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DateError(f"{day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} followup works with")
+    return day
 
 
 @functools.lru_cache(maxsize=65536)
@@ -90,7 +102,7 @@ class YearlyDate(Compact):
 def parse_yearly(value: object) -> YearlyDate:
     """YYYY-MM-DD, or MM-DD (also vCard's --MM-DD) when the year is unknown."""
     if isinstance(value, dt.date):
-        return YearlyDate(value.month, value.day, value.year)
+        return YearlyDate(value.month, value.day, in_range(value).year)
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     match = _YEARLY.fullmatch(text)
     if not match:
@@ -99,9 +111,10 @@ def parse_yearly(value: object) -> YearlyDate:
     year = int(year_text) if year_text else None
     month, day = int(month_text), int(day_text)
     try:
-        dt.date(year if year is not None else 2000, month, day)  # 2000 is a leap year: 02-29 is fine
+        day_of_calendar = dt.date(year if year is not None else 2000, month, day)  # a leap year: 02-29 is fine
     except ValueError:
         raise DateError(f"{text} is not a real day of the calendar") from None
+    in_range(day_of_calendar)
     return YearlyDate(month, day, year)
 
 

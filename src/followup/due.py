@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .cadence import Cadence
 from .contact import Contact, Promise
-from .dates import YearlyDate
+from .dates import FIRST_YEAR, LAST_YEAR, YearlyDate
 from .settings import Settings
 
 # The order in which statuses are listed, most urgent first.
@@ -49,11 +49,17 @@ def cadence_of(contact: Contact, settings: Settings) -> Cadence | None:
 
 
 def touch_days(contact: Contact, git_touches: list[dt.date]) -> list[dt.date]:
-    """Every day a touch is known of, in order: last_touch, the written log and touch commits."""
-    days = {entry.date for entry in contact.log}
-    days.update(git_touches)
+    """Every day a touch is known of, in order: last_touch, the log's touch entries and touch commits.
+
+    The file is the truth and history adds what it does not contradict: a touch commit later than
+    anything the file says was undone since (a revert, a hand correction, a merge that kept the
+    other side), so it counts for nothing."""
+    days = {entry.date for entry in contact.log if entry.is_touch}
     if contact.last_touch is not None:
         days.add(contact.last_touch)
+    newest = max(days, default=None)
+    if newest is not None:
+        days.update(day for day in git_touches if day <= newest and FIRST_YEAR <= day.year <= LAST_YEAR)
     return sorted(days)
 
 

@@ -56,13 +56,14 @@ BAD = {
     "phone-is-a-mapping.md": (3, "phone: {'home': 1} is not a text value", True),
     "duplicate-key.md": (4, "'name' is written twice (first on line 2)", True),
     "log-impossible-date.md": (6, "log entry: 2026-02-30 is not a real day", True),
-    "deeply-nested.md": (3, "'extra' is nested more than 20 levels deep and is ignored", True),
+    "deeply-nested.md": (3, "the front matter nests more than 20 levels deep", False),
     "b/duplicate-slug.md": (None, "the name 'duplicate-slug' is already used by contacts/a/duplicate-slug.md", False),
     # made by the test: they cannot live in a git repository as they are
     "binary.md": (None, "binary file", False),
     "huge.md": (None, "file is 20.0 MB; a contact file is text under 1 MB", False),
     "link-to-outside.md": (None, "is a symbolic link", False),
     "link-to-a-contact.md": (None, "is a symbolic link", False),
+    "loop/again": (None, "is a symbolic link, which followup does not follow; its files are not read", False),
 }
 # Odd but valid: no problem, and the person is shown.
 GOOD = {"bom.md": "Bom Person", "crlf.md": "Crlf Person", "emoji-name.md": "Ana 🌻 Ribeiro",

@@ -7,8 +7,12 @@ Problems that name the file and line, so one broken file never stops the journal
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
+import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +25,12 @@ from .dates import DateError, YearlyDate, parse_date, parse_yearly
 from .names import slugify
 
 MAX_BYTES = 1_000_000
-MAX_DEPTH = 20  # of lists and mappings in another key: deeper is an accident of an import, and unprintable
+# What YAML and Markdown are given is bounded before they see it: libyaml's composer recurses once a
+# level (40 KB of '[' overflowed the C stack), an alias can expand without end (360 bytes took 5.5 GB),
+# and Python-Markdown scans forward from every '[' (20,000 of them took 41 s).
+MAX_FRONT_MATTER = 64 * 1024
+MAX_DEPTH = 20
+MAX_NOTE_BRACKETS = 1000
 
 KNOWN_KEYS = (
     "name", "categories", "cadence", "last_touch", "channel", "phone", "email", "birthday",
@@ -34,7 +43,11 @@ _LOG_HEADING = re.compile(r"^##[ \t]+log[ \t#]*$", re.IGNORECASE)
 _SECTION_END = re.compile(r"^#{1,2}[ \t]")
 _LIST_ENTRY = re.compile(r"^[-*+][ \t]+(\S+)(.*)$")
 _HEADING_ENTRY = re.compile(r"^###[ \t]+(\S+)(.*)$")
-_LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[:,.;]?")
+_LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[:,.;]?", re.ASCII)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?:[ \t]|$)")
+# A log entry that is not a touch says so in its first words: keeping a promise is not reaching someone.
+ENTRY_KINDS = {"Kept promise:": "kept"}
 
 
 class ContactLoader(yaml.CSafeLoader):
@@ -49,6 +62,7 @@ class Problem(Compact):
     path: str
     line: int | None
     message: str
+    stops_edits: bool = False  # the file needs a hand first: a command would edit the wrong copy or a conflict
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
@@ -59,6 +73,11 @@ class LogEntry(Compact):
     date: dt.date
     text: str
     line: int
+    kind: str = "touch"
+
+    @property
+    def is_touch(self) -> bool:
+        return self.kind == "touch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +109,7 @@ class Contact(Compact):
     owner: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
     notes: str = ""
+    notes_as_text: bool = False  # notes Markdown could not render in reasonable time: shown as written
     log: tuple[LogEntry, ...] = ()
     key_lines: dict[str, int] = field(default_factory=dict)
 
@@ -112,7 +132,7 @@ class UnreadableText(ValueError):
 def read_text(data: bytes) -> str:
     """Decode a contact file: UTF-8 (a BOM is allowed), CRLF folded to LF for parsing."""
     if len(data) > MAX_BYTES:
-        raise UnreadableText(f"file is {len(data) / 1e6:.1f} MB; a contact file is text under 1 MB")
+        raise _too_big(len(data))
     if b"\0" in data:
         raise UnreadableText("binary file, not a Markdown contact")
     try:
@@ -128,11 +148,15 @@ def read_text(data: bytes) -> str:
     return text
 
 
+def _too_big(size: int) -> UnreadableText:
+    return UnreadableText(f"file is {size / 1e6:.1f} MB; a contact file is text under {MAX_BYTES / 1e6:.0f} MB")
+
+
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """(front matter, body, first line of body), or None when the file has no front matter."""
-    if not text.startswith("---") or not _BOUNDARY.match(text):
+    opening = _BOUNDARY.match(text) if text.startswith("---") else None
+    if opening is None:
         return None
-    opening = _BOUNDARY.match(text)
     closing = _BOUNDARY.search(text, opening.end())
     if closing is None:
         return None
@@ -143,12 +167,61 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return front, body, body_line
 
 
+Report = Callable[..., None]  # problem(line, message, stops_edits=False)
+
+
+def conflict_problems(text: str, path: str) -> list[Problem]:
+    """One problem per block of unresolved merge conflict markers (<<<<<<< ... >>>>>>>) left by git."""
+    found: list[Problem] = []
+    start = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        marker = _CONFLICT_MARKER.match(line)
+        if marker is None or (start is None and not marker.group(1).startswith("<")):
+            continue  # seven '=' alone underline a Markdown heading; only '<<<<<<<' opens a conflict
+        if start is None:
+            start = number
+        if marker.group(1).startswith(">"):
+            found.append(Problem(path, start, f"unresolved merge conflict (lines {start}-{number}): keep what is "
+                                              "right, delete the <<<<<<<, ======= and >>>>>>> lines", True))
+            start = None
+    if start is not None:
+        found.append(Problem(path, start, "unresolved merge conflict: keep what is right, delete the <<<<<<<, "
+                                          "======= and >>>>>>> lines", True))
+    return found
+
+
+def _front_matter_shape(front: str) -> tuple[int, str] | None:
+    """(line, reason) when the front matter is beyond what a contact needs: too big, too deep, or using
+    anchors and aliases; libyaml's event parser reads it without recursion or expansion."""
+    if len(front) > MAX_FRONT_MATTER:
+        return 2, f"the front matter is {len(front) // 1024} KB; a contact's is under {MAX_FRONT_MATTER // 1024} KB"
+    loader = yaml.CSafeLoader(front)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            kind = type(event)
+            if kind is yaml.AliasEvent or getattr(event, "anchor", None):
+                return event.start_mark.line + 2, "anchors and aliases (&name, *name) are not read in a " \
+                                                  "contact file; write the value out"
+            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 2, f"the front matter nests more than {MAX_DEPTH} levels deep"
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the loader says it with its own words and line
+    finally:
+        loader.dispose()
+    return None
+
+
 def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list[Problem]]:
     """Parse a contact file's text. `path` is how problems name the file."""
-    problems: list[Problem] = []
+    problems: list[Problem] = conflict_problems(text, path)
 
-    def problem(line: int | None, message: str) -> None:
-        problems.append(Problem(path, line, message))
+    def problem(line: int | None, message: str, stops_edits: bool = False) -> None:
+        problems.append(Problem(path, line, message, stops_edits))
 
     parts = split_front_matter(text)
     if parts is None:
@@ -160,26 +233,10 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
             problem(1, "no front matter: a contact file starts with a '---' line, then 'name: ...', then '---'")
         return None, problems
     front, body, body_line = parts
-    try:
-        loader = ContactLoader(front)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except RecursionError:
-        problem(2, "the front matter is nested too deeply to read")
-        return None, problems
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error)
-        if "\t" in front and ("tab" in str(reason) or "'\\t'" in str(reason)):
-            reason = "a tab is used for indentation; YAML needs spaces"
-        problem(line, f"the front matter is not valid YAML: {reason}")
-        return None, problems
-    if data is None:
-        problem(2, "the front matter is empty; add a line 'name: ...'")
+    if problems and any(problem.line < body_line for problem in problems):
+        return None, problems  # the markers make the YAML unreadable; they are the problem to fix
+    root, data = _load_front_matter(front, problem)
+    if root is None:
         return None, problems
     if not isinstance(data, dict):
         problem(2, "the front matter must be 'key: value' lines, such as 'name: Ana Ribeiro'")
@@ -191,84 +248,154 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
     for key_node, _ in root.value:
         key, line = sys.intern(str(key_node.value)), key_node.start_mark.line + 2
         if key in key_lines:
-            problem(line, f"{key!r} is written twice (first on line {key_lines[key]}); the last one is used")
+            problem(line, f"{key!r} is written twice (first on line {key_lines[key]}); the last one is used", True)
         key_lines[key] = line
 
     contact = Contact(slug=slugify(stem), path=path, name=stem, key_lines=key_lines)
-    line = contact.line_of
-
-    name = data.get("name")
-    if isinstance(name, str) and name.strip():
-        contact.name = " ".join(name.split())
-    elif "name" not in data:
+    if "name" not in data:
         problem(2, f"no name: add a line 'name: ...' (shown as {stem!r} until then)")
-    else:
-        problem(line("name"), f"name must be text, not {name!r} (shown as {stem!r} until then)")
-
-    contact.categories = tuple(map(sys.intern, _text_list(data.get("categories"), "categories", line("categories"),
-                                                          problem)))
-    for category in contact.categories:
-        if "/" in category:
-            problem(line("categories"), f"category {category!r} has a '/'; it is listed as {slugify(category)!r}")
-
-    if "cadence" in data:
-        try:
-            contact.cadence = parse_cadence(data["cadence"])
-            contact.cadence_given = True
-        except CadenceError as error:
-            problem(line("cadence"), f"{error}; the category default is used until then")
-
-    for key in ("last_touch", "snooze_until", "next"):
-        if data.get(key) is not None:
-            try:
-                setattr(contact, key, parse_date(data[key]))
-            except DateError as error:
-                problem(line(key), f"{key}: {error}")
-
-    channel = data.get("channel")
-    if channel is not None:
-        contact.channel = sys.intern(str(channel).strip()) or None
-    contact.phones = _text_list(data.get("phone"), "phone", line("phone"), problem)
-    contact.emails = _text_list(data.get("email"), "email", line("email"), problem)
-
-    if data.get("birthday") is not None:
-        try:
-            contact.birthday = parse_yearly(data["birthday"])
-        except DateError as error:
-            problem(line("birthday"), f"birthday: {error}")
-    contact.dates = _yearly_dates(data.get("dates"), line("dates"), problem)
-
-    status = data.get("status", "active")
-    if isinstance(status, str) and status.strip().lower() in STATUSES:
-        contact.status = sys.intern(status.strip().lower())
-    elif status is not None:
-        problem(line("status"), f"status must be 'active' or 'inactive', not {status!r}")
-
-    contact.promises = _promises(data.get("promises"), root, problem)
-    owner = data.get("owner")
-    contact.owner = str(owner).strip() if owner is not None and str(owner).strip() else None
-    contact.extra = {}
     for key, value in data.items():
-        if key in KNOWN_KEYS:
-            continue
-        if _depth(value) > MAX_DEPTH:
-            problem(line(str(key)), f"{key!r} is nested more than {MAX_DEPTH} levels deep and is ignored")
-        else:
+        read = _FIELDS.get(key)
+        if read is not None:
+            read(contact, value, contact.line_of(key), problem)
+        elif key not in KNOWN_KEYS:
             contact.extra[key] = value
-
+    contact.promises = _promises(data.get("promises"), root, problem)
     contact.notes, contact.log = _parse_body(body, body_line, problem)
+    brackets = contact.notes.count("[")
+    if brackets > MAX_NOTE_BRACKETS:
+        contact.notes_as_text = True
+        problem(body_line, f"the notes hold {brackets} '[' (links are read up to {MAX_NOTE_BRACKETS}); "
+                           "they are shown as plain text")
     return contact, problems
 
 
-def _depth(value, level: int = 0) -> int:
-    """How deep lists and mappings nest, counting no further than just past the limit."""
-    if level > MAX_DEPTH or not isinstance(value, (list, dict)):
-        return level
-    items = value.values() if isinstance(value, dict) else value
-    return max((_depth(item, level + 1) for item in items), default=level + 1)
+def _load_front_matter(front: str, problem: Report) -> tuple[yaml.Node | None, object]:
+    """The front matter's root node and its data; (None, None) after reporting why it cannot be read."""
+    shape = _front_matter_shape(front)
+    if shape is not None:
+        problem(*shape)
+        return None, None
+    try:
+        loader = ContactLoader(front)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error)
+        if "\t" in front and ("tab" in str(reason) or "'\\t'" in str(reason)):
+            reason = "a tab is used for indentation; YAML needs spaces"
+        problem(line, f"the front matter is not valid YAML: {reason}")
+        return None, None
+    if root is None or data is None:
+        problem(2, "the front matter is empty; add a line 'name: ...'")
+        return None, None
+    return root, data
 
 
-def _text_list(value, key, line, problem) -> tuple[str, ...]:
+# ---- one reader per known key: (contact, value, line, problem) -------------------------------------
+
+def _read_name(contact: Contact, value: object, line: int, problem: Report) -> None:
+    if isinstance(value, str) and value.strip():
+        contact.name = " ".join(value.split())
+    else:
+        problem(line, f"name must be text, not {value!r} (shown as {contact.name!r} until then)")
+
+
+def _read_categories(contact: Contact, value: object, line: int, problem: Report) -> None:
+    contact.categories = tuple(map(sys.intern, _text_list(value, "categories", line, problem)))
+    for category in contact.categories:
+        if "/" in category:
+            problem(line, f"category {category!r} has a '/'; it is listed as {slugify(category)!r}")
+
+
+def _read_cadence(contact: Contact, value: object, line: int, problem: Report) -> None:
+    try:
+        contact.cadence = parse_cadence(value)
+        contact.cadence_given = True
+    except CadenceError as error:
+        problem(line, f"{error}; the category default is used until then")
+
+
+def _date_reader(key: str) -> Callable[[Contact, object, int, Report], None]:
+    def read(contact: Contact, value: object, line: int, problem: Report) -> None:
+        if value is None:
+            return
+        try:
+            setattr(contact, key, parse_date(value))
+        except DateError as error:
+            problem(line, f"{key}: {error}")
+    return read
+
+
+def _read_channel(contact: Contact, value: object, line: int, problem: Report) -> None:
+    if value is not None:
+        contact.channel = sys.intern(str(value).strip()) or None
+
+
+def _list_reader(key: str, attribute: str) -> Callable[[Contact, object, int, Report], None]:
+    def read(contact: Contact, value: object, line: int, problem: Report) -> None:
+        setattr(contact, attribute, _text_list(value, key, line, problem))
+    return read
+
+
+def _read_birthday(contact: Contact, value: object, line: int, problem: Report) -> None:
+    if value is None:
+        return
+    try:
+        contact.birthday = parse_yearly(value)
+    except DateError as error:
+        problem(line, f"birthday: {error}")
+
+
+def _read_dates(contact: Contact, value: object, line: int, problem: Report) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        problem(line, "dates must be 'label: YYYY-MM-DD' pairs, such as {wedding anniversary: 2012-06-02}")
+        return
+    for label, raw in value.items():
+        try:
+            contact.dates[str(label)] = parse_yearly(raw)
+        except DateError as error:
+            problem(line, f"dates: {label}: {error}")
+
+
+def _read_status(contact: Contact, value: object, line: int, problem: Report) -> None:
+    if isinstance(value, str) and value.strip().lower() in STATUSES:
+        contact.status = sys.intern(value.strip().lower())
+    elif value is not None:
+        problem(line, f"status must be 'active' or 'inactive', not {value!r}")
+
+
+def _read_owner(contact: Contact, value: object, line: int, problem: Report) -> None:
+    owner = str(value).strip() if value is not None else ""
+    contact.owner = owner or None
+
+
+_FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
+    "name": _read_name,
+    "categories": _read_categories,
+    "cadence": _read_cadence,
+    "last_touch": _date_reader("last_touch"),
+    "snooze_until": _date_reader("snooze_until"),
+    "next": _date_reader("next"),
+    "channel": _read_channel,
+    "phone": _list_reader("phone", "phones"),
+    "email": _list_reader("email", "emails"),
+    "birthday": _read_birthday,
+    "dates": _read_dates,
+    "status": _read_status,
+    "owner": _read_owner,
+}  # and promises, read with the node of each item for its line (_promises)
+assert set(_FIELDS) | {"promises"} == set(KNOWN_KEYS)
+
+
+def _text_list(value: object, key: str, line: int, problem: Report) -> tuple[str, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
@@ -281,22 +408,7 @@ def _text_list(value, key, line, problem) -> tuple[str, ...]:
     return tuple(dict.fromkeys(texts))
 
 
-def _yearly_dates(value, line, problem) -> dict[str, YearlyDate]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        problem(line, "dates must be 'label: YYYY-MM-DD' pairs, such as {wedding anniversary: 2012-06-02}")
-        return {}
-    dates = {}
-    for label, raw in value.items():
-        try:
-            dates[str(label)] = parse_yearly(raw)
-        except DateError as error:
-            problem(line, f"dates: {label}: {error}")
-    return dates
-
-
-def _promises(value, root, problem) -> tuple[Promise, ...]:
+def _promises(value: object, root: yaml.MappingNode, problem: Report) -> tuple[Promise, ...]:
     if value is None:
         return ()
     node = next((v for k, v in root.value if k.value == "promises"), None)
@@ -321,13 +433,36 @@ def _promises(value, root, problem) -> tuple[Promise, ...]:
     return tuple(promises)
 
 
-def find_log_section(lines: list[str]) -> tuple[int, int] | None:
-    """(heading index, end index) of the '## Log' section among body lines, if there is one."""
-    for index, line in enumerate(lines):
-        if _LOG_HEADING.match(line):
-            end = next((j for j in range(index + 1, len(lines)) if _SECTION_END.match(lines[j])), len(lines))
-            return index, end
-    return None
+# ---- the body: notes, and the dated entries of the '## Log' section --------------------------------
+
+def outside_fences(lines: list[str]) -> list[bool]:
+    """For each line, whether it is Markdown text rather than inside a fenced code block (``` or ~~~):
+    a '## Log' or a dated line shown as code is not the log."""
+    plain = []
+    fence = None
+    for line in lines:
+        opening = _FENCE.match(line)
+        if fence is None:
+            if opening:
+                fence = opening.group(1)
+            plain.append(fence is None)
+        else:
+            plain.append(False)
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
+                    and not line.strip().lstrip(fence[0]):
+                fence = None
+    return plain
+
+
+def log_layout(lines: list[str]) -> tuple[tuple[int, int] | None, list[int]]:
+    """The '## Log' section among body lines as (heading index, end index), and the index of each dated
+    entry in it; fenced code is skipped. (None, []) when there is no log section."""
+    plain = outside_fences(lines)
+    heading = next((i for i, line in enumerate(lines) if plain[i] and _LOG_HEADING.match(line)), None)
+    if heading is None:
+        return None, []
+    end = next((j for j in range(heading + 1, len(lines)) if plain[j] and _SECTION_END.match(lines[j])), len(lines))
+    return (heading, end), [i for i in range(heading + 1, end) if plain[i] and entry_date_text(lines[i])]
 
 
 def entry_date_text(line: str) -> str | None:
@@ -336,6 +471,11 @@ def entry_date_text(line: str) -> str | None:
     if not match or not _LOOKS_LIKE_DATE.fullmatch(match.group(1)):
         return None
     return match.group(1).rstrip(":,.;")
+
+
+def entry_kind(text: str) -> str:
+    """What a log entry records, from its first words (ENTRY_KINDS); a touch unless it says otherwise."""
+    return next((kind for prefix, kind in ENTRY_KINDS.items() if text.startswith(prefix)), "touch")
 
 
 def entry_end(lines: list[str], index: int, end: int) -> int:
@@ -349,20 +489,15 @@ def entry_end(lines: list[str], index: int, end: int) -> int:
     return index
 
 
-def _parse_body(body: str, body_line: int, problem) -> tuple[str, tuple[LogEntry, ...]]:
+def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[LogEntry, ...]]:
     lines = body.split("\n")
-    section = find_log_section(lines)
+    section, starts = log_layout(lines)
     if section is None:
         return body.strip(), ()
     start, end = section
     notes = "\n".join(lines[:start] + lines[end:]).strip()
     entries = []
-    index = start + 1
-    while index < end:
-        date_text = entry_date_text(lines[index])
-        if date_text is None:
-            index += 1
-            continue
+    for index in starts:
         after = entry_end(lines, index, end)
         match = _LIST_ENTRY.match(lines[index]) or _HEADING_ENTRY.match(lines[index])
         continuation = [line.strip() for line in lines[index + 1:after]]
@@ -370,19 +505,44 @@ def _parse_body(body: str, body_line: int, problem) -> tuple[str, tuple[LogEntry
         separator = " — " if lines[index].startswith("#") and title and continuation else " "
         text = separator.join(part for part in (title, " ".join(continuation)) if part)
         try:
-            entries.append(LogEntry(parse_date(date_text), text, body_line + index))
+            entries.append(LogEntry(parse_date(entry_date_text(lines[index])), text, body_line + index,
+                                    entry_kind(title)))
         except DateError as error:
             problem(body_line + index, f"log entry: {error}")
-        index = after
     return notes, tuple(entries)
+
+
+class NotARegularFile(OSError):
+    """A FIFO, a device, a socket or a symbolic link where a contact file should be."""
 
 
 def load_contact(file: Path, rel_path: str) -> tuple[Contact | None, list[Problem]]:
     """Read and parse one contact file from disk."""
     try:
-        text = read_text(file.read_bytes())
+        text = read_text(read_regular_file(file))
+    except NotARegularFile as error:
+        return None, [Problem(rel_path, None, error.strerror)]
     except OSError as error:
         return None, [Problem(rel_path, None, f"cannot be read: {error.strerror or error}")]
     except UnreadableText as error:
         return None, [Problem(rel_path, error.line, str(error))]
     return parse_contact(text, rel_path, file.stem)
+
+
+def read_regular_file(file: Path) -> bytes:
+    """The bytes of a regular contact file. A FIFO is opened without waiting for a writer, a symbolic link
+    is not followed and a huge file is not read, so no name in the folder can block, redirect or swamp a read."""
+    try:
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotARegularFile(error.errno, "is a symbolic link; only regular files are read") from None
+        raise
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotARegularFile(errno.EINVAL, "is not a regular file (a FIFO, device or socket); "
+                                                "only regular files are read")
+        if status.st_size > MAX_BYTES:
+            raise _too_big(status.st_size)
+        return stream.read(MAX_BYTES + 1)

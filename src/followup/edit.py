@@ -17,10 +17,10 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from .contact import (Contact, entry_date_text, entry_end, find_log_section, parse_contact, read_text,
-                      split_front_matter)
+from .contact import Contact, entry_date_text, entry_end, log_layout, parse_contact, read_text, split_front_matter
 
 LOCK_FILE = ".followup.lock"
+TEMPORARY_SUFFIX = ".tmp"
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
@@ -33,25 +33,67 @@ class UnreadableContact(EditError):
     """The contact file does not parse, so it is not edited."""
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """A crash at any moment leaves either the old file or the new one, never a mix."""
+def _temporary_copy(path: Path, data: bytes, sync: bool) -> str:
+    """`data` in a hidden temporary file beside `path`, with `path`'s permissions, ready to be renamed over it."""
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         os.chmod(temporary, mode)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """A crash at any moment leaves either the old file or the new one, never a mix."""
+    temporary = _temporary_copy(path, data, sync=True)
+    try:
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    folder = os.open(path.parent, os.O_RDONLY)
+    _sync_folder(path.parent)
+
+
+def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
+    """Each file as atomic_write leaves it, with one flush to the disk for all of them rather than one
+    each (2,000 imported files spent 13 s in fsync): every file is written, then synced, then renamed."""
+    temporaries: list[tuple[str, Path]] = []
+    renamed = 0
     try:
-        os.fsync(folder)
+        for path, data in files:
+            temporaries.append((_temporary_copy(path, data, sync=False), path))
+        os.sync()
+        for temporary, path in temporaries:
+            os.replace(temporary, path)
+            renamed += 1
     finally:
-        os.close(folder)
+        for temporary, _ in temporaries[renamed:]:
+            Path(temporary).unlink(missing_ok=True)
+    for folder in {path.parent for path, _ in files}:
+        _sync_folder(folder)
+
+
+def clear_temporaries(folder: Path, name: str | None = None) -> None:
+    """The temporary files that writers killed mid-write left for the file `name` in `folder`, or for any
+    file below `folder` (call it under the journal lock: then nobody else is writing)."""
+    found = folder.glob(f".{name}.*{TEMPORARY_SUFFIX}") if name else folder.rglob(f".*{TEMPORARY_SUFFIX}")
+    for stale in found:
+        stale.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -105,8 +147,9 @@ class ContactText:
 
     def contact(self) -> Contact:
         contact, problems = parse_contact(self.text(), self.name, self.path.stem)
-        if contact is None:
-            raise UnreadableContact(f"{problems[0]}; nothing was changed")
+        blocking = [problem for problem in problems if contact is None or problem.stops_edits]
+        if blocking:
+            raise UnreadableContact(f"{blocking[0]}; nothing was changed")
         return contact
 
     def _front(self) -> tuple[yaml.MappingNode, int]:
@@ -161,11 +204,6 @@ class ContactText:
         else:
             self._replace(span[2], span[3], lines)
 
-    def remove_key(self, key: str) -> None:
-        span = self._key_span(key)
-        if span is not None:
-            self._replace(span[2], span[3], [])
-
     def _replace(self, first: int, end: int, new_lines: list[str]) -> None:
         if first > 0 and not self.lines[first - 1].endswith("\n"):
             self.lines[first - 1] += self.newline  # a file without a final newline, added to at the end
@@ -179,8 +217,7 @@ class ContactText:
         """(first body line, body lines, the Log section, indexes of its dated entries)."""
         _, closing = self._front()
         body = [line.rstrip("\r\n") for line in self.lines[closing + 1:]]
-        section = find_log_section(body)
-        entries = [i for i in range(section[0] + 1, section[1]) if entry_date_text(body[i])] if section else []
+        section, entries = log_layout(body)
         return closing + 1, body, section, entries
 
     def newest_last(self) -> bool:

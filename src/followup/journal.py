@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import os
 import posixpath
-from stat import S_ISLNK
+from stat import S_ISLNK, S_ISREG
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +20,10 @@ from .history import History, read_history
 from .names import fold, slugify
 from .settings import Settings, load_settings
 from .timeline import Event, build_timeline
+
+
+# Nothing outside the contacts folder is read, or published, through a link.
+LINKED = "is a symbolic link, which followup does not follow"
 
 
 @dataclass(slots=True)
@@ -49,15 +53,19 @@ class LookupProblem(LookupError):
         self.candidates = candidates
 
 
-def contact_files(folder: Path) -> list[str]:
-    """Markdown files below `folder`, hidden folders skipped, in a stable order; links are not followed.
+def contact_files(folder: Path) -> tuple[list[str], list[str]]:
+    """Markdown files below `folder` in a stable order, hidden folders skipped, and the folders below it
+    that are symbolic links (never followed: what they point at is outside the journal).
     Paths as strings: a Path object per file was most of the time of a build with nothing changed."""
-    found = []
+    found: list[str] = []
+    linked: list[str] = []
     for directory, subfolders, names in os.walk(folder):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        visible = sorted(name for name in subfolders if not name.startswith("."))
+        linked.extend(os.path.join(directory, name) for name in visible if os.path.islink(os.path.join(directory, name)))
+        subfolders[:] = visible
         found.extend(os.path.join(directory, name) for name in sorted(names)
                      if name.endswith(".md") and not name.startswith("."))
-    return found
+    return found, linked
 
 
 class Journal:
@@ -164,6 +172,10 @@ class Journal:
         if matches:
             names = ", ".join(f"{p.name} ({p.slug})" for p in matches)
             raise LookupProblem(f"{who!r} matches several people: {names}", matches)
+        unreadable = next((problem for problem in self.problems
+                           if slugify(posixpath.basename(problem.path).removesuffix(".md")) == slugify(wanted)), None)
+        if unreadable is not None:
+            raise LookupProblem(f"{unreadable}; fix the file first (nothing was changed)", [])
         names = {fold(person.name): person for person in self.people}
         close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(names[n].name for n in close)}?" if close else ""
@@ -179,17 +191,24 @@ def read_contacts(root: Path, folder: Path, today: dt.date, parsed: dict | None 
     contacts: list[Contact] = []
     problems: list[Problem] = []
     owner_of: dict[str, str] = {}
-    if not folder.is_dir():
-        return [], [Problem(str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder),
-                            None, "the contacts folder does not exist")], parsed
     top = str(folder)
     shown_as = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else top
-    for file in contact_files(folder):
+    if folder.is_symlink():
+        return [], [Problem(shown_as, None, f"{LINKED}; make it a real folder")], parsed
+    if not folder.is_dir():
+        return [], [Problem(shown_as, None, "the contacts folder does not exist")], parsed
+    files, linked = contact_files(folder)
+    problems.extend(Problem(posixpath.normpath(shown_as + path[len(top):].replace(os.sep, "/")), None,
+                            f"{LINKED}; its files are not read") for path in linked)
+    for file in files:
         rel = posixpath.normpath(shown_as + file[len(top):].replace(os.sep, "/"))
         status = os.lstat(file)
         if S_ISLNK(status.st_mode):
-            problems.append(Problem(rel, None, "is a symbolic link; only regular files are read, "
-                                               "so nothing outside the contacts folder is published"))
+            problems.append(Problem(rel, None, f"{LINKED}; only regular files are read"))
+            continue
+        if not S_ISREG(status.st_mode):
+            problems.append(Problem(rel, None, "is not a regular file (a FIFO, device or socket); "
+                                               "only regular files are read"))
             continue
         key = (status.st_size, status.st_mtime_ns, status.st_ino)
         known = parsed.get(rel)

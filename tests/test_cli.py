@@ -34,7 +34,7 @@ Ask about the clinic.
 @pytest.fixture
 def ana(journal):
     path = journal.write("ana-ribeiro.md", ANA)
-    journal.commit("Add Ana")
+    journal.commit("Add Ana", date="2026-10-02")
     return path
 
 
@@ -231,7 +231,8 @@ def test_log_is_the_sites_timeline(journal, ana):
     loaded = Journal.load(journal.root)
     assert shown == [event_record(e) for e in loaded.timeline(loaded.by_slug["ana-ribeiro"])]
     assert [(e["date"], e["kind"], e["text"]) for e in shown] == [
-        ("2026-11-23", "log", "Lunch"), ("2026-10-01", "log", "Coffee."), ("2026-09-01", "log", "Walk.")]
+        ("2026-11-23", "log", "Lunch"), ("2026-10-02", "edit", "Add Ana"), ("2026-10-01", "log", "Coffee."),
+        ("2026-09-01", "log", "Walk.")]
     assert shown[0]["commit"]
     text = journal.followup("log", "ana").stdout
     assert text.splitlines()[0] == "Ana Ribeiro (ok, last touch 2026-11-23)"

@@ -111,7 +111,7 @@ def test_person_page_card_and_timeline(journal):
     assert events == [
         ("2026-10-06", "edit", "Where we met"),
         ("2026-10-05", "log", "Lunch at the docks."),
-        ("2026-09-01", "touch", "Add Ana"),
+        ("2026-09-01", "edit", "Add Ana"),  # writing a file is not a touch
         ("2026-06-02", "log", "Called for their anniversary."),
     ]
 

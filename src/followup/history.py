@@ -17,19 +17,29 @@ from pathlib import Path
 
 from . import cache
 from .cache import Compact
+from .dates import DateError, parse_date
 
 COMMIT_MARK = "\0"
-_LAST_TOUCH = re.compile(r"^\+last_touch:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})")
+_LAST_TOUCH_LINE = re.compile(r"^([+-])last_touch:[ \t]*(.*?)[ \t]*(?:[ \t]#.*)?$")
+_ADDED_ENTRY = re.compile(r"^\+(?:[-*+][ \t]+|###[ \t]+)(\d{4}-\d{1,2}-\d{1,2})")
 _DIFF_HEADER = re.compile(r"^diff --git a/(.*) b/(.*)$")
+_NOTHING: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
 class GitEvent(Compact):
-    kind: str  # "touch" or "edit"
-    date: dt.date
+    kind: str  # "touch" (the commit moved last_touch forward) or "edit"
+    date: dt.date  # a touch's day (the new last_touch), else the day of the commit
     subject: str
     commit: str
     author: str
+    committed: dt.date | None = None  # the day of the commit
+    logged: tuple[dt.date, ...] = _NOTHING  # the days of the log entries the commit wrote
+
+    def as_edit(self) -> GitEvent:
+        """A touch that a later commit undid (a revert, a correction): the commit stays, as an edit."""
+        return GitEvent("edit", self.committed or self.date, self.subject, self.commit, self.author, self.committed,
+                        self.logged)
 
 
 @dataclass
@@ -37,6 +47,7 @@ class History:
     events: dict[str, list[GitEvent]] = field(default_factory=dict)  # newest first, by path in the folder
     warning: str | None = None
     commits: int = 0
+    skipped: list[str] = field(default_factory=list)  # old values that are not dates: said, never a problem
 
     def for_path(self, rel_path: str) -> list[GitEvent]:
         return self.events.get(rel_path, [])
@@ -87,12 +98,12 @@ def read_history(folder: Path, cache_file: Path | None = None) -> History:
     if head.returncode != 0:
         if "not a git repository" in head.stderr:
             return History(warning=f"{folder.name}/ is not in a git repository: timelines show the written log only")
-        return History()  # a repository without commits yet
+        return History(warning="the git repository has no commits yet: timelines show the written log only")
     head_sha = head.stdout.strip()
     cached = cache.load(cache_file) if cache_file else None
     if cached and cached["folder"] == str(folder):
         if cached["head"] == head_sha:
-            return History(events=cached["events"], commits=cached["commits"])
+            return History(events=cached["events"], commits=cached["commits"], skipped=cached["skipped"])
         segment, error, code = _run_log(folder, "--boundary", head_sha, f"^{cached['head']}")
         if code == 0 and cached["head"] in segment.boundary:
             history = _carry_over(segment, cached)
@@ -103,7 +114,7 @@ def read_history(folder: Path, cache_file: Path | None = None) -> History:
     if code != 0:
         return History(warning=f"{folder.name}/ has no readable git history ({error.strip()[:200]}): "
                                "timelines show the written log only")
-    history = History(events=segment.events, commits=segment.commits)
+    history = History(events=segment.events, commits=segment.commits, skipped=segment.skipped)
     if cache_file:
         _store(cache_file, folder, head_sha, history)
     return history
@@ -112,13 +123,16 @@ def read_history(folder: Path, cache_file: Path | None = None) -> History:
 def _carry_over(segment: _Segment, cached: dict) -> History:
     events = {path: list(found) for path, found in segment.events.items()}
     for path, older in cached["events"].items():
-        events.setdefault(segment.renamed_to.get(path, path), []).extend(older)
-    return History(events=events, commits=segment.commits + cached["commits"])
+        current = segment.renamed_to.get(path, path)
+        undone = set(segment.undone.get(current, ()))
+        events.setdefault(current, []).extend(_undo_one(event, undone) for event in older)
+    return History(events=events, commits=segment.commits + cached["commits"],
+                   skipped=segment.skipped + cached["skipped"])
 
 
 def _store(cache_file: Path, folder: Path, head: str, history: History) -> None:
     cache.save(cache_file, {"folder": str(folder), "head": head, "events": history.events,
-                            "commits": history.commits})
+                            "commits": history.commits, "skipped": history.skipped})
 
 
 @dataclass
@@ -127,54 +141,96 @@ class _Segment:
     renamed_to: dict[str, str]
     boundary: set[str]
     commits: int
+    undone: dict[str, set[dt.date]]  # touches a commit of this segment took back, not yet met (older ones)
+    skipped: list[str]
+
+
+def _undo_one(event: GitEvent, undone: set[dt.date] | None) -> GitEvent:
+    """The event as it stands once later commits are known: a touch whose day a newer commit took back
+    is an edit (and that day is then settled); anything else as it is."""
+    if event.kind != "touch" or not undone or event.date not in undone:
+        return event
+    undone.discard(event.date)
+    return event.as_edit()
+
+
+def _day(text: str | None) -> dt.date | None:
+    """A date read from an old version, checked as the working file's are; None if it is not one."""
+    if not text:
+        return None
+    try:
+        return parse_date(text.strip("'\""))
+    except DateError:
+        return None
 
 
 def _parse_log(lines) -> _Segment:
     events: dict[str, list[GitEvent]] = defaultdict(list)
     boundary: set[str] = set()
     renamed_to: dict[str, str] = {}  # an older path -> the path its file has today
+    undone: dict[str, set[dt.date]] = defaultdict(set)  # newest first: met before the touches they undo
+    skipped: list[str] = []
     commits = 0
     commit = None
-    files: dict[str, str | None] = {}  # today's path -> touch date in this commit, if any
+    # today's path -> [last_touch removed, last_touch written, file created, days of log entries written]
+    files: dict[str, list] = {}
     old = new = None
     in_hunk = False  # inside hunks, "--- x" and "+++ x" are content lines, not file names
 
+    def change_of(path: str) -> list:
+        return files.setdefault(renamed_to.get(path, path), [None, None, False, []])
+
     def close_file() -> None:
         path = new or old
-        if commit is None:  # a boundary commit: its changes are already known
+        if commit is None or path is None:  # a boundary commit: its changes are already known
             return
-        if path is not None:
-            current = renamed_to.get(path, path)
-            files.setdefault(current, None)
-            if old is not None and new is not None and old != new:
-                renamed_to[old] = current
+        change = change_of(path)
+        if old is None and new is not None:
+            change[2] = True
+        if old is not None and new is not None and old != new:
+            renamed_to[old] = renamed_to.get(new, new)
 
     def close_commit() -> None:
         close_file()
         if commit is None:
             return
         short, date, author, subject = commit[1:]
-        for path, touch in files.items():
-            if touch:
-                events[path].append(GitEvent("touch", dt.date.fromisoformat(touch), subject, short, author))
-            else:
-                events[path].append(GitEvent("edit", dt.date.fromisoformat(date), subject, short, author))
+        committed = _day(date)
+        if committed is None:
+            skipped.append(f"commit {short} has no readable date; skipped")
+            return
+        for path, (removed, written, created, logged) in files.items():
+            before, after = _day(removed), _day(written)
+            if written and after is None:
+                skipped.append(f"{path}: last_touch {written[:40]!r} in commit {short} is not a date; skipped")
+            # A touch moves last_touch forward. Writing a file is not a touch (an import, `new`), and
+            # moving it back (a revert, a correction) takes back the touch that wrote the old value.
+            touched = after if after is not None and not created and (before is None or after > before) else None
+            if before is not None and not created and (after is None or after < before):
+                undone[path].add(before)
+            written_days = _NOTHING if created else tuple(day for day in map(_day, logged) if day is not None)
+            event = GitEvent("touch" if touched else "edit", touched or committed, subject, short, author, committed,
+                             written_days)
+            events[path].append(_undo_one(event, undone.get(path)))
 
     for line in lines:
         first = line[:1]
-        if first == "+":
+        if first == "+" or first == "-":
             if in_hunk:
-                match = _LAST_TOUCH.match(line) if line.startswith("+last_touch:") else None
-                if match and new is not None:
-                    files[renamed_to.get(new, new)] = match.group(1)
+                if line[1:12] == "last_touch:" and (old or new):
+                    match = _LAST_TOUCH_LINE.match(line.rstrip("\n"))
+                    if match:
+                        change_of(new or old)[0 if first == "-" else 1] = match.group(2)
+                elif first == "+" and (entry := _ADDED_ENTRY.match(line)) and new is not None:
+                    change_of(new)[3].append(entry.group(1))
             elif line.startswith("+++ "):
                 new = _strip_prefix(line[4:])
+            elif line.startswith("--- "):
+                old = _strip_prefix(line[4:])
             continue
-        if first in "-@ \\":
+        if first in "@ \\":
             if first == "@":
                 in_hunk = True
-            elif not in_hunk and line.startswith("--- "):
-                old = _strip_prefix(line[4:])
             continue
         if first == COMMIT_MARK:
             close_commit()
@@ -197,9 +253,11 @@ def _parse_log(lines) -> _Segment:
             # Only a header is there for pure renames, mode changes and binary files.
             if header and header.group(1) == header.group(2):
                 old = new = _unquote(header.group(1))
+        elif line.startswith("new file mode"):
+            old = None
         elif line.startswith("rename from "):
             old = _unquote(line[12:].rstrip("\n"))
         elif line.startswith("rename to "):
             new = _unquote(line[10:].rstrip("\n"))
     close_commit()
-    return _Segment(dict(events), renamed_to, boundary, commits)
+    return _Segment(dict(events), renamed_to, boundary, commits, {p: d for p, d in undone.items() if d}, skipped)

@@ -5,38 +5,51 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .contact import Contact
+from .contact import Contact, LogEntry
 from .history import GitEvent
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
     date: dt.date
-    kind: str  # "log" (written in the file), "touch" (a commit that moved last_touch), "edit"
+    kind: str  # "log" (a touch written in the file), "kept" (a promise kept), "touch" (a commit that moved
+    # last_touch), "edit" (any other commit)
     text: str
     commit: str | None = None
     author: str | None = None
 
 
+def _written_by(event: GitEvent, entries_on: dict[dt.date, list[LogEntry]], taken: dict[int, GitEvent]) \
+        -> list[LogEntry]:
+    """The log entries this commit wrote: one per day it wrote an entry on (a touch commit: its day),
+    the one that says what the commit says first."""
+    found = []
+    for day in {*event.logged, *([event.date] if event.kind == "touch" else [])}:
+        free = [entry for entry in entries_on.get(day, ()) if entry.line not in taken]
+        same = [entry for entry in free if entry.text in event.subject or event.subject in entry.text]
+        if same or free:
+            found.append((same or free)[0])
+    return found
+
+
 def build_timeline(contact: Contact, git_events: list[GitEvent]) -> list[Event]:
-    """A touch written in the log and committed (as `followup touch` does) appears once, as the log entry."""
-    entries_on: dict[dt.date, list] = {}
+    """Each thing once: a log entry and the commit that wrote it (as `followup touch` makes them) are one
+    event, the entry with the commit's hash."""
+    entries_on: dict[dt.date, list[LogEntry]] = {}
     for entry in contact.log:
         entries_on.setdefault(entry.date, []).append(entry)
-    commit_of: dict[int, GitEvent] = {}  # log entry line -> the touch commit that wrote it
+    commit_of: dict[int, GitEvent] = {}  # log entry line -> the commit that wrote it
     events = []
     for event in git_events:
-        same_day = entries_on.get(event.date)
-        if event.kind == "touch" and same_day:
-            # The entry that says what the commit says, else the day's first entry.
-            entry = next((e for e in same_day if event.subject in e.text), same_day[0])
-            commit_of.setdefault(entry.line, event)
-            continue
-        events.append(Event(event.date, event.kind, event.subject, event.commit, event.author))
+        written = _written_by(event, entries_on, commit_of)
+        for entry in written:
+            commit_of[entry.line] = event
+        if not written:
+            events.append(Event(event.date, event.kind, event.subject, event.commit, event.author))
     for entry in contact.log:
         commit = commit_of.get(entry.line)
-        events.append(Event(entry.date, "log", entry.text, commit.commit if commit else None,
-                            commit.author if commit else None))
+        events.append(Event(entry.date, "log" if entry.is_touch else entry.kind, entry.text,
+                            commit.commit if commit else None, commit.author if commit else None))
     # Stable sort: on one day, log entries keep their written order after the git events of that day.
     events.sort(key=lambda event: event.date, reverse=True)
     return events

@@ -22,23 +22,25 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from . import cache, charts, dates
 from . import due as rule
 from .calendar import journal_calendar
+from .contact import Problem
 from .edit import atomic_write
 from .journal import Journal, Person
 from .names import slugify
 from .resources import bundled
+from .safe_html import is_elsewhere, sanitise
 from .settings import SettingsError, settings_from_mapping
 
 __all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_page_context",
            "on_post_page", "on_post_build", "on_build_error"]
 
 log = logging.getLogger("mkdocs.plugins.followup")
-_EXTERNAL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # any scheme, or protocol-relative
-_SCRIPTED = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 
 NAV = [
     {"Due": "index.md"},
@@ -49,18 +51,14 @@ NAV = [
 ]
 
 
-class _SafeLinksAndImages(Treeprocessor):
-    """An image from another host would be fetched on every view (a tracking pixel): show a link instead.
-    A link to javascript:, vbscript: or data: would run code when clicked: keep its text only."""
+class _ImagesFromElsewhereAsLinks(Treeprocessor):
+    """An image from another host would be fetched on every view (a tracking pixel): a link shows where it
+    is instead. (A courtesy only: what is safe is decided on the final HTML, by safe_html.sanitise.)"""
 
     def run(self, root):
-        for link in root.iter("a"):
-            if _SCRIPTED.match(link.get("href", "")):
-                link.tag = "span"
-                link.attrib.clear()
         for image in list(root.iter("img")):
             source = image.get("src", "")
-            if _EXTERNAL.match(source):
+            if is_elsewhere(source):
                 alt = image.get("alt") or source
                 image.tag = "a"
                 image.attrib.clear()
@@ -69,18 +67,43 @@ class _SafeLinksAndImages(Treeprocessor):
 
 
 class _PrivateNotes(Extension):
-    """Notes are data: raw HTML is shown as text, never run, and nothing is loaded from another host."""
+    """Notes are data: raw HTML is shown as text, never run."""
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_SafeLinksAndImages(md), "followup_safe_links", 0)
+        md.treeprocessors.register(_ImagesFromElsewhereAsLinks(md), "followup_images_as_links", 0)
+
+
+class PersonPage(Page):
+    """A person's page. Their notes are rendered in a guarded step: notes that break Markdown (a list
+    nested hundreds deep is a RecursionError) or that it cannot read in reasonable time are shown as
+    written, one problem on /problems/, and the rest of the journal builds."""
+
+    def __init__(self, file: File, config, site: Site, person: Person):
+        super().__init__(None, file, config)
+        self.site = site
+        self.person = person
+
+    def render(self, config, files) -> None:
+        if not self.person.contact.notes_as_text:
+            try:
+                super().render(config, files)
+                return
+            except Exception as error:  # noqa: BLE001: any failure of any extension is this one page's
+                self.site.render_failed(self.person, error)
+        self.content = f"<pre class=\"fu-notes-text\">{html.escape(self.person.contact.notes)}</pre>"
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
 
 
 class Site:
     def __init__(self, config):
-        docs_dir = Path(config.docs_dir)
-        root = Path(config.config_file_path).parent if config.config_file_path else docs_dir.parent
+        # Made absolute once: `mkdocs build -f mkdocs.yml` gives a relative config path and an absolute docs_dir.
+        # (Not resolved: a contacts folder that is a symbolic link must stay one, to be refused.)
+        docs_dir = Path(os.path.abspath(config.docs_dir))
+        root = Path(os.path.abspath(config.config_file_path)).parent if config.config_file_path else docs_dir.parent
         extra = config.extra.get("followup")
         try:
             contacts = docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else str(docs_dir)
@@ -93,7 +116,8 @@ class Site:
         self.heatmap_start = charts.heatmap_start(self.today)
         self.journal: Journal | None = None
         self.pages: dict[str, tuple[str, object]] = {}
-        self.notes_length: dict[str, int] = {}  # a person page's content starts with its notes
+        self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
+        self.render_problems: list[Problem] = []
         self.urls: dict[str, str] = {}
         self.page_url = ""
         self.prefixes: dict[str, str] = {}
@@ -126,6 +150,8 @@ class Site:
             log.warning(str(problem))
         if journal.history.warning:
             log.warning(journal.history.warning)
+        for skipped in journal.history.skipped:  # never a warning: only rewriting history could clear it
+            log.info(f"followup: git history: {skipped}")
         if journal.problems and self.strict:
             raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
         # What every page depends on; a list page also depends on the day and on everyone in the journal.
@@ -151,7 +177,9 @@ class Site:
         for category in journal.categories:
             self._add(files, config, category_page(category), "category", category)
         for person in journal.people:
-            self._add(files, config, person_page(person), "person", person, person.contact.notes)
+            file = self._add(files, config, person_page(person), "person", person,
+                             "" if person.contact.notes_as_text else person.contact.notes)
+            PersonPage(file, config, self, person)
         files.append(self._asset(config, "followup.ics", lambda: journal_calendar(
             journal, self.settings.block, self.settings.calendar_notes, cache.cache_path(self.root, "calendar"))))
         files.append(self._asset(config, "followup-data.js", lambda: (
@@ -181,6 +209,21 @@ class Site:
         files.append(file)
         self.pages[src_uri] = (kind, subject)
         self.urls[src_uri] = file.url
+        return file
+
+    def render_failed(self, person: Person, error: Exception) -> None:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
+        problem = Problem(person.contact.path, None, f"the notes could not be rendered ({reason[:200]}); "
+                                                     "they are shown as plain text")
+        self.render_problems.append(problem)
+        log.warning(str(problem))
+        if self.strict:
+            raise Abort(f"followup: {problem} and strict is on")
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of this build: the journal's, then the notes that could not be rendered."""
+        return self.journal.problems + self.render_problems
 
     def title(self, src_uri: str) -> str | None:
         kind, subject = self.pages.get(src_uri, (None, None))
@@ -211,9 +254,12 @@ class Site:
         kind, subject = self.pages.get(page.file.src_uri, (None, None))
         if kind != "person":
             return notes_html
-        self.notes_length[page.file.src_uri] = len(notes_html)
+        notes_html = sanitise(notes_html, page.url)
+        # The name first, as a heading: search titles a page by its first heading, and notes may start with one.
+        heading = f"<h1>{html.escape(subject.name)}</h1>"
+        self.notes_span[page.file.src_uri] = (len(heading), len(heading) + len(notes_html))
         words = [", ".join(subject.contact.categories), *(entry.text for entry in subject.contact.log)]
-        return notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
+        return heading + notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
 
     def kind(self, page) -> str | None:
         return self.pages.get(page.file.src_uri, (None,))[0]
@@ -221,7 +267,8 @@ class Site:
     def person_page_html(self, page) -> str:
         # The notes are cut from the page's content rather than kept twice, 4 MB at 10,000 contacts.
         # (Plugins read the content in on_page_context; none of MkDocs' or Material's rewrites it.)
-        notes_html = page.content[:self.notes_length.pop(page.file.src_uri)]
+        start, end = self.notes_span.pop(page.file.src_uri)
+        notes_html = page.content[start:end]
         _, person = self.pages[page.file.src_uri]
         fingerprint = cache.fingerprint(self.stamp, self.journal.version(person), self.as_of_today(person),
                                         page.file.src_uri, notes_html)
@@ -241,7 +288,7 @@ class Site:
     def list_page_html(self, page) -> str:
         """Drawn as the page is built, not with the rest of the Markdown: the lists of a big journal
         weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends."""
-        return self.drawn(page, cache.fingerprint(self.everyone, page.file.src_uri), page.content)
+        return self.drawn(page, cache.fingerprint(self.everyone, self.render_problems, page.file.src_uri), page.content)
 
     def drawn(self, page, fingerprint: str, content: str) -> str:
         """The page as cached when nothing it is drawn from has changed, else rendered and kept."""
@@ -257,7 +304,7 @@ class Site:
         self.page_url = page.url
         self.prefixes = {}
         context = {"journal": journal, "today": journal.today, "settings": self.settings, "content": content,
-                   "subject": subject}
+                   "subject": subject, "problems": self.problems}
         if kind == "due":
             context["heatmap"] = Markup(charts.journal_heatmap(journal))
         if kind == "person":
@@ -314,7 +361,8 @@ def browser_data(journal: Journal, urls: dict[str, str]) -> dict:
             "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],
         })
     settings = journal.settings
-    return {"built": journal.today.isoformat(), "soon_days": settings.soon_days,
+    return {"built": journal.today.isoformat(), "years": [dates.FIRST_YEAR, dates.LAST_YEAR],
+            "soon_days": settings.soon_days,
             "picks_per_day": settings.picks_per_day, "dates_days": settings.dates_days,
             "dashboard_rows": settings.dashboard_rows, "people": people}
 

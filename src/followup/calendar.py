@@ -74,10 +74,13 @@ def _specs(journal: Journal, block: str | None, with_notes: bool):
             yield _all_day(_uid("touch", person.slug), person.due.next_due, f"Reach {person.name}{how}", notes)
         if contact.next is not None:
             yield _all_day(_uid("booked", person.slug), contact.next, f"Booked: {person.name}", notes)
+        seen: dict[str, int] = {}
         for promise in contact.promises:
             digest = hashlib.sha1(promise.what.encode()).hexdigest()[:10]
-            yield _all_day(_uid("promise", person.slug, digest), promise.due,
-                           f"Promised {person.name}: {promise.what}")
+            # Two promises of the same words are two events: a calendar keeps one event per UID.
+            seen[digest] = seen.get(digest, 0) + 1
+            uid = _uid("promise", person.slug, digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
+            yield _all_day(uid, promise.due, f"Promised {person.name}: {promise.what}")
         yearly = ([("birthday", _uid("birthday", person.slug), f"{person.name}'s birthday", contact.birthday)]
                   if contact.birthday else [])
         yearly += [(label, _uid("date", person.slug, slugify(label)), f"{person.name}: {label}", date)

@@ -43,25 +43,19 @@ def _git_merge_file(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, boo
 
 
 def merge_contact(base: bytes, ours: bytes, theirs: bytes, name: str = "contact") -> tuple[bytes, bool]:
-    """The merged file and whether it merged cleanly."""
+    """The merged file and whether it merged cleanly.
+
+    The touches are merged first and written into all three versions, so git's own merge sees no
+    difference in them: they land whether or not another field conflicts (both renamed the person)."""
     try:
         texts = [ContactText(Path(name), data, name) for data in (base, ours, theirs)]
     except (EditError, ValueError):
         return _git_merge_file(ours, base, theirs)  # not a readable contact on some side: plain text merge
     base_text, our_text, their_text = texts
-    newest_last = our_text.newest_last()
-    entries = _merge_logs(our_text.log_entries(), their_text.log_entries(), newest_last)
+    entries = _merge_logs(our_text.log_entries(), their_text.log_entries(), our_text.newest_last())
     touches = [t.contact().last_touch for t in (our_text, their_text) if t.contact().last_touch]
-    ours_touch = our_text.contact().last_touch
-    for text in (base_text, their_text):
-        if ours_touch is not None:
-            text.set_scalar("last_touch", ours_touch)
-        text.set_log_entries(our_text.log_entries())
-    merged, clean = _git_merge_file(our_text.to_bytes(), base_text.to_bytes(), their_text.to_bytes())
-    if not clean:
-        return merged, False
-    result = ContactText(Path(name), merged, name)
-    if touches and max(touches) != ours_touch:
-        result.set_scalar("last_touch", max(touches))
-    result.set_log_entries(entries)
-    return result.to_bytes(), True
+    for text in texts:
+        if touches:
+            text.set_scalar("last_touch", max(touches))
+        text.set_log_entries(entries)
+    return _git_merge_file(our_text.to_bytes(), base_text.to_bytes(), their_text.to_bytes())

@@ -41,9 +41,18 @@ CSV_FIELDS = ("slug", "name", "status", "next_due", "last_touch", "days_late", "
               "phone", "email", "owner", "active", "promises", "path")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cell(value: object) -> object:
+    """A value a spreadsheet shows as written: a leading quote keeps text from being read as a formula."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def csv_row(record: dict) -> dict:
     """A record flattened for a spreadsheet: lists joined with "; ", promises as "due what"."""
     row = dict(record)
     row["categories"] = "; ".join(record["categories"])
     row["promises"] = "; ".join(f"{p['due']} {p['what']}" for p in record["promises"])
-    return {key: "" if row[key] is None else row[key] for key in CSV_FIELDS}
+    return {key: "" if row[key] is None else _as_text_cell(row[key]) for key in CSV_FIELDS}

@@ -7,6 +7,7 @@ repository commits that one file: the commit is the contact log.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from .cadence import parse_cadence
 from .contact import Contact, ContactLoader, split_front_matter
 from .dates import parse_date, parse_yearly
 from .importers import markdown_text, normal_birthday
-from .edit import ContactText, EditError, atomic_write, journal_lock, yaml_scalar
+from .edit import (ContactText, EditError, atomic_write, atomic_write_many, clear_temporaries, journal_lock,
+                   yaml_scalar)
 from .journal import Person
 from .names import slugify
 
@@ -27,8 +29,8 @@ class Outcome:
     path: Path
     message: str
     warnings: list[str] = field(default_factory=list)
-    committed: bool = False
     contact: Contact | None = None
+    finished_earlier: int = 0  # files of an interrupted import, committed by this one
 
 
 def _commit(root: Path, paths: list[Path], message: str, commit: bool, outcome: Outcome) -> Outcome:
@@ -36,7 +38,6 @@ def _commit(root: Path, paths: list[Path], message: str, commit: bool, outcome: 
         return outcome
     try:
         gitops.commit(root, paths, message)
-        outcome.committed = True
     except gitops.GitError as error:
         saved = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
         outcome.warnings.append(f"{saved} saved, but the git commit failed: {error}")
@@ -46,9 +47,7 @@ def _commit(root: Path, paths: list[Path], message: str, commit: bool, outcome: 
 def _edit(root: Path, person: Person, change, message: str, commit: bool) -> Outcome:
     path = root / person.contact.path
     with journal_lock(root):
-        # Temporary files of a writer that was killed mid-write; under the lock nobody else writes.
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+        clear_temporaries(path.parent, path.name)
         text = ContactText.read(path, person.contact.path)
         change(text, text.contact())
         text.save()
@@ -215,23 +214,30 @@ def _imported_fields(record, categories: tuple, cadence: str | None) -> dict[str
     return fields
 
 
+IMPORT_STATE = "followup-import.json"
+
+
 def apply_import(root: Path, folder: Path, plan, categories: tuple = (), cadence: str | None = None,
                  commit: bool = True) -> Outcome:
-    """Write the planned contacts and merges; one commit for the whole import."""
+    """Write the planned contacts and merges; one commit for the whole import.
+
+    Safe against kill -9: every file is whole or absent, and what the import will write is noted in
+    .git/ first, so an import killed before its commit is committed by the next one (which then
+    finds those people in the journal and creates only the rest)."""
     if cadence is not None:
         try:
             parse_cadence(cadence)
         except ValueError as error:
             raise EditError(str(error)) from None
-    written: list[Path] = []
     with journal_lock(root):
         folder.mkdir(parents=True, exist_ok=True)
+        finished = finish_interrupted_import(root, folder) if commit else []
         taken = {p.stem.lower() for p in folder.rglob("*.md")}
+        files: list[tuple[Path, bytes]] = []
         for record in plan.create:
-            path = _unused_path(folder, record.name, taken)
             notes = markdown_text(record.notes) if record.notes else ""
-            atomic_write(path, _contact_lines(_imported_fields(record, categories, cadence), notes).encode("utf-8"))
-            written.append(path)
+            files.append((_unused_path(folder, record.name, taken),
+                          _contact_lines(_imported_fields(record, categories, cadence), notes).encode("utf-8")))
         for record, person in plan.merge:
             path = root / person.contact.path
             text = ContactText.read(path, person.contact.path)
@@ -241,7 +247,37 @@ def apply_import(root: Path, folder: Path, plan, categories: tuple = (), cadence
             for key, value in missing.items():
                 text.set_scalar(key, value)
             if missing:
-                text.save()
-                written.append(path)
+                text.contact()  # never write a file that would not read back
+                files.append((path, text.to_bytes()))
         message = f"Import {len(plan.create)} new and {len(plan.merge)} merged contacts"
-        return _commit(root, written, message, commit, Outcome(folder, message))
+        state = gitops.state_file(root, IMPORT_STATE) if commit and files else None
+        if state is not None:
+            atomic_write(state, json.dumps({"message": message, "paths": [str(path.relative_to(root))
+                                                                           for path, _ in files]}).encode())
+        atomic_write_many(files)
+        outcome = _commit(root, [path for path, _ in files], message, commit, Outcome(folder, message))
+        if state is not None:
+            state.unlink(missing_ok=True)
+        outcome.finished_earlier = len(finished)
+        return outcome
+
+
+def finish_interrupted_import(root: Path, folder: Path) -> list[Path]:
+    """Commit what an import killed before its commit wrote, and clear the temporary files of killed
+    writers; the files committed. (Under the journal lock.)"""
+    clear_temporaries(folder)
+    state = gitops.state_file(root, IMPORT_STATE)
+    if state is None or not state.exists():
+        return []
+    try:
+        noted = json.loads(state.read_text(encoding="utf-8"))
+        paths = [root / path for path in noted["paths"]]
+        message = str(noted["message"])
+    except (ValueError, KeyError, TypeError):
+        paths, message = [], ""  # not ours, or damaged: nothing to finish
+    # The note is data like any other: only files inside the contacts folder are committed.
+    inside = [path for path in paths if path.resolve().is_relative_to(folder.resolve()) and path.is_file()]
+    if inside:
+        gitops.commit(root, inside, f"{message} (finished after an interruption)")
+    state.unlink(missing_ok=True)
+    return inside

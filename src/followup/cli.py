@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ from .cadence import CadenceError, parse_cadence
 from .dates import DateError, parse_date
 from .dates import today as current_day
 from .edit import EditError, UnreadableContact, atomic_write
-from .gitops import inside_repository, install_merge_driver
+from .gitops import GitError, inside_repository, install_merge_driver
 from .merge import merge_contact
 from .journal import Journal, LookupProblem, Person, agenda
 from .cache import cache_path
@@ -91,6 +92,38 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+def _undecodable(value: object) -> bool:
+    """A text argument holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    texts = value if isinstance(value, (tuple, list)) else (value,)
+    try:
+        for text in texts:
+            if isinstance(text, str):
+                text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class Command(click.Command):
+    """Every command's text arguments are checked before it runs: bytes that are not UTF-8 would be
+    written into a contact file that then cannot be read. (File names are paths, and may be any bytes.)"""
+
+    def invoke(self, ctx: click.Context):
+        for param in self.params:
+            if not isinstance(param.type, click.Path) and _undecodable(ctx.params.get(param.name)):
+                raise Failure(f"{param.get_error_hint(ctx)} is not UTF-8 text (check the terminal's encoding); "
+                              "nothing was changed")
+        try:
+            return super().invoke(ctx)
+        except OSError as error:  # a full or read-only disk, a folder that went away
+            where = f"{error.filename}: " if error.filename else ""
+            raise Failure(f"{where}{error.strerror or error}; nothing more was changed", PROBLEMS) from None
+
+
+class Group(click.Group):
+    command_class = Command
+
+
 def date_option(value: str | None, what: str) -> dt.date | None:
     if value is None:
         return None
@@ -118,7 +151,7 @@ def edit(operation, *args, **kwargs) -> actions.Outcome:
         raise Failure(str(error)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--journal", "journal_dir", envvar="FOLLOWUP_JOURNAL", metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path), help="The journal (default: here or a parent).")
 @click.version_option(__version__, prog_name="followup")
@@ -137,6 +170,8 @@ def init(folder: Path, title: str) -> None:
         create_journal(folder, title)
     except JournalExists as error:
         raise Failure(str(error)) from None
+    except GitError as error:
+        raise Failure(f"{error}; nothing was made", PROBLEMS) from None
     click.echo(f"A new journal in {folder}. Next: cd {folder} && followup new \"Full Name\" && followup serve")
 
 
@@ -372,6 +407,8 @@ def import_command(context: Context, files, categories, cadence, dry_run, merge,
     if not dry_run:
         outcome = edit(actions.apply_import, context.root, context.root / journal.settings.contacts, plan,
                        categories, cadence, commit=not no_commit)
+        if outcome.finished_earlier:
+            click.echo(f"An earlier import was interrupted; its {outcome.finished_earlier} file(s) are committed now.")
         for warning in outcome.warnings:
             click.echo(f"followup: warning: {warning}", err=True)
     click.echo(f"{len(plan.create)} created, {len(plan.merge)} merged, {len(plan.skip)} skipped"
@@ -449,12 +486,30 @@ def build(context: Context, strict) -> None:
         sys.exit(PROBLEMS)
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself will bind
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 @main.command()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @pass_context
 def serve(context: Context, port) -> None:
-    """Serve the site at http://127.0.0.1:PORT, rebuilt whenever a contact changes (this machine only)."""
-    sys.exit(_mkdocs(context.root, "serve", "--dev-addr", f"127.0.0.1:{port}"))
+    """Serve the site at http://127.0.0.1:PORT, rebuilt whenever a contact changes (this machine only).
+    Ctrl-C stops it."""
+    root = context.root
+    if not _port_is_free(port):
+        raise Failure(f"port {port} is in use: try --port {port + 1 if port < 65535 else port - 1}")
+    # This process becomes the server (exec), so a signal that stops followup stops the server with it.
+    os.chdir(root)
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
+                              "--livereload"])
 
 
 @main.command()

@@ -33,11 +33,39 @@ def init(folder: Path) -> None:
         _git(folder, "init", "--quiet")
 
 
-def commit(folder: Path, paths: list[Path], message: str) -> None:
-    """Commit exactly these files, whatever else is staged or changed in the work tree."""
+def check_can_commit(folder: Path) -> None:
+    """GitError, with what to do, unless git runs and knows who commits (checked before anything is written)."""
+    place = next((path for path in (folder, *folder.parents) if path.is_dir()), Path.cwd())
+    try:
+        _git(place, "--version")
+    except GitError:
+        raise GitError("git is not installed; followup keeps the contact log in git (install it, e.g. "
+                       "apt install git)") from None
+    try:
+        _git(place, "var", "GIT_COMMITTER_IDENT")
+    except GitError:
+        raise GitError('git does not know who you are; run: git config --global user.name "Your Name" && '
+                       'git config --global user.email you@example.org') from None
+
+
+def commit(folder: Path, paths: list[Path], message: str) -> bool:
+    """Commit exactly these files, whatever else is staged or changed in the work tree; False when they
+    hold no change to commit."""
     names = [str(Path(path).resolve()) for path in paths]
     _git(folder, "add", "--", *names)
+    if not _git(folder, "status", "--porcelain", "--", *names).strip():
+        return False
     _git(folder, "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names)
+    return True
+
+
+def state_file(folder: Path, name: str) -> Path | None:
+    """A file of followup's own inside the repository's .git folder (never committed, never cloned), or None
+    outside git."""
+    try:
+        return folder / _git(folder, "rev-parse", "--git-path", name).strip()
+    except GitError:
+        return None
 
 
 def install_merge_driver(folder: Path) -> None:

@@ -47,23 +47,41 @@ class JournalExists(FileExistsError):
 
 
 def create_journal(folder: Path, title: str = "My followup journal") -> list[Path]:
-    """Write a ready-to-use journal into `folder` and make its first commit; returns what was written."""
+    """Write a ready-to-use journal into `folder` and make its first commit; returns what was written.
+    All or nothing: whatever fails (git, its identity, the disk), what was made is taken away again."""
     folder = Path(folder)
     for existing in (CONFIG_FILE, "contacts"):
         if (folder / existing).exists():
             raise JournalExists(f"{folder / existing} already exists: not overwriting a journal")
-    (folder / "contacts").mkdir(parents=True)
-    (folder / "hooks").mkdir(exist_ok=True)
-    written = {
-        folder / CONFIG_FILE: MKDOCS_YML.format(title=title, hook=HOOK_PATH),
-        folder / "contacts" / ".gitattributes": GITATTRIBUTES,
-        folder / ".gitignore": GITIGNORE,
-    }
-    for path, text in written.items():
-        path.write_text(text, encoding="utf-8")
-    shutil.copyfile(bundled("hooks") / "followup.py", folder / HOOK_PATH)
-    paths = [*written, folder / HOOK_PATH]
-    gitops.init(folder)
-    gitops.install_merge_driver(folder)
-    gitops.commit(folder, paths, "Start a followup journal")
+    gitops.check_can_commit(folder)
+    made: list[Path] = []  # in the order made, undone in reverse
+    try:
+        for directory in (*reversed(folder.parents), folder, folder / "contacts", folder / "hooks"):
+            if not directory.exists():
+                directory.mkdir()
+                made.append(directory)
+        if not gitops.inside_repository(folder):
+            gitops.init(folder)
+            made.append(folder / ".git")
+        written = {
+            folder / CONFIG_FILE: MKDOCS_YML.format(title=title, hook=HOOK_PATH),
+            folder / "contacts" / ".gitattributes": GITATTRIBUTES,
+            folder / ".gitignore": GITIGNORE,
+        }
+        for path, text in written.items():
+            if not path.exists():
+                made.append(path)
+            path.write_text(text, encoding="utf-8")
+        made.append(folder / HOOK_PATH)
+        shutil.copyfile(bundled("hooks") / "followup.py", folder / HOOK_PATH)
+        paths = [*written, folder / HOOK_PATH]
+        gitops.install_merge_driver(folder)
+        gitops.commit(folder, paths, "Start a followup journal")
+    except BaseException:
+        for path in reversed(made):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        raise
     return paths

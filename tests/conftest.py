@@ -10,11 +10,19 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
+
 
 from followup.scaffold import create_journal
 
 TODAY = "2026-11-23"
 BIN = Path(sys.executable).parent
+
+# The suite never depends on a draw: the property tests draw the same examples on every run (a wider
+# random search is `pytest --hypothesis-profile=explore tests/test_properties.py`).
+settings.register_profile("suite", max_examples=300, derandomize=True, database=None)
+settings.register_profile("explore", max_examples=3000, derandomize=False, database=None)
+settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

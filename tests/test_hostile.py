@@ -1,0 +1,548 @@
+"""Everything that reaches followup is input, and hostile until checked: working files, every old version in
+git history, merges, imports, arguments, the environment and the disk. Each case is written by the test,
+byte for byte; each ends in a clear message naming the file and line, the rest builds, nothing is lost,
+run or fetched."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import posixpath
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from address_books import many_cards
+from conftest import BIN
+from followup.journal import Journal
+
+ANA = "---\nname: Ana Ribeiro\ncadence: monthly\nlast_touch: {}\n---\nNotes.\n\n## Log\n- 2026-10-01 Coffee\n"
+
+
+def timeline(journal, slug: str) -> list[tuple[str, str, str]]:
+    loaded = Journal.load(journal.root)
+    return [(str(e.date), e.kind, e.text) for e in loaded.timeline(loaded.by_slug[slug])]
+
+
+def commits(journal) -> list[str]:
+    return journal.git("log", "--format=%s").stdout.splitlines()
+
+
+# ---- git history is input ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "2026-13-01", "soon", "0099-06-01"])
+def test_a_bad_date_once_committed_breaks_nothing_and_needs_no_history_rewrite(journal, bad):
+    path = journal.write("ana.md", ANA.format("2026-10-01"))
+    journal.commit("Add Ana", date="2026-10-01")
+    path.write_text(ANA.format(bad))
+    journal.commit("A typo", date="2026-10-02")
+    path.write_text(ANA.format("2026-11-02"))
+    journal.commit("Lunch, typo fixed", date="2026-11-02")
+    for args in (["check"], ["check", "--strict"], ["due", "--all"], ["today"], ["log", "ana"], ["build"], ["ics"]):
+        result = journal.followup(*args)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+    build = journal.build("--strict")  # an old value is no problem of today's journal: not even a warning
+    assert f"last_touch {bad!r} in commit" in build.stderr and "WARNING" not in build.stderr
+    assert timeline(journal, "ana") == [("2026-11-02", "touch", "Lunch, typo fixed"), ("2026-10-02", "edit", "A typo"),
+                                        ("2026-10-01", "edit", "Add Ana"), ("2026-10-01", "log", "Coffee")]
+
+
+def test_a_reverted_touch_is_undone_everywhere(journal):
+    journal.write("ana.md", ANA.format("2026-10-01"))
+    journal.commit("Add Ana", date="2026-10-01")
+    assert journal.followup("touch", "ana", "-m", "Lunch at Rosa's").returncode == 0
+    journal.git("revert", "--no-edit", "HEAD")
+    record = json.loads(journal.followup("due", "--all", "--json").stdout)[0]
+    assert (record["last_touch"], record["status"]) == ("2026-10-01", "overdue")
+    events = timeline(journal, "ana")
+    assert [kind for _, kind, _ in events if kind in ("touch", "log")] == ["log"]  # only Coffee
+    assert {text for _, kind, text in events if kind == "edit"} >= {"Lunch at Rosa's", 'Revert "Lunch at Rosa\'s"'}
+    journal.build()
+    page = journal.page("people/ana")
+    assert page.select_one(".fu-last-touch").get_text() == "2026-10-01"
+    assert not page.select('.fu-timeline li[data-kind="touch"]')
+    assert [cell["data-date"] for cell in page.select(".fu-heatmap rect[data-date]")] == ["2026-10-01"]
+
+
+def test_a_hand_correction_that_moves_last_touch_back_is_not_a_touch(journal):
+    path = journal.write("ana.md", ANA.format("2026-11-20"))
+    journal.commit("Add Ana", date="2026-11-20")
+    path.write_text(ANA.format("2026-11-21"))
+    journal.commit("Call", date="2026-11-21")
+    path.write_text(ANA.format("2026-11-05"))
+    journal.commit("No, that call was Anna Lima", date="2026-11-22")
+    assert timeline(journal, "ana")[:2] == [("2026-11-22", "edit", "No, that call was Anna Lima"),
+                                            ("2026-11-21", "edit", "Call")]
+    assert Journal.load(journal.root).by_slug["ana"].due.last_touch.isoformat() == "2026-11-05"
+
+
+def test_adding_files_is_not_a_touch_and_a_kept_promise_is_logged_once(journal):
+    journal.write("a.md", "---\nname: Ada\ncadence: weekly\nlast_touch: 2026-11-01\npromises:\n"
+                          "  - {due: 2026-11-30, what: send the plans}\n---\n")
+    journal.write("b.md", "---\nname: Ben\ncadence: weekly\nlast_touch: 2026-11-02\n---\n")
+    journal.commit("A batch written by hand", date="2026-11-20")
+    assert journal.followup("kept", "ada").returncode == 0
+    assert timeline(journal, "a") == [("2026-11-23", "kept", "Kept promise: send the plans"),
+                                      ("2026-11-20", "edit", "A batch written by hand")]
+    assert timeline(journal, "b") == [("2026-11-20", "edit", "A batch written by hand")]
+    ada = Journal.load(journal.root).by_slug["a"]
+    assert ada.due.last_touch.isoformat() == "2026-11-01"  # keeping a promise is not a touch
+
+
+def test_a_relative_config_path_keeps_the_git_history(journal):
+    path = journal.write("ana.md", ANA.format("2026-10-01"))
+    journal.commit("Add Ana", date="2026-10-01")
+    path.write_text(ANA.format("2026-11-02").replace("Notes.", "Notes, longer."))
+    journal.commit("Called about the move", date="2026-11-02")
+    result = subprocess.run([str(BIN / "mkdocs"), "build", "-f", "mkdocs.yml"], cwd=journal.root,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    texts = [li.select_one(".fu-text").get_text() for li in journal.page("people/ana").select(".fu-timeline li")]
+    assert texts == ["Called about the move", "Add Ana", "Coffee"]
+
+
+def test_unresolved_conflict_markers_are_a_problem_on_their_line_and_stop_edits(journal):
+    ana = journal.write("ana.md", "---\nname: Ana\ncadence: weekly\n---\nNotes.\n\n## Log\n<<<<<<< ours\n"
+                                  "- 2026-11-01 Tea\n=======\n- 2026-11-02 Coffee\n>>>>>>> theirs\n")
+    journal.write("bob.md", "---\n<<<<<<< HEAD\nname: Bob\n=======\nname: Robert\n>>>>>>> 1a2b3c4\ncadence: weekly\n---\n")
+    journal.write("cy.md", "---\nname: Cy\n---\nA heading\n=======\n\n> > > > > > > quoted\n")
+    check = journal.followup("check")
+    assert check.returncode == 1
+    assert "contacts/ana.md:8: unresolved merge conflict (lines 8-12)" in check.stdout
+    assert "contacts/bob.md:2: unresolved merge conflict (lines 2-6)" in check.stdout
+    assert "cy.md" not in check.stdout  # seven '=' under a heading are Markdown
+    before = ana.read_bytes()
+    for who in ("ana", "bob"):
+        refused = journal.followup("touch", who, "-m", "Call")
+        assert refused.returncode in (1, 2) and "unresolved merge conflict" in refused.stderr, refused.stderr
+    assert ana.read_bytes() == before
+    journal.build()
+    paths = [cell.get_text() for cell in journal.page("problems").select(".fu-path")]
+    assert paths == ["contacts/ana.md", "contacts/bob.md"]
+
+
+# ---- script, request and markup safety in notes -----------------------------------------------------
+
+HOSTILE_NOTES = """\
+[a1](javascript:alert(1)) ![a2](javascript:alert(2)) [a3](jav&#x61;script:alert(3)) [a4](&#106;avascript:alert(4))
+[a5](javascript&colon;alert(5)) [a6](&#x0A;javascript:alert(6)) [a7](JaVaScRiPt:alert(7))
+[a8](data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==) [a9](vbscript:msgbox(9)) [a10](	javascript:alert(10))
+
+[r1][1] [r2][2] [r3][3] ![r4][4] [r5][5]
+
+[1]: javascript:alert(11)
+[2]: jav&#x61;script:alert(12)
+[3]: &#106;avascript:alert(13)
+[4]: javascript:alert(14)
+[5]: &#x0A;javascript:alert(15)
+
+![i1](&#104;ttps://evil.example/1.png) ![i2](/\\evil.example/2.png) ![i3](\\\\evil.example/3.png)
+![i4](//evil.example/4.png) ![i5][6] ![i6](https://evil.example/6.png) ![i7](/etc/7.png) ![i8](../../../8.png)
+
+[6]: &#104;ttps://evil.example/5.png
+
+[fine](https://example.org) [mail](mailto:ana@example.org) [call](tel:+15550100) [text](sms:+15550100) [up](../)
+"""
+ALLOWED = ("http", "https", "mailto", "tel", "sms")
+
+
+def as_browser_reads(url: str) -> str:
+    return re.sub(r"[\t\n\r]", "", url).strip("".join(map(chr, range(33)))).replace("\\", "/")
+
+
+@pytest.fixture
+def hostile_notes(journal):
+    journal.write("x.md", "---\nname: Xena\ncadence: weekly\n---\n" + HOSTILE_NOTES)
+    journal.commit("Xena")
+    journal.build()
+    return journal
+
+
+def test_links_keep_their_target_only_for_safe_schemes_and_images_only_from_inside_the_site(hostile_notes):
+    notes = hostile_notes.page("people/x").select_one(".fu-notes")
+    for link in notes.select("a[href]"):
+        seen = as_browser_reads(link["href"])
+        scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", seen)
+        assert scheme is None or scheme.group(1).lower() in ALLOWED, link
+    kept = {a.get_text(): a["href"] for a in notes.select("a[href]") if not a.get_text().startswith("i")}
+    assert kept == {"fine": "https://example.org", "mail": "mailto:ana@example.org", "call": "tel:+15550100",
+                    "text": "sms:+15550100", "up": "../"}
+    texts = notes.get_text()
+    for name in ["a1", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10", "r1", "r2", "r3", "r5"]:
+        assert name in texts  # the text stays, the target goes
+    for image in notes.select("img[src]"):
+        resolved = posixpath.normpath(posixpath.join("people/x", as_browser_reads(image["src"])))
+        assert not resolved.startswith(("..", "/")) and ":" not in resolved, image
+    assert "evil.example" not in "".join(str(img) for img in notes.select("img"))
+
+
+def test_no_link_in_notes_runs_script_when_clicked_and_no_image_loads_from_elsewhere_in_chromium(hostile_notes):
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM, FLAGS, serve
+
+    server, url = serve(hostile_notes.root / "site")
+    dialogs, loaded = [], []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            page = browser.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("request", lambda request: loaded.append(request.url))
+            page.goto(url + "people/x/", wait_until="networkidle")
+            assert [request for request in loaded if not request.startswith(url)] == []
+            hostile = [name for name in page.eval_on_selector_all(".fu-notes a", "links => links.map(a => a.textContent)")
+                       if name.startswith(("a", "r"))]  # the image links (i...) lead elsewhere, as links may
+            for name in hostile:
+                page.goto(url + "people/x/")
+                page.click(f'.fu-notes a:text-is("{name}")', timeout=5000, no_wait_after=True)
+                page.wait_for_timeout(100)
+            browser.close()
+    finally:
+        server.shutdown()
+    assert len(hostile) >= 14 and dialogs == []
+
+
+def test_event_handlers_and_styles_never_survive_a_markdown_extension(journal):
+    config = journal.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins:", "markdown_extensions:\n  - attr_list\n  - def_list\n"
+                                                 "  - footnotes\n  - toc:\n      permalink: true\nplugins:"))
+    journal.write("x.md", '---\nname: Xena\n---\nHover me\n{: onmouseover="alert(1)" style="position:fixed" }\n\n'
+                          '## Heading {: onclick="alert(2)" #about }\n\n'
+                          '[link](https://example.org){: onclick="alert(3)" onfocus="alert(4)" }\n\n'
+                          'A note[^1].\n\n[^1]: With a footnote{: onclick="alert(5)" }\n')
+    journal.commit("Xena")
+    journal.build()
+    notes = journal.page("people/x").select_one(".fu-notes")
+    for element in notes.find_all(True):
+        assert not [name for name in element.attrs if name.startswith("on") or name == "style"], element
+    assert notes.select_one("h2#about") and notes.select_one('a[href="https://example.org"]')
+
+
+def test_notes_opening_with_a_heading_keep_the_name_as_the_search_title(journal):
+    journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: weekly\n---\n# About\nArchitect in Porto.\n")
+    journal.commit("Ana")
+    journal.build()
+    index = json.loads((journal.root / "site/search/search_index.json").read_text())
+    titles = {doc["location"]: doc["title"] for doc in index["docs"] if doc["location"].startswith("people/ana/")}
+    assert titles["people/ana/"] == "Ana Ribeiro"
+    assert any("Architect in Porto" in doc["text"] for doc in index["docs"])
+
+
+def test_csv_export_cells_never_start_a_formula(journal):
+    journal.write("x.md", '---\nname: "=HYPERLINK(\\"http://evil.example\\", \\"Ana\\")"\ncategories: ["\\t=1+1"]\n'
+                          'phone: "+1 555 0100"\nemail: "@SUM(A1:A9)"\nowner: "-2+3"\n---\n')
+    journal.commit("X")
+    rows = list(csv.DictReader(io.StringIO(journal.followup("export", "--format", "csv").stdout)))
+    row = rows[0]
+    for key in ("name", "categories", "phone", "email", "owner"):
+        assert row[key].startswith("'"), (key, row[key])
+    assert row["name"] == "'=HYPERLINK(\"http://evil.example\", \"Ana\")" and row["phone"] == "'+1 555 0100"
+
+
+# ---- files that crashed or hung the build -------------------------------------------------------------
+
+BOMBS = {
+    "brackets-in-front.md": "---\nname: Brackets\nx: " + "[" * 40_000 + "\n---\n",
+    "alias-bomb.md": '---\nname: Bomb\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+                     "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+                     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n---\n",
+    "deep-list.md": "---\nname: Deep List\n---\n" + "\n".join("    " * i + "- x" for i in range(250)) + "\n",
+    "brackets-in-notes.md": "---\nname: Many Brackets\n---\n" + "[" * 20_000 + "\n",
+    "nested-emphasis.md": "---\nname: Emphasis\n---\n" + "*a " * 5000 + "b*" * 5000 + "\n",
+    "nested-numbers.md": "---\nname: Numbers\n---\n" + "1. " * 3000 + "x\n",
+}
+# file -> (line, words of the problem, still shown as a person)
+BOMB_PROBLEMS = {
+    "brackets-in-front.md": (3, "the front matter nests more than 20 levels deep", False),
+    "alias-bomb.md": (3, "anchors and aliases (&name, *name) are not read", False),
+    "deep-list.md": (None, "the notes could not be rendered (nested too deeply)", True),
+    "brackets-in-notes.md": (4, "the notes hold 20000 '['", True),
+    "nested-emphasis.md": (None, "the notes could not be rendered", True),
+    "nested-numbers.md": (None, "the notes could not be rendered", True),
+    "fifo.md": (None, "is not a regular file (a FIFO, device or socket)", False),
+}
+
+
+def test_files_that_crashed_or_hung_are_each_one_problem_and_the_rest_builds(journal):
+    for name, text in BOMBS.items():
+        journal.write(name, text)
+    journal.write("good.md", "---\nname: Good Person\ncadence: weekly\n---\nFine notes.\n")
+    journal.commit("The bombs")
+    os.mkfifo(journal.contacts / "fifo.md")  # nobody ever writes to it: a read would wait for ever
+    check = subprocess.run([str(BIN / "followup"), "check"], cwd=journal.root, capture_output=True, text=True,
+                           timeout=120)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    build = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=journal.root, capture_output=True, text=True,
+                           timeout=120)
+    assert build.returncode == 0 and "Traceback" not in build.stderr, build.stderr[-3000:]
+    rows = {tr.select_one(".fu-path").get_text(): (tr.select_one(".fu-line").get_text(),
+                                                   tr.select_one(".fu-message").get_text())
+            for tr in journal.page("problems").select("tbody tr")}
+    assert set(rows) == {f"contacts/{name}" for name in BOMB_PROBLEMS}
+    for name, (line, words, shown) in BOMB_PROBLEMS.items():
+        assert rows[f"contacts/{name}"][0] == str(line or "") and words in rows[f"contacts/{name}"][1], name
+        if "could not be rendered" not in words:  # found while reading; the rest while the site renders notes
+            assert (f"contacts/{name}:{line}: " if line else f"contacts/{name}: ") in check.stdout, name
+        assert (journal.root / f"site/people/{name.removesuffix('.md')}/index.html").exists() == shown, name
+    assert "Fine notes." in journal.page("people/good").select_one(".fu-notes").get_text()
+    deep = journal.page("people/deep-list").select_one(".fu-notes pre")
+    assert deep is not None and deep.get_text().count("- x") == 250  # shown as written, nothing lost
+
+
+@pytest.mark.parametrize("key, value", [
+    ("last_touch", "0099-06-01"), ("next", "0001-01-01"), ("birthday", "9999-12-31"),
+    ("dates", "{founding: 9999-12-31}"), ("promises", "[{due: 9999-12-31, what: someday}]"),
+    ("snooze_until", "2201-01-01"),
+])
+def test_dates_outside_1900_to_2200_are_one_problem_and_the_feeds_still_build(journal, key, value):
+    journal.write("far.md", f"---\nname: Far Away\ncadence: weekly\n{key}: {value}\n---\n")
+    journal.write("near.md", "---\nname: Near\ncadence: weekly\nlast_touch: 2026-11-20\n---\n")
+    journal.commit("Far")
+    check = journal.followup("check")
+    assert check.returncode == 1 and "contacts/far.md:4:" in check.stdout
+    assert "outside the years 1900-2200" in check.stdout
+    for args in (["ics"], ["due", "--all", "--json"], ["export", "--format", "csv"]):
+        result = journal.followup(*args)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+    record = {r["slug"]: r for r in json.loads(journal.followup("due", "--all", "--json").stdout)}["far"]
+    assert record["status"] == "due" and record["last_touch"] is None  # the bad date counts for nothing
+    journal.build()
+
+
+def test_duplicate_keys_tags_and_anchors_are_refused_or_edited_right(journal):
+    twice = journal.write("twice.md", "---\nname: Twice\nlast_touch: 2026-01-01\ncadence: weekly\n"
+                                      "last_touch: 2026-11-01\n---\n")
+    tagged = journal.write("tagged.md", "---\nname: Tagged\nlast_touch: !!str 2026-01-01   # keep me\n"
+                                        "cadence: !!str weekly\n---\n")
+    anchored = journal.write("anchored.md", "---\nname: &n Anchored\nalias: *n\ncadence: weekly\n---\n")
+    journal.commit("Three")
+    before = twice.read_bytes()
+    refused = journal.followup("touch", "twice", "-m", "Call")
+    assert refused.returncode == 1 and "'last_touch' is written twice (first on line 3)" in refused.stderr
+    assert twice.read_bytes() == before
+    assert journal.followup("touch", "tagged", "-m", "Call").returncode == 0
+    assert tagged.read_text() == ("---\nname: Tagged\nlast_touch: 2026-11-23   # keep me\ncadence: !!str weekly\n"
+                                  "---\n## Log\n\n- 2026-11-23 Call\n")
+    before = anchored.read_bytes()
+    refused = journal.followup("touch", "anchored")
+    assert refused.returncode == 2 and "anchors and aliases" in refused.stderr and "Traceback" not in refused.stderr
+    assert anchored.read_bytes() == before
+
+
+def test_a_log_heading_inside_fenced_code_is_not_the_log(journal):
+    path = journal.write("ana.md", "---\nname: Ana\ncadence: weekly\n---\nHow I keep notes:\n\n```markdown\n"
+                                   "## Log\n- 2026-01-01 an example, not a touch\n```\n\n~~~~\n## Log\n~~~~\n\n"
+                                   "## Log\n- 2026-11-01 Tea\n")
+    journal.commit("Ana")
+    assert timeline(journal, "ana")[-1:] == [("2026-11-01", "log", "Tea")]
+    assert journal.followup("touch", "ana", "-m", "Call").returncode == 0
+    text = path.read_text()
+    assert text.endswith("## Log\n- 2026-11-23 Call\n- 2026-11-01 Tea\n")
+    assert "## Log\n- 2026-01-01 an example, not a touch\n```" in text
+    assert [t for _, kind, t in timeline(journal, "ana") if kind == "log"] == ["Call", "Tea"]
+
+
+def test_arguments_that_are_not_utf8_are_refused_with_nothing_written(journal):
+    journal.write("ana.md", ANA.format("2026-10-01"))
+    journal.commit("Add Ana")
+    before = sorted(p.name for p in journal.contacts.iterdir()), (journal.contacts / "ana.md").read_bytes()
+    for args in (["new", b"Bad \xff Name"], ["touch", "ana", "-m", b"caf\xe9"], ["promise", "ana", b"\xfe", "--by",
+                                                                                "2026-12-01"]):
+        result = subprocess.run([str(BIN / "followup"), *args], cwd=journal.root, capture_output=True)
+        assert result.returncode == 2 and b"is not UTF-8 text" in result.stderr and b"Traceback" not in result.stderr
+    assert (sorted(p.name for p in journal.contacts.iterdir()), (journal.contacts / "ana.md").read_bytes()) == before
+    assert commits(journal)[0] == "Add Ana"
+
+
+def test_init_without_git_or_an_identity_makes_nothing(tmp_path):
+    nogit = subprocess.run([str(BIN / "followup"), "init", str(tmp_path / "a")], capture_output=True, text=True,
+                           env={**os.environ, "PATH": str(BIN)})
+    assert nogit.returncode == 1 and "git is not installed" in nogit.stderr and "Traceback" not in nogit.stderr
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tuseConfigOnly = true\n")  # as a machine where git cannot guess a name
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    noid = subprocess.run([str(BIN / "followup"), "init", str(tmp_path / "b" / "journal")], capture_output=True,
+                          text=True, env={**env, "GIT_CONFIG_GLOBAL": str(config), "EMAIL": ""})
+    assert noid.returncode == 1 and "git does not know who you are" in noid.stderr and "Traceback" not in noid.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gitconfig"]  # not even the parent folder stays
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB file system of its own (tmpfs; the suite runs as root, as in CI), to fill up or make read-only."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def test_a_full_or_read_only_disk_is_a_clear_error_and_loses_nothing(journal, small_disk):
+    journal.write("ana.md", ANA.format("2026-10-01"))
+    journal.commit("Add Ana")
+    root = small_disk / "journal"
+    shutil.copytree(journal.root, root, symlinks=True)
+    ana = root / "contacts/ana.md"
+    before = ana.read_bytes()
+    with (small_disk / "filler").open("wb") as filler:
+        try:
+            while True:
+                filler.write(b"x" * 65536)
+                filler.flush()
+        except OSError:
+            pass
+    for args in (["touch", "ana", "-m", "Call"], ["new", "Bruno Costa"]):
+        full = journal.followup("--journal", str(root), *args)
+        assert full.returncode == 1 and "No space left on device" in full.stderr, full.stderr
+        assert "Traceback" not in full.stderr
+    assert ana.read_bytes() == before and not list((root / "contacts").glob(".*.tmp"))
+    assert not (root / "contacts/bruno-costa.md").exists()
+    (small_disk / "filler").unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    read_only = journal.followup("--journal", str(root), "touch", "ana", "-m", "Call")
+    assert read_only.returncode == 1 and "Read-only file system" in read_only.stderr, read_only.stderr
+    assert "Traceback" not in read_only.stderr and ana.read_bytes() == before
+
+
+def test_check_strict_fails_in_a_repository_with_no_commits(tmp_path):
+    root = tmp_path / "journal"
+    (root / "contacts").mkdir(parents=True)
+    shutil.copy(Path(__file__).parents[1] / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "contacts/ana.md").write_text("---\nname: Ana\ncadence: weekly\n---\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    run = lambda *args: subprocess.run([str(BIN / "followup"), *args], cwd=root, capture_output=True, text=True)  # noqa: E731
+    assert run("check").returncode == 0
+    strict = run("check", "--strict")
+    assert strict.returncode == 1 and "no commits yet" in strict.stderr
+
+
+def test_a_symlinked_contacts_folder_is_reported_and_nothing_is_read_through_it(journal, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\nname: Not In The Journal\n---\nprivate\n")
+    shutil.rmtree(journal.contacts)
+    journal.contacts.symlink_to(outside, target_is_directory=True)
+    check = journal.followup("check")
+    assert check.returncode == 1 and check.stdout.startswith("contacts: is a symbolic link")
+    journal.build()
+    assert not [p for p in (journal.root / "site").rglob("*.html") if "Not In The Journal" in p.read_text()]
+
+
+# ---- merges and imports that lost work ------------------------------------------------------------------
+
+def test_two_clones_touching_and_renaming_one_person_keep_both_touches_in_the_conflict(journal, tmp_path):
+    from test_robustness import clone, run
+
+    journal.write("ana.md", "---\nname: Ana\ncadence: weekly\nlast_touch: 2026-11-01\n---\n\n## Log\n- 2026-11-01 Tea\n")
+    journal.commit("Add Ana")
+    laptop, phone = clone(journal, tmp_path, "laptop"), clone(journal, tmp_path, "phone")
+    for folder, name, day in ((laptop, "Ana Ribeiro", "2026-11-20"), (phone, "Ana Lima", "2026-11-10")):
+        path = folder / "contacts/ana.md"
+        path.write_text(path.read_text().replace("name: Ana", f"name: {name}"))
+        run(folder, "git", "commit", "-qam", f"Rename to {name}")
+        run(folder, "followup", "touch", "ana", "-m", f"Call from the {folder.name}", "--date", day)
+    run(laptop, "git", "push", "-q", "origin", "HEAD")
+    pulled = run(phone, "git", "pull", "-q", "--no-rebase", "--no-edit", check=False)
+    assert pulled.returncode != 0  # both renamed her: a real conflict, left to the user
+    text = (phone / "contacts/ana.md").read_text()
+    assert "<<<<<<<" in text and "name: Ana Ribeiro" in text and "name: Ana Lima" in text
+    assert "last_touch: 2026-11-20" in text and "last_touch: 2026-11-10" not in text
+    assert "- 2026-11-20 Call from the laptop\n- 2026-11-10 Call from the phone\n- 2026-11-01 Tea\n" in text
+
+
+IMPORT_SIZE = 400
+
+
+def test_an_import_killed_at_any_moment_is_finished_by_the_next_one(journal):
+    (journal.root / "big.vcf").write_bytes(many_cards(IMPORT_SIZE, newline="\r\n"))
+    randomness = random.Random(20261123)
+    for trial in range(3):
+        process = subprocess.Popen([str(BIN / "followup"), "import", "big.vcf"], cwd=journal.root,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(randomness.uniform(0.3, 2.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        loaded = Journal.load(journal.root)
+        assert loaded.problems == [], loaded.problems[:3]  # every file whole
+    finished = journal.followup("import", "big.vcf")
+    assert finished.returncode == 0, finished.stderr
+    again = journal.followup("import", "big.vcf")
+    assert again.stdout.splitlines()[-1] == f"0 created, 0 merged, {IMPORT_SIZE} skipped"
+    names = [person.name for person in Journal.load(journal.root).people]
+    assert len(names) == IMPORT_SIZE and len(set(names)) == IMPORT_SIZE  # everyone, once
+    assert journal.git("status", "--porcelain", "contacts").stdout == ""  # all of it committed
+    assert not list(journal.contacts.glob(".*.tmp"))
+    assert not Path(journal.root, ".git", "followup-import.json").exists()
+
+
+def test_a_very_long_name_is_imported_under_a_shorter_file_name(journal):
+    long_name = "Maria " + " ".join(["Anunciação"] * 30)
+    (journal.root / "long.vcf").write_bytes(("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + long_name +
+                                             "\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Next Person\r\n"
+                                             "END:VCARD\r\n").encode())
+    result = journal.followup("import", "long.vcf")
+    assert result.returncode == 0 and result.stdout.splitlines()[-1] == "2 created, 0 merged, 0 skipped"
+    names = sorted(p.name for p in journal.contacts.glob("*.md"))
+    assert len(names) == 2 and all(len(name) <= 83 for name in names)
+    assert {p.name for p in Journal.load(journal.root).people} == {long_name, "Next Person"}
+
+
+def test_two_promises_of_the_same_words_are_two_calendar_events(journal):
+    journal.write("ana.md", "---\nname: Ana\ncadence: weekly\npromises:\n  - {due: 2026-11-25, what: call back}\n"
+                            "  - {due: 2026-12-02, what: call back}\n---\n")
+    journal.commit("Ana")
+    import vobject
+    events = vobject.readOne(journal.followup("ics").stdout).vevent_list
+    promises = sorted((str(e.dtstart.value), e.uid.value) for e in events if e.uid.value.startswith("promise-"))
+    assert [day for day, _ in promises] == ["2026-11-25", "2026-12-02"] and len({uid for _, uid in promises}) == 2
+
+
+# ---- the server ---------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def answers(port: int) -> bool:
+    with socket.socket() as client:
+        return client.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_sigterm_stops_the_server_and_a_busy_port_is_a_clear_error(journal):
+    journal.write("ana.md", ANA.format("2026-10-01"))
+    journal.commit("Add Ana")
+    port = free_port()
+    server = subprocess.Popen([str(BIN / "followup"), "serve", "--port", str(port)], cwd=journal.root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait(lambda: answers(port))
+        busy = journal.followup("serve", "--port", str(port))
+        assert busy.returncode == 2 and f"port {port} is in use: try --port {port + 1}" in busy.stderr
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        assert wait(lambda: not answers(port), 30)  # nothing left behind still answering
+    finally:
+        if server.poll() is None:
+            server.kill()

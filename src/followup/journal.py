@@ -17,7 +17,7 @@ from . import due as rule
 from .contact import Contact, Problem, Promise, load_contact
 from .dates import today as real_today
 from .history import History, read_history
-from .names import fold, slugify
+from .names import fold, match_level, slugify
 from .settings import Settings, load_settings
 from .timeline import Event, build_timeline
 
@@ -160,16 +160,21 @@ class Journal:
         return dict(sorted(members.items(), key=lambda item: item[0].casefold()))
 
     def find(self, who: str) -> Person:
-        """A slug, or a case- and accent-insensitive unique part of a name."""
+        """A slug, or a name found by part of it in any script, case and accents aside ("soren", "Ølgaard",
+        "мария"). An exact slug wins, then the whole name, then the start of a word ("ana" is Ana Ribeiro,
+        not Yuki Tanaka), then the inside of a word; several people at the best level are ambiguous."""
         wanted = who.strip()
         if wanted.lower() in self.by_slug:
             return self.by_slug[wanted.lower()]
-        key = fold(wanted)
-        matches = [person for person in self.people if key and key in fold(person.name)]
-        exact = [person for person in matches if fold(person.name) == key]
-        if len(exact) == 1 or len(matches) == 1:
-            return (exact or matches)[0]
-        if matches:
+        levels: dict[int, list[Person]] = defaultdict(list)
+        for person in self.people:
+            level = match_level(wanted, person.name)
+            if level is not None:
+                levels[level].append(person)
+        if levels:
+            matches = levels[min(levels)]
+            if len(matches) == 1:
+                return matches[0]
             names = ", ".join(f"{p.name} ({p.slug})" for p in matches)
             raise LookupProblem(f"{who!r} matches several people: {names}", matches)
         unreadable = next((problem for problem in self.problems
@@ -177,7 +182,7 @@ class Journal:
         if unreadable is not None:
             raise LookupProblem(f"{unreadable}; fix the file first (nothing was changed)", [])
         names = {fold(person.name): person for person in self.people}
-        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(fold(wanted), list(names), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(names[n].name for n in close)}?" if close else ""
         raise LookupProblem(f"nobody called {who!r} in the journal{hint}", [names[n] for n in close])
 

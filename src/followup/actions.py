@@ -11,17 +11,18 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import frontmatter
 import yaml
 
 from . import gitops
 from .cadence import parse_cadence
 from .contact import Contact, ContactLoader, split_front_matter
 from .dates import parse_date, parse_yearly
-from .importers import markdown_text, normal_birthday
-from .edit import (ContactText, EditError, atomic_write, atomic_write_many, clear_temporaries, journal_lock,
-                   yaml_scalar)
-from .journal import Person
-from .names import slugify
+from .importers import Imported, Plan, markdown_text
+from .edit import (ContactText, EditError, FrontMatterDumper, atomic_write, atomic_write_many, clear_temporaries,
+                   journal_lock, yaml_scalar)
+from .journal import Journal, Person
+from .names import fold, slugify
 
 
 @dataclass
@@ -142,14 +143,26 @@ def kept(root: Path, person: Person, today: dt.date, number: int | None = None, 
     return _edit(root, person, change, f"Kept promise to {person.name}: {chosen.what}", commit)
 
 
-def _contact_lines(fields: dict[str, object], notes: str = "") -> str:
-    lines = ["---", *(f"{key}: {yaml_scalar(value)}" for key, value in fields.items()), "---"]
-    if notes:
-        lines += [notes]
-    return "\n".join([*lines, "", "## Log", ""]) + "\n"
+def contact_file(fields: dict[str, object], notes: str = "") -> bytes:
+    """A new contact file, written by python-frontmatter: the fields, the notes and an empty log."""
+    post = frontmatter.Post(f"{notes}\n\n## Log" if notes else "## Log")
+    post.metadata.update(fields)
+    text = frontmatter.dumps(post, Dumper=FrontMatterDumper, sort_keys=False, width=10**9)
+    return (text + "\n").encode("utf-8")
 
 
-def _unused_path(folder: Path, name: str, taken: set[str]) -> Path:
+def _birthday_value(text: str) -> object:
+    yearly = parse_yearly(text)
+    return yearly.on_year(yearly.year) if yearly.year else str(yearly)
+
+
+def file_names(folder: Path) -> set[str]:
+    """The names taken in the contacts folder, subfolders included: two files of one slug are a problem."""
+    return {path.stem.lower() for path in folder.rglob("*.md")}
+
+
+def free_path(folder: Path, name: str, taken: set[str]) -> Path:
+    """`folder`/<slug>.md, or <slug>-2.md and on when the name is taken; the name is then taken."""
     slug = slugify(name)
     candidate, number = slug, 1
     while candidate in taken:
@@ -159,17 +172,21 @@ def _unused_path(folder: Path, name: str, taken: set[str]) -> Path:
     return folder / f"{candidate}.md"
 
 
-def _birthday_value(text: str) -> object:
-    yearly = parse_yearly(text)
-    return yearly.on_year(yearly.year) if yearly.year else str(yearly)
-
-
-def new_contact(root: Path, folder: Path, name: str, cadence: str | None = None, categories: tuple = (),
+def new_contact(root: Path, journal: Journal, name: str, cadence: str | None = None, categories: tuple = (),
                 email: str | None = None, phone: str | None = None, birthday: str | None = None,
-                channel: str | None = None, commit: bool = True) -> Outcome:
+                channel: str | None = None, force: bool = False, commit: bool = True) -> Outcome:
+    """A new contact file; refused when the journal already has this person (the same folded name, or the
+    email on someone), unless `force`."""
     name = " ".join(name.split())
     if not name:
         raise EditError("a contact needs a name")
+    twin = next((person for person in journal.people
+                 if fold(person.name) == fold(name) or (email and email.casefold() in map(str.casefold,
+                                                                                          person.contact.emails))),
+                None)
+    if twin is not None and not force:
+        why = "the same name" if fold(twin.name) == fold(name) else f"the email {email}"
+        raise EditError(f"{twin.contact.path} already has {why} ({twin.name}); --force makes another contact")
     fields: dict[str, object] = {"name": name}
     if categories:
         fields["categories"] = list(categories)
@@ -187,14 +204,15 @@ def new_contact(root: Path, folder: Path, name: str, cadence: str | None = None,
             fields["birthday"] = _birthday_value(birthday)
         except ValueError as error:
             raise EditError(f"birthday: {error}") from None
+    folder = root / journal.settings.contacts
     with journal_lock(root):
         folder.mkdir(parents=True, exist_ok=True)
-        path = _unused_path(folder, name, {p.stem.lower() for p in folder.rglob("*.md")})
-        atomic_write(path, _contact_lines(fields).encode("utf-8"))
+        path = free_path(folder, name, file_names(folder))
+        atomic_write(path, contact_file(fields))
         return _commit(root, [path], f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"))
 
 
-def _imported_fields(record, categories: tuple, cadence: str | None) -> dict[str, object]:
+def _imported_fields(record: Imported, categories: tuple, cadence: str | None) -> dict[str, object]:
     fields: dict[str, object] = {"name": record.name}
     every = list(dict.fromkeys([*record.categories, *categories]))
     if every:
@@ -204,20 +222,19 @@ def _imported_fields(record, categories: tuple, cadence: str | None) -> dict[str
     for key, values in (("email", record.emails), ("phone", record.phones)):
         if values:
             fields[key] = values[0] if len(values) == 1 else values
-    birthday = normal_birthday(record.birthday)
-    if birthday:
-        fields["birthday"] = _birthday_value(birthday)
-    for key in ("organisation", "title"):
+    if record.birthday:
+        fields["birthday"] = _birthday_value(record.birthday)
+    for key in ("organisation", "title", "linkedin"):
         if getattr(record, key):
             fields[key] = getattr(record, key)
-    fields["source"] = record.source
+    fields["source"] = record.source.split(": ")[0]
     return fields
 
 
 IMPORT_STATE = "followup-import.json"
 
 
-def apply_import(root: Path, folder: Path, plan, categories: tuple = (), cadence: str | None = None,
+def apply_import(root: Path, folder: Path, plan: Plan, categories: tuple = (), cadence: str | None = None,
                  commit: bool = True) -> Outcome:
     """Write the planned contacts and merges; one commit for the whole import.
 
@@ -229,33 +246,38 @@ def apply_import(root: Path, folder: Path, plan, categories: tuple = (), cadence
             parse_cadence(cadence)
         except ValueError as error:
             raise EditError(str(error)) from None
+    created, merged = plan.of("create"), [step for step in plan.of("merge") if step.person is not None]
     with journal_lock(root):
         folder.mkdir(parents=True, exist_ok=True)
         finished = finish_interrupted_import(root, folder) if commit else []
-        taken = {p.stem.lower() for p in folder.rglob("*.md")}
+        taken = file_names(folder)
         files: list[tuple[Path, bytes]] = []
-        for record in plan.create:
-            notes = markdown_text(record.notes) if record.notes else ""
-            files.append((_unused_path(folder, record.name, taken),
-                          _contact_lines(_imported_fields(record, categories, cadence), notes).encode("utf-8")))
-        for record, person in plan.merge:
-            path = root / person.contact.path
-            text = ContactText.read(path, person.contact.path)
+        for step in created:
+            path = root / step.path
+            if path.stem.lower() in taken:  # made since the plan was drawn (another followup command)
+                path = free_path(path.parent, step.name, taken)
+                step.path = path.relative_to(root).as_posix()
+            taken.add(path.stem.lower())
+            notes = markdown_text(step.record.notes) if step.record.notes else ""
+            files.append((path, contact_file(_imported_fields(step.record, categories, cadence), notes)))
+        for step in merged:
+            path = root / step.person.contact.path
+            text = ContactText.read(path, step.person.contact.path)
             present = set(text.contact().key_lines)
-            missing = {key: value for key, value in _imported_fields(record, (), None).items()
+            missing = {key: value for key, value in _imported_fields(step.record, (), None).items()
                        if key not in present and key not in ("name", "categories", "source")}
             for key, value in missing.items():
                 text.set_scalar(key, value)
             if missing:
                 text.contact()  # never write a file that would not read back
                 files.append((path, text.to_bytes()))
-        message = f"Import {len(plan.create)} new and {len(plan.merge)} merged contacts"
+        message = f"Import {len(created)} new and {len(merged)} merged contacts"
         state = gitops.state_file(root, IMPORT_STATE) if commit and files else None
         if state is not None:
             atomic_write(state, json.dumps({"message": message, "paths": [str(path.relative_to(root))
                                                                            for path, _ in files]}).encode())
         atomic_write_many(files)
-        outcome = _commit(root, [path for path, _ in files], message, commit, Outcome(folder, message))
+        outcome = _commit(root, [path for path, _ in files], message, commit, Outcome(root, message))
         if state is not None:
             state.unlink(missing_ok=True)
         outcome.finished_earlier = len(finished)

@@ -28,7 +28,7 @@ from .gitops import GitError, inside_repository, install_merge_driver
 from .merge import merge_contact
 from .journal import Journal, LookupProblem, Person, agenda
 from .cache import cache_path
-from .importers import plan_import, read_file
+from .importers import NotAnAddressBook, plan_import, read_file
 from .records import CSV_FIELDS, csv_row, event_record, person_record
 from .scaffold import GITATTRIBUTES, JournalExists, create_journal
 from .settings import SettingsError, is_journal
@@ -74,10 +74,10 @@ class Context:
         except DateError as error:
             raise Failure(str(error)) from None
 
-    def journal(self) -> Journal:
+    def journal(self, with_history: bool = True) -> Journal:
         if self._journal is None:
             try:
-                self._journal = Journal.load(self.root, today=self.today)
+                self._journal = Journal.load(self.root, today=self.today, with_history=with_history)
             except SettingsError as error:
                 raise Failure(str(error), PROBLEMS) from None
         return self._journal
@@ -183,14 +183,13 @@ def init(folder: Path, title: str) -> None:
 @click.option("--phone")
 @click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown.")
 @click.option("--channel", help="phone, text, email, video, in person, letter...")
+@click.option("--force", is_flag=True, help="Add the person even if the journal has someone of that name or email.")
 @click.option("--no-commit", is_flag=True, help="Do not commit the new file.")
 @pass_context
-def new(context: Context, name, cadence, categories, email, phone, birthday, channel, no_commit) -> None:
+def new(context: Context, name, cadence, categories, email, phone, birthday, channel, force, no_commit) -> None:
     """Create contacts/<slug>.md for NAME and print its path."""
-    root = context.root
-    folder = root / context.journal().settings.contacts
-    outcome = edit(actions.new_contact, root, folder, name, cadence, categories, email, phone, birthday,
-                   channel, commit=not no_commit)
+    outcome = edit(actions.new_contact, context.root, context.journal(with_history=False), name, cadence, categories,
+                   email, phone, birthday, channel, force, commit=not no_commit)
     report(outcome, os.path.relpath(outcome.path))
 
 
@@ -380,39 +379,70 @@ def _mkdocs(root: Path, *args: str) -> int:
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=root, env=env)
 
 
+def _read_records(files: tuple[Path, ...]) -> list:
+    """Every record of every file, read before anything is written; a bar on a terminal for a big import."""
+    records = []
+    for file in files:
+        data = file.read_bytes()
+        count = data.upper().count(b"BEGIN:VCARD") or data.count(b"\n")
+        try:
+            found = read_file(file.name, data)
+            if count >= PROGRESS_FROM and sys.stderr.isatty():
+                with click.progressbar(found, length=count, label=f"Reading {file.name}", file=sys.stderr) as bar:
+                    records.extend(bar)
+            else:
+                records.extend(found)
+        except NotAnAddressBook as error:
+            raise Failure(f"{error}; nothing was imported") from None
+    return records
+
+
+PROGRESS_FROM = 500  # records: about a second of reading
+
+
+def _step_line(step, dry_run: bool) -> str:
+    would = "would " if dry_run else ""
+    who = f"{step.name} ({step.position})" if step.name else step.position
+    if step.action == "create":
+        return f"{would}create {step.path}: {who}"
+    if step.action == "merge":
+        return f"{would}merge into {step.path}: {who}: {step.reason}"
+    return f"skip: {who}: {step.reason}"
+
+
 @main.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--category", "categories", multiple=True, help="Add this category to everyone imported.")
 @click.option("--cadence", help="Give everyone imported this cadence.")
-@click.option("--dry-run", is_flag=True, help="Say what would happen; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Say what would happen, person by person; write nothing.")
 @click.option("--merge", is_flag=True, help="Add missing fields to people already in the journal.")
+@click.option("--json", "as_json", is_flag=True, help="The plan as data.")
 @click.option("--no-commit", is_flag=True)
 @pass_context
-def import_command(context: Context, files, categories, cadence, dry_run, merge, no_commit) -> None:
-    """Import vCard (.vcf), Google Contacts CSV or LinkedIn Connections.csv files."""
-    journal = context.journal()
-    records = []
-    for file in files:
-        for record in read_file(file.name, file.read_bytes()):
-            record.position = f"{file.name}: {record.position}"
-            records.append(record)
-    plan = plan_import(journal, records, merge)
-    verb = "would create" if dry_run else "created"
-    for record in plan.create:
-        click.echo(f"{verb}: {record.name} ({record.position})")
-    for record, person in plan.merge:
-        click.echo(f"{'would merge' if dry_run else 'merged'}: {record.name} into {person.contact.path}")
-    for what, why in plan.skip:
-        click.echo(f"skipped: {what}: {why}", err=True)
+def import_command(context: Context, files, categories, cadence, dry_run, merge, as_json, no_commit) -> None:
+    """Import vCard (.vcf), Google Contacts CSV, Outlook CSV or LinkedIn Connections.csv files.
+
+    Example: followup import contacts.vcf Connections.csv --category imported --dry-run"""
+    journal = context.journal(with_history=False)
+    plan = plan_import(journal, _read_records(files), merge)
+    outcome = None
     if not dry_run:
         outcome = edit(actions.apply_import, context.root, context.root / journal.settings.contacts, plan,
                        categories, cadence, commit=not no_commit)
-        if outcome.finished_earlier:
+    counts = {action: len(plan.of(action)) for action in ("create", "merge", "skip")}
+    if as_json:
+        _print_json([step.as_data() for step in plan.steps])
+    else:
+        if outcome is not None and outcome.finished_earlier:
             click.echo(f"An earlier import was interrupted; its {outcome.finished_earlier} file(s) are committed now.")
-        for warning in outcome.warnings:
-            click.echo(f"followup: warning: {warning}", err=True)
-    click.echo(f"{len(plan.create)} created, {len(plan.merge)} merged, {len(plan.skip)} skipped"
-               + (" (dry run: nothing written)" if dry_run else ""))
+        for step in plan.steps:
+            click.echo(_step_line(step, dry_run))
+            for lost in step.lost:
+                click.echo(f"  lost: {lost}")
+        click.echo(f"{counts['create']} created, {counts['merge']} merged, {counts['skip']} skipped"
+                   + (" (dry run: nothing written)" if dry_run else ""))
+    for warning in outcome.warnings if outcome else ():
+        click.echo(f"followup: warning: {warning}", err=True)
 
 
 @main.command()

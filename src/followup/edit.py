@@ -106,6 +106,14 @@ def journal_lock(root: Path, timeout: float = 60):
         raise EditError(f"another followup command has held {root / LOCK_FILE} for {timeout:.0f} s") from None
 
 
+class FrontMatterDumper(yaml.SafeDumper):
+    """YAML as people write front matter: one 'key: value' line per key, lists inline ([friends, clients])."""
+
+
+FrontMatterDumper.add_representer(
+    list, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
+
+
 def yaml_scalar(value: object) -> str:
     """A value as YAML writes it inline (quoted only when it must be)."""
     if isinstance(value, dt.date):
@@ -160,6 +168,9 @@ class ContactText:
             node = loader.get_single_node()
         finally:
             loader.dispose()
+        if isinstance(node, yaml.MappingNode) and node.flow_style:
+            raise UnreadableContact(f"{self.name}: the front matter is one {{...}} mapping; write it as 'key: value' "
+                                    "lines for followup to edit it; nothing was changed")
         if not isinstance(node, yaml.MappingNode):
             node = yaml.MappingNode("tag:yaml.org,2002:map", [])
         return node, body_line - 2

@@ -1,32 +1,52 @@
-"""Bring people in from address books: vCard 2.1/3.0/4.0, Google Contacts CSV, LinkedIn Connections.csv.
+"""Bring people in from address books: vCard 2.1/3.0/4.0, Google Contacts CSV (both headers), Outlook CSV and
+LinkedIn's Connections.csv.
 
-Readers turn a file into Person-like records (`Imported`) and report what they could not read by
-position; `plan_import` matches them against the journal and each other (email, phone, folded
-name) and says, for each, whether it will be created, merged or skipped and why.
+Real exports are read as the bytes their tools write. vobject parses the vCard grammar; in front of it
+this module does what it cannot: line endings of every kind (iCloud writes CR CR LF), UTF-16 files with a
+BOM (macOS), each property decoded in its own declared CHARSET (Shift-JIS, cp1252, ISO-8859-x, UTF-8),
+quoted-printable values whole across their soft line breaks, and a property that cannot be decoded lost
+alone, with the card, the property and why in the report.
+
+`plan_import` then decides, record by record, to create, merge into whom, or skip, and why.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import quopri
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .dates import DateError, parse_yearly
 from .journal import Journal, Person
-from .names import fold
+from .names import fold, slugify
 
+MAX_NOTES = 100_000  # characters: a contact file stays well under its 1 MB
+_BREAK = re.compile(rb"\r*\n|\r")  # LF, CRLF, a lone CR, and iCloud's CR CR LF
+_BINARY = ("PHOTO", "LOGO", "SOUND", "KEY")
 _SINGLE_TEXT = ("FN", "NOTE", "TITLE")
-_SYSTEM_LABELS = ("mycontacts", "starred")  # Google's own groups, not the user's categories
-# Only signs Python-Markdown can escape (raw HTML is already shown as text on the site).
+_PLUMBING_LABELS = {"mycontacts", "my contacts", "starred", "starred in android"}  # address-book groups, not ours
+_EMAIL = re.compile(r"[^@\s:<>]+@[^@\s:<>]+\.[^@\s:<>]+")
+_LINKEDIN = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
+# Only signs Python-Markdown can escape (raw HTML is already shown as text on the site); '<' so that an
+# imported line can never be read as a merge conflict marker.
 _INLINE_SIGNS = re.compile(r"([\\`*_\[\]])")
-_LINE_START_SIGNS = re.compile(r"^(\s*|\s*\d+)([#>+-]|(?<=\d)[.)])")
+_LINE_START_SIGNS = re.compile(r"^(\s*|\s*\d+)([#>+<|=-]|(?<=\d)[.)])")
+
+
+class NotAnAddressBook(ValueError):
+    """The whole file is none of the formats followup reads."""
 
 
 @dataclass
 class Imported:
     name: str
-    position: str  # "card 3 (line 41)", "row 7"
+    position: str  # "contacts.vcf: card 3 (line 41)", "google.csv: row 7 (line 8)"
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     birthday: str | None = None
@@ -34,7 +54,9 @@ class Imported:
     title: str | None = None
     notes: str | None = None
     categories: list[str] = field(default_factory=list)
+    linkedin: str | None = None
     source: str = ""
+    lost: list[str] = field(default_factory=list)  # properties that could not be read, and why
 
 
 @dataclass
@@ -43,18 +65,35 @@ class Unreadable:
     reason: str
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 as every modern exporter writes it; older Outlook and Windows exports are cp1252."""
+Record = Imported | Unreadable
+
+
+# ---- text of many encodings ----------------------------------------------------------------------------
+
+def _utf16_as_utf8(data: bytes) -> bytes:
+    """macOS Address Book and Outlook write UTF-16 with a BOM; everything else here reads bytes as UTF-8-ish."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").encode("utf-8")
+    return data.removeprefix(codecs.BOM_UTF8)
+
+
+def _decode(raw: bytes, charset: str | None) -> str:
+    """A value in its declared charset; undeclared, UTF-8, else cp1252 (older Windows exports).
+    ValueError with a plain reason when it cannot be read."""
+    if charset:
+        try:
+            return raw.decode(charset)
+        except LookupError:
+            raise ValueError(f"unknown CHARSET={charset}") from None
+        except UnicodeDecodeError as error:
+            raise ValueError(f"byte 0x{raw[error.start]:02x} is not {charset} text, as CHARSET= says") from None
     try:
-        return data.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def phone_key(phone: str) -> str:
-    """Digits only, the last nine: "+1 (555) 010-0123" and "555 010 0123" are the same phone."""
-    digits = re.sub(r"\D", "", phone)
-    return digits[-9:] if len(digits) >= 6 else ""
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"byte 0x{raw[error.start]:02x} is neither UTF-8 nor Windows text") from None
 
 
 def markdown_text(text: str) -> str:
@@ -63,40 +102,139 @@ def markdown_text(text: str) -> str:
     return "\n".join(_LINE_START_SIGNS.sub(r"\1\\\2", _INLINE_SIGNS.sub(r"\\\1", line)) for line in lines)
 
 
-def _vcard_blocks(text: str):
-    """(first line number, lines) of each BEGIN:VCARD ... END:VCARD, photos dropped, QP soft breaks joined."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    block: list[str] | None = None
-    start = 0
+# ---- vCard ------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Property:
+    line: int
+    group: str
+    name: str
+    params: list[tuple[str, str]]  # (KEY, value) in order; a vCard 2.1 bare parameter as (TYPE|ENCODING, value)
+    value: bytes
+
+    def param(self, key: str) -> str | None:
+        return next((value for name, value in self.params if name == key), None)
+
+
+def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(first line number, content line) with folded lines unfolded and quoted-printable soft breaks joined."""
+    lines = _BREAK.split(data)
     index = 0
     while index < len(lines):
-        line = lines[index]
-        upper = line.upper()
-        if upper.startswith("BEGIN:VCARD"):
-            block, start = [line], index + 1
-        elif block is not None:
-            name = upper.split(":", 1)[0]
-            if "QUOTED-PRINTABLE" in name:
-                while line.endswith("=") and index + 1 < len(lines):  # vCard 2.1 soft line breaks
-                    index += 1
-                    line = line[:-1] + lines[index]
-            if name.split(".")[-1].split(";")[0] in _SINGLE_TEXT and ":" in line:
-                # One text each, so a comma is never a separator: exporters often leave it unescaped
-                # (all of vCard 2.1 does), and the parser would keep only what stands before it.
-                head, value = line.split(":", 1)
-                line = head + ":" + re.sub(r"(?<!\\),", r"\,", value)
-            if name.split(".")[-1].startswith("PHOTO"):  # pictures are skipped, with their folded lines
-                while index + 1 < len(lines) and lines[index + 1][:1] in (" ", "\t"):
-                    index += 1
-                index += 1
-                continue
-            block.append(line)
-            if upper.startswith("END:VCARD"):
-                yield start, block
-                block = None
+        number, line = index + 1, lines[index]
         index += 1
-    if block is not None:
-        yield start, block + ["END:VCARD"]  # a last card cut short: let the parser judge it
+        while index < len(lines):
+            following = lines[index]
+            if following[:1] in (b" ", b"\t"):
+                line += following[1:]
+            elif line.endswith(b"=") and b"QUOTED-PRINTABLE" in line.split(b":", 1)[0].upper():
+                line = line[:-1] + following  # vCard 2.1: '=' at the end of a line continues the value
+            else:
+                break
+            index += 1
+        if line.strip():
+            yield number, line
+
+
+def _split_params(head: str) -> list[str]:
+    """The ';'-separated parts of a property's name, quotes respected (TYPE="work,voice")."""
+    return [part for part in re.findall(r'(?:[^;"]|"[^"]*")+', head)]
+
+
+def _property(number: int, line: bytes) -> _Property | None:
+    head_bytes, colon, value = line.partition(b":")
+    if not colon:
+        return None
+    parts = _split_params(head_bytes.decode("ascii", "replace"))
+    if not parts:
+        return None
+    group, _, name = parts[0].strip().rpartition(".")
+    params = []
+    for part in parts[1:]:
+        key, equals, text = part.partition("=")
+        if equals:
+            params.append((key.strip().upper(), text.strip().strip('"')))
+        elif key.strip().upper() in ("QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"):
+            params.append(("ENCODING", key.strip()))
+        else:
+            params.append(("TYPE", key.strip()))
+    return _Property(number, group, name.upper(), params, value)
+
+
+def _clean_line(prop: _Property, version: str) -> str:
+    """The property as a UTF-8 vCard line for vobject, its value decoded; ValueError when it cannot be."""
+    raw = prop.value
+    encoding = (prop.param("ENCODING") or "").upper()
+    if encoding == "QUOTED-PRINTABLE":
+        raw = quopri.decodestring(raw)
+    text = _decode(raw, prop.param("CHARSET"))
+    if encoding == "QUOTED-PRINTABLE" or version == "2.1":
+        # vCard 2.1 values are not escaped as 3.0 reads them: a newline, and a comma in a single text
+        # value (exporters leave it bare), would cut the value short.
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    if prop.name in _SINGLE_TEXT:
+        text = re.sub(r"(?<!\\),", r"\\,", text)
+    params = "".join(f";{key}={value}" if key != "TYPE" or "," not in value else f';{key}="{value}"'
+                     for key, value in prop.params if key not in ("ENCODING", "CHARSET"))
+    return f"{prop.group + '.' if prop.group else ''}{prop.name}{params}:{text}"
+
+
+def _cards(data: bytes) -> Iterator[tuple[int, list[_Property], list[str]]]:
+    """(first line, properties, what was lost) of each BEGIN:VCARD ... END:VCARD; pictures are skipped."""
+    card: list[_Property] | None = None
+    lost: list[str] = []
+    start = 0
+    for number, line in _logical_lines(data):
+        upper = line[:12].upper()
+        if upper.startswith(b"BEGIN:VCARD"):
+            card, lost, start = [], [], number
+            continue
+        if card is None:
+            continue
+        if upper.startswith(b"END:VCARD"):
+            yield start, card, lost
+            card = None
+            continue
+        prop = _property(number, line)
+        if prop is None:
+            lost.append(f"line {number} is not a vCard property ({line[:30].decode('utf-8', 'replace')!r})")
+        elif prop.name not in _BINARY:
+            card.append(prop)
+    if card is not None:
+        lost.append("the file ends inside this card (no END:VCARD)")
+        yield start, card, lost
+
+
+def _vobject_card(props: list[_Property], lost: list[str]):
+    """vobject's reading of the decoded card; a property it cannot read is dropped and said, the rest kept."""
+    import vobject  # here, not at the top: every command imports this module, and only import reads vCards
+
+    version = next((p.value.decode("ascii", "replace").strip() for p in props if p.name == "VERSION"), "3.0")
+    lines: list[tuple[_Property, str]] = []
+    for prop in props:
+        if prop.name == "VERSION":
+            continue
+        try:
+            lines.append((prop, _clean_line(prop, version)))
+        except ValueError as error:
+            lost.append(f"{prop.name} (line {prop.line}): {error}")
+
+    def parse(chosen):
+        return vobject.readOne("BEGIN:VCARD\r\nVERSION:3.0\r\n" + "".join(f"{text}\r\n" for _, text in chosen)
+                               + "END:VCARD\r\n")
+
+    try:
+        return parse(lines)
+    except Exception:  # noqa: BLE001: vobject raises many kinds; find the line to blame below
+        kept = []
+        for prop, text in lines:
+            try:
+                parse([(prop, text)])
+                kept.append((prop, text))
+            except Exception as error:  # noqa: BLE001
+                reason = re.sub(r"^At line \d+: ", "", str(error).splitlines()[0] if str(error) else type(error).__name__)
+                lost.append(f"{prop.name} (line {prop.line}): not readable vCard ({reason[:80]})")
+        return parse(kept)
 
 
 def _values(card, key: str) -> list:
@@ -106,114 +244,168 @@ def _values(card, key: str) -> list:
 def _text(value) -> str:
     if isinstance(value, (list, tuple)):
         return " ".join(str(part) for part in value if part)
-    return str(value or "").strip()
+    return " ".join(str(value or "").split())
 
 
-def read_vcards(data: bytes, source: str) -> list:
-    import vobject  # here, not at the top: every command imports this module, and only import reads vCards
-
-    found: list = []
-    for number, (line, block) in enumerate(_vcard_blocks(decode(data)), start=1):
-        position = f"card {number} (line {line})"
-        try:
-            card = vobject.readOne("\r\n".join(block) + "\r\n")
-            name = _text(_values(card, "fn")[0]) if _values(card, "fn") else ""
-            if not name and _values(card, "n"):
-                parts = _values(card, "n")[0]
-                name = " ".join(p for p in (parts.prefix, parts.given, parts.additional, parts.family, parts.suffix)
-                                if p)
-            organisation = _values(card, "org")
-            birthday = _values(card, "bday")
-            omitted = card.contents["bday"][0].params.get("X-APPLE-OMIT-YEAR", []) if birthday else []
-            if birthday and omitted and str(birthday[0]).startswith(omitted[0]):
-                birthday = ["--" + str(birthday[0])[len(omitted[0]):].lstrip("-")]  # Apple's "no year"
-            categories = [c for value in _values(card, "categories") for c in (value if isinstance(value, list)
-                          else str(value).split(",")) if str(c).strip()]
-            found.append(Imported(
-                name=" ".join(name.split()) or (_text(organisation[0]) if organisation else ""),
-                position=position,
-                emails=[_text(v) for v in _values(card, "email") if _text(v)],
-                phones=[_text(v).removeprefix("tel:") for v in _values(card, "tel") if _text(v)],
-                birthday=_text(birthday[0]) if birthday else None,
-                organisation=_text(organisation[0]) if organisation else None,
-                title=_text(_values(card, "title")[0]) if _values(card, "title") else None,
-                notes="\n".join(_text(v) for v in _values(card, "note")) or None,
-                categories=[str(c).strip() for c in categories if str(c).strip().casefold() not in _SYSTEM_LABELS],
-                source=source,
-            ))
-        except Exception as error:  # vobject raises many kinds; any of them means this card only
-            reason = re.sub(r"^At line \d+: ", "", str(error).splitlines()[0] if str(error) else type(error).__name__)
-            found.append(Unreadable(position, f"not a readable vCard: {reason[:120]}"))
-    return found
-
-
-def _csv_rows(text: str, header_starts: tuple[str, ...]):
-    """Rows of a CSV whose header line starts with one of `header_starts` (LinkedIn writes notes first)."""
-    lines = text.splitlines(keepends=True)
-    first = next((i for i, line in enumerate(lines) if line.lstrip("\ufeff").startswith(header_starts)), None)
-    if first is None:
-        return None, first
-    return csv.DictReader(io.StringIO("".join(lines[first:]))), first
-
-
-def read_google_csv(data: bytes, source: str) -> list:
-    rows, header = _csv_rows(decode(data), ("Name,", "First Name,", '"Name"', '"First Name"'))
-    if rows is None:
-        return [Unreadable("file", "no Google Contacts header (Name or First Name) found")]
-    found: list = []
-    for number, row in enumerate(rows, start=1):
-        position = f"row {number} (line {header + number + 1})"
-        get = lambda *keys: next((row.get(k, "").strip() for k in keys if (row.get(k) or "").strip()), "")  # noqa: E731
-        name = get("Name") or " ".join(p for p in (get("Given Name", "First Name"), get("Additional Name", "Middle Name"),
-                                                   get("Family Name", "Last Name")) if p)
-        emails = [row[k].strip() for k in row if k and re.match(r"E-mail \d+ - Value", k) and (row[k] or "").strip()]
-        phones = [row[k].strip() for k in row if k and re.match(r"Phone \d+ - Value", k) and (row[k] or "").strip()]
-        emails = [e.strip() for value in emails for e in value.split(":::") if e.strip()]
-        phones = [p.strip() for value in phones for p in value.split(":::") if p.strip()]
-        labels = get("Group Membership", "Labels")
-        categories = [label.strip().lstrip("* ").strip() for label in labels.split(":::") if label.strip()]
-        categories = [c for c in categories if c and c.casefold() not in _SYSTEM_LABELS]
-        if not (name or emails or phones):
-            found.append(Unreadable(position, "no name, email or phone"))
+def _emails(values: Iterable[str], lost: list[str], where: str) -> list[str]:
+    found = []
+    for value in values:
+        value = value.strip().removeprefix("mailto:")
+        if not value:
             continue
-        found.append(Imported(name or (emails or phones)[0], position, emails, phones,
-                              get("Birthday") or None, get("Organization 1 - Name", "Organization Name") or None,
-                              get("Organization 1 - Title", "Organization Title") or None, get("Notes") or None,
-                              categories, source))
-    return found
+        if _EMAIL.fullmatch(value):
+            found.append(value)
+        else:
+            lost.append(f"{where} {value[:60]!r} is not an email address")
+    return list(dict.fromkeys(found))
 
 
-def read_linkedin_csv(data: bytes, source: str) -> list:
-    rows, header = _csv_rows(decode(data), ("First Name,",))
-    if rows is None:
-        return [Unreadable("file", "no LinkedIn header (First Name,Last Name,...) found")]
-    found: list = []
-    for number, row in enumerate(rows, start=1):
-        position = f"row {number} (line {header + number + 1})"
-        name = " ".join(p for p in ((row.get("First Name") or "").strip(), (row.get("Last Name") or "").strip()) if p)
+def linkedin_profile(url: str | None) -> str | None:
+    """A LinkedIn profile URL as one key ("linkedin.com/in/ana-ribeiro"), whatever its form; else None."""
+    match = _LINKEDIN.match((url or "").strip())
+    return f"linkedin.com/{match.group(1).lower()}/{match.group(2).lower()}" if match else None
+
+
+def _categories(labels: Iterable[str]) -> list[str]:
+    found = []
+    for label in labels:
+        label = label.strip().lstrip("*").strip()
+        if label and fold(label) not in _PLUMBING_LABELS:
+            found.append(label)
+    return list(dict.fromkeys(found))
+
+
+def _name(*candidates: str) -> str:
+    return next((" ".join(c.split()) for c in candidates if c and c.strip()), "")
+
+
+def read_vcards(data: bytes, source: str) -> Iterator[Record]:
+    for number, (line, props, lost) in enumerate(_cards(data), start=1):
+        position = f"{source}: card {number} (line {line})"
+        card = _vobject_card(props, lost)
+        n = _values(card, "n")
+        given = " ".join(p for p in (n[0].prefix, n[0].given, n[0].additional, n[0].family, n[0].suffix) if p) if n \
+            else ""
+        org = _values(card, "org")
+        parts = [" ".join(str(part).split()) for part in (org[0] if isinstance(org[0], list) else [org[0]])] if org \
+            else []
+        organisation = ", ".join(part for part in parts if part) or None
+        emails = _emails((_text(v) for v in _values(card, "email")), lost, "EMAIL")
+        phones = list(dict.fromkeys(_text(v).removeprefix("tel:") for v in _values(card, "tel") if _text(v)))
+        name = _name(_text(_values(card, "fn")[0]) if _values(card, "fn") else "", given, *parts[:1], *emails, *phones)
         if not name:
-            found.append(Unreadable(position, "no name"))
+            yield Unreadable(position, "; ".join(["no name, organisation, email or phone (a picture only?)", *lost]))
             continue
-        email = (row.get("Email Address") or "").strip()
-        connected = (row.get("Connected On") or "").strip()
-        notes = "; ".join(p for p in (f"LinkedIn: {row['URL'].strip()}" if (row.get("URL") or "").strip() else "",
-                                      f"connected on {connected}" if connected else "") if p)
-        found.append(Imported(name, position, [email] if email else [], [], None,
-                              (row.get("Company") or "").strip() or None, (row.get("Position") or "").strip() or None,
-                              notes or None, [], source))
-    return found
+        urls = [_text(v) for key in ("url", "x-socialprofile") for v in _values(card, key)]
+        birthday = _values(card, "bday")
+        omitted = card.contents["bday"][0].params.get("X-APPLE-OMIT-YEAR", []) if birthday else []
+        if birthday and omitted and str(birthday[0]).startswith(omitted[0]):
+            birthday = ["--" + str(birthday[0])[len(omitted[0]):].lstrip("-")]  # Apple's "no year"
+        categories = [c for value in _values(card, "categories")
+                      for c in (value if isinstance(value, list) else str(value).split(","))]
+        notes = "\n".join(str(v).strip() for v in _values(card, "note") if str(v).strip()) or None
+        yield Imported(
+            name=name, position=position, emails=emails, phones=phones,
+            birthday=_birthday(_text(birthday[0]) if birthday else None, lost),
+            organisation=organisation if parts[:1] != [name] else None,
+            title=_text(_values(card, "title")[0]) or None if _values(card, "title") else None,
+            notes=_capped(notes, lost), categories=_categories(map(str, categories)),
+            linkedin=next((url for url in urls if linkedin_profile(url)), None), source=source, lost=lost,
+        )
 
 
-def read_file(name: str, data: bytes) -> list:
-    """Records of any supported file, by what it holds rather than what it is called."""
-    head = decode(data[:4096]).lstrip("\ufeff")
-    if "BEGIN:VCARD" in head.upper():
-        return read_vcards(data, name)
-    if "First Name,Last Name,URL" in head or "First Name,Last Name,Email Address" in head:
-        return read_linkedin_csv(data, name)
-    if head.startswith(("Name,", "First Name,", '"Name"', '"First Name"')):
-        return read_google_csv(data, name)
-    return [Unreadable("file", "neither vCard nor a Google or LinkedIn CSV export")]
+# ---- CSV exports ------------------------------------------------------------------------------------------
+
+# The columns of every CSV header followup reads: Google's current and older exports, Outlook's, LinkedIn's.
+_COLUMNS = {
+    "name": ("Name", "Display Name"),
+    "first": ("First Name", "Given Name"),
+    "middle": ("Middle Name", "Additional Name"),
+    "last": ("Last Name", "Family Name", "Surname"),
+    "organisation": ("Organization Name", "Organization 1 - Name", "Company"),
+    "title": ("Organization Title", "Organization 1 - Title", "Job Title", "Position"),
+    "birthday": ("Birthday",),
+    "notes": ("Notes",),
+    "labels": ("Labels", "Group Membership", "Categories"),
+    "url": ("URL", "Profile URL"),
+    "connected": ("Connected On",),
+}
+_EMAIL_COLUMN = re.compile(r"^(E-mail \d+ - Value|E-mail( \d+)? Address|Email Address|Email|E-mail)$", re.IGNORECASE)
+_PHONE_COLUMN = re.compile(r"^(Phone \d+ - Value|(Home|Business|Mobile|Primary|Other|Car|Company Main) Phone( \d+)?)$",
+                           re.IGNORECASE)
+
+
+def _csv_text(data: bytes) -> str:
+    text = _utf16_as_utf8(data)
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError:
+        return text.decode("cp1252", errors="replace")
+
+
+def _csv_rows(text: str) -> tuple[list[str], Iterator[list[str]], int] | None:
+    """The header, the rows and the header's line, the header being the first row that names a person's
+    columns (LinkedIn writes a few lines of notes first); None when there is none."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines[:20]):
+        delimiter = "\t" if line.count("\t") > line.count(",") else ","
+        header = next(csv.reader([line], delimiter=delimiter), [])
+        names = {column.strip() for column in header}
+        named = any(column in names for key in ("name", "first", "last") for column in _COLUMNS[key])
+        reachable = any(_EMAIL_COLUMN.match(c) or _PHONE_COLUMN.match(c) for c in names) or "URL" in names
+        if named and reachable:
+            rows = csv.reader(io.StringIO("".join(lines[index + 1:])), delimiter=delimiter)
+            return [column.strip() for column in header], rows, index + 1
+    return None
+
+
+def read_csv(data: bytes, source: str) -> Iterator[Record]:
+    found = _csv_rows(_csv_text(data))
+    if found is None:
+        raise NotAnAddressBook(f"{source}: not a vCard, Google CSV or LinkedIn CSV export")
+    header, rows, header_line = found
+    linkedin = "Connected On" in header
+    for number, cells in enumerate(rows, start=1):
+        row = dict(zip(header, cells))
+        position = f"{source}: row {number} (line {header_line + number})"
+
+        def get(key: str) -> str:
+            return next((row[c].strip() for c in _COLUMNS[key] if (row.get(c) or "").strip()), "")
+
+        def many(pattern: re.Pattern) -> list[str]:
+            return [part.strip() for column, value in row.items() if column and pattern.match(column)
+                    for part in (value or "").split(":::") if part.strip()]
+
+        lost: list[str] = []
+        emails = _emails(many(_EMAIL_COLUMN), lost, "email")
+        phones = list(dict.fromkeys(many(_PHONE_COLUMN)))
+        name = _name(get("name"), " ".join(p for p in (get("first"), get("middle"), get("last")) if p),
+                     get("organisation"), *emails, *phones)
+        if not name:
+            if any((value or "").strip() for value in row.values()):
+                yield Unreadable(position, "no name, organisation, email or phone")
+            continue
+        connected = get("connected")
+        notes = get("notes")
+        if linkedin and connected:
+            notes = "; ".join(part for part in (notes, f"LinkedIn: connected on {connected}") if part)
+        yield Imported(name, position, emails, phones, _birthday(get("birthday") or None, lost),
+                       get("organisation") or None, get("title") or None, _capped(notes or None, lost),
+                       _categories(re.split(r":::|;", get("labels"))), linkedin_profile(get("url")) and get("url"),
+                       source, lost)
+
+
+# ---- files ----------------------------------------------------------------------------------------------
+
+def read_file(name: str, data: bytes) -> Iterator[Record]:
+    """Records of any supported file, by what it holds rather than what it is called; NotAnAddressBook
+    when it is none of them (a picture, an empty file, a calendar, another CSV)."""
+    text = _utf16_as_utf8(data)
+    if re.search(rb"^BEGIN:VCARD", text[:65536], re.IGNORECASE | re.MULTILINE):
+        return read_vcards(text, name)
+    if b"\0" not in text[:4096] and text.strip():
+        return read_csv(text, name)
+    raise NotAnAddressBook(f"{name}: not a vCard, Google CSV or LinkedIn CSV export")
 
 
 def normal_birthday(text: str | None) -> str | None:
@@ -231,43 +423,166 @@ def normal_birthday(text: str | None) -> str | None:
         return None
 
 
+def _birthday(text: str | None, lost: list[str]) -> str | None:
+    if not text or not re.search(r"[1-9]", text):
+        return None  # Outlook writes 0/0/00 for no birthday
+    birthday = normal_birthday(text)
+    if text and birthday is None:
+        lost.append(f"birthday {text[:30]!r} is not a date followup can be sure of (YYYY-MM-DD or --MM-DD)")
+    return birthday
+
+
+def _capped(notes: str | None, lost: list[str]) -> str | None:
+    if notes and len(notes) > MAX_NOTES:
+        lost.append(f"the notes are cut at {MAX_NOTES:,} characters (they had {len(notes):,})")
+        return notes[:MAX_NOTES]
+    return notes
+
+
+# ---- who is who ---------------------------------------------------------------------------------------------
+
+def phone_key(phone: str) -> tuple[bool, str] | None:
+    """(has a country code, its digits), for comparing numbers as people write them: "+1 (555) 010-0123",
+    "001 555 010 0123"; a national number's trunk 0 is dropped. None for under 7 digits: never a match."""
+    text = phone.strip().removeprefix("tel:")
+    digits = re.sub(r"\D", "", text)
+    international = text.startswith("+") or text.startswith("00")
+    if text.startswith("00"):
+        digits = digits[2:]
+    elif not international:
+        digits = digits.removeprefix("0")
+    return (international, digits) if len(digits) >= 7 else None
+
+
+def same_phone(one: tuple[bool, str], other: tuple[bool, str]) -> bool:
+    """Equal numbers; a number without its country code is the same as one with it that ends the same."""
+    if one[0] == other[0]:
+        return one[1] == other[1]
+    full, national = (one, other) if one[0] else (other, one)
+    return full[1].endswith(national[1]) and len(full[1]) - len(national[1]) <= 3
+
+
+@dataclass
+class _Identity:
+    """What tells one person from another: emails, phones, a LinkedIn profile, and the folded name."""
+
+    emails: set[str]
+    phones: list[tuple[bool, str]]
+    linkedin: str | None
+    name: str
+
+    @classmethod
+    def of(cls, name: str, emails: Iterable[str], phones: Iterable[str], linkedin: str | None) -> _Identity:
+        return cls({e.casefold() for e in emails}, [k for p in phones if (k := phone_key(p))],
+                   linkedin_profile(linkedin), fold(name))
+
+    def shared(self, other: _Identity) -> str | None:
+        """Why the two are one person, or None: an email, a phone or a LinkedIn profile in common; or the
+        same name when nothing else can be compared (a different email or profile makes two people)."""
+        common = self.emails & other.emails
+        if common:
+            return f"same email {sorted(common)[0]}"
+        if any(same_phone(mine, theirs) for mine in self.phones for theirs in other.phones):
+            return "same phone"
+        if self.linkedin and self.linkedin == other.linkedin:
+            return "same LinkedIn profile"
+        if not self.name or self.name != other.name:
+            return None
+        differs = (self.emails and other.emails) or (self.phones and other.phones) or \
+            (self.linkedin and other.linkedin)
+        return None if differs else "same name"
+
+
+@dataclass
+class Step:
+    """What the import does with one record: "create" (at `path`), "merge" (into `path`), or "skip"."""
+
+    action: str
+    position: str
+    name: str
+    path: str | None = None
+    reason: str = ""
+    record: Imported | None = None
+    person: Person | None = None  # the journal's person a merge goes into
+    lost: list[str] = field(default_factory=list)
+
+    def as_data(self) -> dict:
+        return {"action": self.action, "name": self.name, "position": self.position, "path": self.path,
+                "reason": self.reason, "lost": self.lost}
+
+
 @dataclass
 class Plan:
-    create: list[Imported] = field(default_factory=list)
-    merge: list[tuple[Imported, Person]] = field(default_factory=list)
-    skip: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    steps: list[Step] = field(default_factory=list)
+
+    def of(self, action: str) -> list[Step]:
+        return [step for step in self.steps if step.action == action]
 
 
-def plan_import(journal: Journal, records: list, merge: bool) -> Plan:
-    """Match records against the journal and each other by email, phone and folded name."""
+def plan_import(journal: Journal, records: Iterable[Record], merge: bool) -> Plan:
+    """Match records against the journal and each other, and give each new person a free file name."""
     plan = Plan()
-    keys: dict[tuple[str, str], object] = {}
+    folder = journal.settings.contacts.rstrip("/")
+    taken = {Path(person.contact.path).stem.lower() for person in journal.people} | \
+        {Path(problem.path).stem.lower() for problem in journal.problems}
+    known: list[tuple[_Identity, Step | Person]] = []
+    by_key: dict[str, list[int]] = defaultdict(list)  # an email, a phone's last 7 digits, a profile, a name
 
-    def record_keys(emails, phones, name):
-        found = [("email", e.casefold()) for e in emails]
-        found += [("phone", phone_key(p)) for p in phones if phone_key(p)]
-        return found + [("name", fold(" ".join(name.split())))]
+    def index(identity: _Identity, owner: Step | Person) -> None:
+        known.append((identity, owner))
+        keys = [*identity.emails, *(digits[-7:] for _, digits in identity.phones), identity.linkedin, identity.name]
+        for key in filter(None, keys):
+            by_key[key].append(len(known) - 1)
+
+    def match(identity: _Identity) -> tuple[Step | Person, str] | None:
+        keys = [*identity.emails, *(digits[-7:] for _, digits in identity.phones), identity.linkedin, identity.name]
+        for number in sorted({n for key in filter(None, keys) for n in by_key.get(key, ())}):
+            reason = identity.shared(known[number][0])
+            if reason:
+                return known[number][1], reason
+        return None
 
     for person in journal.people:
-        for key in record_keys(person.contact.emails, person.contact.phones, person.name):
-            keys.setdefault(key, person)
+        contact = person.contact
+        index(_Identity.of(contact.name, contact.emails, contact.phones, str(contact.extra.get("linkedin") or "")),
+              person)
     for record in records:
         if isinstance(record, Unreadable):
-            plan.skip.append((record.position, record.reason))
+            plan.steps.append(Step("skip", record.position, "", reason=record.reason))
             continue
-        match = next(((key, keys[key]) for key in record_keys(record.emails, record.phones, record.name)
-                      if key in keys), None)
-        if match is None:
-            plan.create.append(record)
-            for key in record_keys(record.emails, record.phones, record.name):
-                keys.setdefault(key, record)
+        identity = _Identity.of(record.name, record.emails, record.phones, record.linkedin)
+        found = match(identity)
+        if found is None:
+            slug = slugify(record.name)
+            candidate, number = slug, 1
+            while candidate in taken:
+                number += 1
+                candidate = f"{slug}-{number}"
+            taken.add(candidate)
+            step = Step("create", record.position, record.name, f"{folder}/{candidate}.md", record=record,
+                        lost=record.lost)
+            plan.steps.append(step)
+            index(identity, step)
             continue
-        (kind, _), existing = match
-        label = f"{record.position} {record.name}"
-        if isinstance(existing, Imported):
-            plan.skip.append((label, f"same {kind} as {existing.position} {existing.name} in this import"))
+        owner, reason = found
+        if isinstance(owner, Step):  # twice in what is imported: one person, every detail kept
+            _absorb(owner.record, record)
+            plan.steps.append(Step("merge", record.position, record.name, owner.path, f"{reason} as {owner.position}",
+                                   lost=record.lost))
         elif merge:
-            plan.merge.append((record, existing))
+            plan.steps.append(Step("merge", record.position, record.name, owner.contact.path, reason, record, owner,
+                                   record.lost))
         else:
-            plan.skip.append((label, f"same {kind} as {existing.contact.path}; --merge adds missing fields"))
+            plan.steps.append(Step("skip", record.position, record.name, owner.contact.path,
+                                   f"{reason} as {owner.contact.path}; --merge adds what it lacks", lost=record.lost))
     return plan
+
+
+def _absorb(kept: Imported, other: Imported) -> None:
+    """The same person met twice in one import: the first record gains what only the second says."""
+    kept.emails = list(dict.fromkeys([*kept.emails, *other.emails]))
+    kept.phones = list(dict.fromkeys([*kept.phones, *other.phones]))
+    kept.categories = list(dict.fromkeys([*kept.categories, *other.categories]))
+    for key in ("birthday", "organisation", "title", "notes", "linkedin"):
+        if not getattr(kept, key) and getattr(other, key):
+            setattr(kept, key, getattr(other, key))

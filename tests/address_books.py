@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import quopri
 
 # A few hundred bytes of a JPEG, as phones embed them; base64, folded at 76 columns as iOS does.
 PHOTO = base64.b64encode(bytes(range(256)) * 3).decode()
@@ -23,10 +22,18 @@ def fold(line: str, width: int = 75, indent: str = " ") -> list[str]:
     return pieces
 
 
-def quoted_printable(text: str, charset: str = "utf-8") -> str:
-    """vCard 2.1 quoted-printable with soft line breaks ('=' at the end of a line) every 76 characters."""
-    encoded = quopri.encodestring(text.encode(charset)).decode("ascii")
-    return encoded.replace("\n", "\r\n")
+def quoted_printable(data: bytes, first_width: int = 40) -> bytes:
+    """vCard 2.1 quoted-printable as Android writes it: every byte outside printable ASCII (and '=') as =XX,
+    line breaks as =0D=0A, and a soft line break ('=' at the end of a line) every 76 characters."""
+    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    pieces = [chr(byte) if 33 <= byte <= 126 and byte != 61 or byte == 32 else f"={byte:02X}" for byte in data]
+    lines, line, width = [], "", first_width
+    for piece in pieces:
+        if len(line) + len(piece) > width:
+            lines.append(line + "=")
+            line, width = "", 75
+        line += piece
+    return "\r\n".join([*lines, line]).encode("ascii")
 
 
 def card(*lines: str, version: str = "3.0") -> list[str]:

@@ -67,8 +67,8 @@ def test_new_contact(journal):
     assert result.stdout.strip() == "contacts/jose-nunez.md"
     assert (journal.contacts / "jose-nunez.md").read_text() == (
         "---\nname: José Ñúñez\ncategories: [friends, clients]\ncadence: every 3 weeks\n"
-        "email: jose@example.org\nbirthday: 1990-02-28\n---\n\n## Log\n\n")
-    assert journal.followup("new", "Jose Nunez").stdout.strip() == "contacts/jose-nunez-2.md"
+        "email: jose@example.org\nbirthday: 1990-02-28\n---\n\n## Log\n")
+    assert journal.followup("new", "Jose Nunez", "--force").stdout.strip() == "contacts/jose-nunez-2.md"
     assert commits(journal)[:2] == ["New contact: Jose Nunez", "New contact: José Ñúñez"]
     bad = journal.followup("new", "Someone", "--cadence", "often")
     assert bad.returncode == 2 and "unknown cadence 'often'" in bad.stderr
@@ -288,7 +288,7 @@ def test_twenty_parallel_touches_all_land(journal, ana):
 
 @pytest.mark.parametrize("name, expected", [
     ("../../etc/passwd", "etc-passwd"), ("/etc/shadow", "etc-shadow"), ("..", "u-2e-2e"),
-    ("a/../../b", "a-b"), ("C:\\Windows\\evil", "c-windows-evil"), ("名前", "u-540d-524d"),
+    ("a/../../b", "a-b"), ("C:\\Windows\\evil", "c-windows-evil"), ("名前", "ming-qian"),
 ])
 def test_names_can_never_leave_the_contacts_folder(journal, name, expected):
     result = journal.followup("new", name, "--no-commit")

@@ -1,4 +1,4 @@
-# make serve: the demo journal at http://127.0.0.1:8000     make test: the whole test suite
+# make serve: the demo journal at http://127.0.0.1:8000     make test: the gates and the whole test suite
 # Both create .venv by themselves; python3, git and make are all a fresh machine needs.
 
 VENV := .venv
@@ -8,7 +8,7 @@ READY := $(VENV)/.ready-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # The demo journal is written as of this day, so it always shows every status; DEMO_TODAY= uses the real date.
 DEMO_TODAY ?= 2026-11-23
 
-.PHONY: serve build test bench clean
+.PHONY: serve build test lint bench clean
 
 $(READY): pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -17,13 +17,20 @@ $(READY): pyproject.toml
 	rm -f $(VENV)/.ready-*
 	touch $@
 
+# --livereload explicitly: click 8.3.0-8.3.3 switched mkdocs serve's file watching off by default.
 serve: $(READY)
-	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 build: $(READY)
 	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs build --strict
 
-test: $(READY)
+# The gates: a chosen ruff rule set, mypy (check_untyped_defs) and the layers' import contract, all at zero.
+lint: $(READY)
+	$(BIN)/ruff check src tests bench hooks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest -n auto -q
 
 bench: $(READY)

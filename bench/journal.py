@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from followup.scaffold import create_journal
+from followup.store.scaffold import create_journal
 
 FIRST = ["Ana", "Bruno", "Carla", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kofi", "Lena", "Marta",
          "Nuno", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tariq", "Uma", "Vera", "Wen", "Xavi", "Yara", "Zoë"]

@@ -45,9 +45,9 @@ HOOK_SHARE = """
 import sys, time
 from pathlib import Path
 import followup.site as site
-from followup.history import read_history
-from followup.journal import read_contacts
-from followup.dates import today
+from followup.store.history import read_history
+from followup.store.journal import read_contacts
+from followup.core.dates import today
 spent = {}
 def timing(name, function):
     def wrapper(*args, **kwargs):

@@ -26,7 +26,7 @@ def quoted_printable(data: bytes, first_width: int = 40) -> bytes:
     """vCard 2.1 quoted-printable as Android writes it: every byte outside printable ASCII (and '=') as =XX,
     line breaks as =0D=0A, and a soft line break ('=' at the end of a line) every 76 characters."""
     data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    pieces = [chr(byte) if 33 <= byte <= 126 and byte != 61 or byte == 32 else f"={byte:02X}" for byte in data]
+    pieces = [chr(byte) if (33 <= byte <= 126 and byte != 61) or byte == 32 else f"={byte:02X}" for byte in data]
     lines, line, width = [], "", first_width
     for piece in pieces:
         if len(line) + len(piece) > width:

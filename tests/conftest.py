@@ -12,8 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import settings
 
-
-from followup.scaffold import create_journal
+from followup.store.scaffold import create_journal
 
 TODAY = "2026-11-23"
 BIN = Path(sys.executable).parent
@@ -70,10 +69,13 @@ class TempJournal:
         return self.git("rev-parse", "--short", "HEAD").stdout.strip()
 
     def settings(self, block: str) -> None:
+        """The followup plugin's options in mkdocs.yml, replaced by these (YAML)."""
         config = self.root / "mkdocs.yml"
         text = config.read_text()
-        head, _, _ = text.partition("  followup:\n")
-        config.write_text(head + "  followup:\n" + textwrap.indent(textwrap.dedent(block).strip(), "    ") + "\n")
+        head, _, tail = text.partition("  - followup:\n")
+        options = textwrap.indent(textwrap.dedent(block).strip(), "      ")
+        rest = tail[tail.index("\nextra:"):] if "\nextra:" in tail else ""
+        config.write_text(head + "  - followup:\n" + options + rest)
 
     def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=self.root, capture_output=True, text=True)

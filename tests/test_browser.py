@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
-from rule import VECTORS, browser_input  # noqa: E402
+from rule import VECTORS, browser_input
 
-from followup.journal import Journal  # noqa: E402
+from followup.store.journal import Journal
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"

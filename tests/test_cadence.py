@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from followup.cadence import Cadence, CadenceError, parse_cadence
+from followup.core.cadence import Cadence, parse_cadence
+from followup.core.errors import CadenceError
 
 D = dt.date
 

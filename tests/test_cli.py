@@ -7,9 +7,10 @@ import re
 import subprocess
 
 import pytest
+import yaml
 
-from followup.journal import Journal
-from followup.records import event_record
+from followup.formats.records import event_record
+from followup.store.journal import Journal
 
 ANA = """\
 ---
@@ -50,7 +51,9 @@ def test_init_makes_a_ready_journal_and_refuses_to_overwrite(tmp_path, journal):
     target = tmp_path / "fresh"
     result = journal.followup("init", str(target))
     assert result.returncode == 0, result.stderr
-    assert (target / "mkdocs.yml").is_file() and (target / "hooks/followup.py").is_file()
+    config = yaml.safe_load((target / "mkdocs.yml").read_text())
+    assert config["plugins"][:1] == ["search"] and "followup" in config["plugins"][1]
+    assert (not (target / "hooks").exists() and "extra" not in config) or "followup" not in config["extra"]
     assert (target / ".gitignore").read_text().startswith("site/")
     log = subprocess.run(["git", "-C", str(target), "log", "--format=%s"], capture_output=True, text=True).stdout
     assert log.strip() == "Start a followup journal"

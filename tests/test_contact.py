@@ -3,7 +3,8 @@
 import datetime as dt
 import pickle
 
-from followup.contact import load_contact, parse_contact
+from followup.core.contact import parse_contact
+from followup.store.files import load_contact
 
 EXAMPLE = """\
 ---

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from followup.journal import read_contacts
-
 from conftest import BIN
+from followup.store.journal import read_contacts
 
 CORPUS = Path(__file__).parent / "corpus"
 

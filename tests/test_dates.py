@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from followup.dates import DateError, YearlyDate, parse_date, parse_yearly, today
+from followup.core.dates import YearlyDate, parse_date, parse_yearly, today
+from followup.core.errors import DateError
 
 
 def test_iso_dates():

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from followup import due as rule
-from followup.contact import parse_contact
-from followup.settings import settings_from_mapping
+from followup.core import due as rule
+from followup.core.contact import parse_contact
+from followup.core.settings import settings_from_mapping
 
 TODAY = dt.date(2026, 11, 23)
 SETTINGS = settings_from_mapping({"categories": {"family": {"cadence": "weekly"}, "friends": {"cadence": "monthly"}},

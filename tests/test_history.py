@@ -5,9 +5,8 @@ import shutil
 import stat
 import subprocess
 
-from followup.journal import Journal
-
 from conftest import TODAY
+from followup.store.journal import Journal
 
 
 def timeline(journal, slug):
@@ -109,7 +108,7 @@ def events_of(history):
 
 
 def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, tmp_path):
-    from followup.history import read_history
+    from followup.store.history import read_history
 
     cache_file = tmp_path / "history.pickle"
     journal.write("ana.md", ana("2026-09-01"))

@@ -16,7 +16,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pytest
 
 from address_books import many_cards
 from conftest import BIN
-from followup.journal import Journal
+from followup.store.journal import Journal
 
 ANA = "---\nname: Ana Ribeiro\ncadence: monthly\nlast_touch: {}\n---\nNotes.\n\n## Log\n- 2026-10-01 Coffee\n"
 

@@ -190,4 +190,4 @@ def test_the_site_serves_the_same_feed(planned):
 def test_bad_block_setting(planned):
     planned.settings('block: "Someday 5pm"')
     result = planned.followup("ics")
-    assert result.returncode == 1 and "extra.followup.block" in result.stderr
+    assert result.returncode == 1 and "plugins.followup.block: 'Someday 5pm' is not a weekly slot" in result.stderr

@@ -12,14 +12,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup import actions
-from followup import due as rule
-from followup.cadence import NAMED, Cadence, CadenceError, parse_cadence
-from followup.contact import ContactLoader, parse_contact
-from followup.dates import FIRST_YEAR, LAST_YEAR, DateError, parse_date, parse_yearly
-from followup.edit import ContactText
-from followup.journal import Person
-from followup.settings import Settings
+from followup.core import due as rule
+from followup.core.cadence import NAMED, Cadence, parse_cadence
+from followup.core.contact import ContactLoader, parse_contact
+from followup.core.dates import FIRST_YEAR, LAST_YEAR, parse_date, parse_yearly
+from followup.core.errors import CadenceError, DateError
+from followup.core.settings import Settings
+from followup.store import actions
+from followup.store.edit import ContactText
+from followup.store.journal import Person
 
 EXAMPLES = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}

@@ -1,19 +1,18 @@
 """Crashes and concurrent clones: a killed writer never leaves a partial file; two clones merge touches."""
 
-import os
 import random
 import signal
 import subprocess
 import sys
 import time
 
-from followup.journal import Journal
-from followup.merge import merge_contact
+from followup.store.journal import Journal
+from followup.store.merge import merge_contact
 
 WRITER = """
 import sys
 from pathlib import Path
-from followup.edit import atomic_write
+from followup.store.files import atomic_write
 path = Path(sys.argv[1]); versions = [Path(sys.argv[2]).read_bytes(), Path(sys.argv[3]).read_bytes()]
 sys.stdout.write("ready\\n"); sys.stdout.flush()
 n = 0

@@ -7,7 +7,7 @@ from contextlib import closing
 import pytest
 
 from conftest import front, slugs
-from followup.resources import bundled
+from followup.site.build import TEMPLATES
 
 
 def person(name, **fields):
@@ -159,10 +159,11 @@ def test_strict_fails_the_build(journal):
 
 
 @pytest.mark.parametrize("block, message", [
-    ("picks_per_day: five", "extra.followup.picks_per_day must be a whole number"),
-    ("categories: {family: {cadence: often}}", "extra.followup.categories.family.cadence: unknown cadence 'often'"),
+    ("picks_per_day: five", "Plugin 'followup' option 'picks_per_day': Expected type: <class 'int'>"),
+    ("picks_per_day: -1", "mkdocs.yml: plugins.followup.picks_per_day must be a whole number of at least 0, not -1"),
+    ("categories: {family: {cadence: often}}", "plugins.followup.categories.family.cadence: unknown cadence 'often'"),
     ("soon_dayz: 3", "unknown setting 'soon_dayz'"),
-    ("strict: maybe", "extra.followup.strict must be true or false"),
+    ("strict: maybe", "Plugin 'followup' option 'strict': Expected type: <class 'bool'>"),
 ])
 def test_wrong_settings_are_clear_errors(journal, block, message):
     journal.settings(block)
@@ -188,7 +189,7 @@ def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkey
     def use_override():
         config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
         override.parent.mkdir(parents=True)
-        override.write_text((bundled("overrides") / "followup/person.html").read_text() + "<p>mine, {{ today }}</p>\n")
+        override.write_text((TEMPLATES / "followup/person.html").read_text() + "<p>mine, {{ today }}</p>\n")
 
     def day(iso):
         return lambda: monkeypatch.setenv("FOLLOWUP_TODAY", iso)

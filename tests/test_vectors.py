@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
-from rule import VECTORS, answers, journal_of  # noqa: E402
+from rule import VECTORS, answers, journal_of
 
 CASES = json.loads(VECTORS.read_text())
 

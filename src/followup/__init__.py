@@ -1,3 +1,8 @@
 """followup: a personal relationship journal kept as plain text."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("followup")
+except PackageNotFoundError:  # run from a checkout that was never installed
+    __version__ = "0+unknown"

@@ -12,11 +12,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from followup.contact import parse_contact
-from followup.history import GitEvent, History
-from followup.journal import Journal
-from followup.settings import settings_from_mapping
-from followup.site import browser_data, person_page
+from followup.core.contact import parse_contact
+from followup.core.settings import settings_from_mapping
+from followup.formats.browser import dashboard_data
+from followup.store.history import GitEvent, History
+from followup.store.journal import Journal
 
 VECTORS = Path(__file__).with_name("due.json")
 
@@ -48,7 +48,7 @@ def answers(journal: Journal) -> dict:
 def browser_input(case: dict) -> dict:
     """The data the site would embed, built on the case's build day (earlier than the day asked)."""
     journal = journal_of(case, case["built"])
-    return browser_data(journal, {person_page(p): f"people/{p.slug}/" for p in journal.people})
+    return dashboard_data(journal, {p.slug: f"people/{p.slug}/" for p in journal.people})
 
 
 def main() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import gitops
-from .resources import bundled
-from .settings import CONFIG_FILE, HOOK_PATH
+from followup.core.errors import JournalExists
+from followup.store import git as gitops
+from followup.store.config import CONFIG_FILES
 
 MKDOCS_YML = """\
 site_name: {title}
@@ -23,18 +23,16 @@ theme:
     - media: "(prefers-color-scheme: dark)"
       scheme: slate
       toggle: {{icon: material/weather-sunny, name: Light mode}}
-hooks:
-  - {hook}
 plugins:
   - search
+  - followup:
+      picks_per_day: 5
+      soon_days: 7
+      dates_days: 30
+      strict: false
+      categories: {{}}        # e.g. family: {{cadence: every 2 weeks}}
 extra:
   generator: false
-  followup:
-    picks_per_day: 5
-    soon_days: 7
-    dates_days: 30
-    strict: false
-    categories: {{}}          # e.g. family: {{cadence: every 2 weeks}}
 """
 
 GITIGNORE = "site/\n.followup.lock\n.followup-cache/\n"
@@ -42,21 +40,17 @@ GITIGNORE = "site/\n.followup.lock\n.followup-cache/\n"
 GITATTRIBUTES = "*.md merge=followup\n"
 
 
-class JournalExists(FileExistsError):
-    pass
-
-
 def create_journal(folder: Path, title: str = "My followup journal") -> list[Path]:
     """Write a ready-to-use journal into `folder` and make its first commit; returns what was written.
     All or nothing: whatever fails (git, its identity, the disk), what was made is taken away again."""
     folder = Path(folder)
-    for existing in (CONFIG_FILE, "contacts"):
+    for existing in (*CONFIG_FILES, "contacts"):
         if (folder / existing).exists():
             raise JournalExists(f"{folder / existing} already exists: not overwriting a journal")
     gitops.check_can_commit(folder)
     made: list[Path] = []  # in the order made, undone in reverse
     try:
-        for directory in (*reversed(folder.parents), folder, folder / "contacts", folder / "hooks"):
+        for directory in (*reversed(folder.parents), folder, folder / "contacts"):
             if not directory.exists():
                 directory.mkdir()
                 made.append(directory)
@@ -64,7 +58,7 @@ def create_journal(folder: Path, title: str = "My followup journal") -> list[Pat
             gitops.init(folder)
             made.append(folder / ".git")
         written = {
-            folder / CONFIG_FILE: MKDOCS_YML.format(title=title, hook=HOOK_PATH),
+            folder / "mkdocs.yml": MKDOCS_YML.format(title=title),
             folder / "contacts" / ".gitattributes": GITATTRIBUTES,
             folder / ".gitignore": GITIGNORE,
         }
@@ -72,9 +66,7 @@ def create_journal(folder: Path, title: str = "My followup journal") -> list[Pat
             if not path.exists():
                 made.append(path)
             path.write_text(text, encoding="utf-8")
-        made.append(folder / HOOK_PATH)
-        shutil.copyfile(bundled("hooks") / "followup.py", folder / HOOK_PATH)
-        paths = [*written, folder / HOOK_PATH]
+        paths = list(written)
         gitops.install_merge_driver(folder)
         gitops.commit(folder, paths, "Start a followup journal")
     except BaseException:

@@ -1,21 +1,13 @@
-"""The journal's settings: the `extra.followup` block of mkdocs.yml, validated with clear errors."""
+"""The journal's settings, validated with clear errors: the followup plugin's options in mkdocs.yml (or the
+older `extra.followup` block). Reading the file is the store's (store/config.py); this is what they mean."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
-from .cadence import Cadence, CadenceError, parse_cadence
-from .dates import DateError, parse_weekly_block
-
-CONFIG_FILE = "mkdocs.yml"
-HOOK_PATH = "hooks/followup.py"
-
-
-class SettingsError(ValueError):
-    """A followup setting in mkdocs.yml is missing or wrong."""
+from followup.core.cadence import Cadence, parse_cadence
+from followup.core.dates import parse_weekly_block
+from followup.core.errors import CadenceError, DateError, SettingsError
 
 
 @dataclass(frozen=True)
@@ -33,32 +25,32 @@ class Settings:
     calendar_notes: bool = False
 
 
-_DEFAULTS = Settings()
-_FIELDS = {
+DEFAULTS = Settings()
+SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
     "publish", "block", "calendar_notes",
 }
 
 
-def settings_from_mapping(block: object, contacts: str = "contacts", source: str = CONFIG_FILE) -> Settings:
-    """Validate the `extra.followup` mapping; `contacts` is MkDocs' docs_dir."""
-    where = f"{source}: extra.followup"
+def settings_from_mapping(block: object, contacts: str = "contacts", where: str = "mkdocs.yml: plugins.followup") \
+        -> Settings:
+    """Validate the followup settings; `contacts` is MkDocs' docs_dir, `where` how messages name the block."""
     if block is None:
         block = {}
     if not isinstance(block, dict):
         raise SettingsError(f"{where} must be a mapping of settings, not {block!r}")
-    unknown = sorted(set(map(str, block)) - _FIELDS)
+    unknown = sorted(set(map(str, block)) - SETTING_NAMES)
     if unknown:
-        raise SettingsError(f"{where}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(_FIELDS))}")
+        raise SettingsError(f"{where}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(SETTING_NAMES))}")
 
     def whole(key: str, lowest: int) -> int:
-        value = block.get(key, getattr(_DEFAULTS, key))
+        value = block.get(key, getattr(DEFAULTS, key))
         if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
             raise SettingsError(f"{where}.{key} must be a whole number of at least {lowest}, not {value!r}")
         return value
 
     def flag(key: str) -> bool:
-        value = block.get(key, getattr(_DEFAULTS, key))
+        value = block.get(key, getattr(DEFAULTS, key))
         if not isinstance(value, bool):
             raise SettingsError(f"{where}.{key} must be true or false, not {value!r}")
         return value
@@ -71,7 +63,8 @@ def settings_from_mapping(block: object, contacts: str = "contacts", source: str
 
     categories = block.get("categories") or {}
     if not isinstance(categories, dict):
-        raise SettingsError(f"{where}.categories must map a category to its settings, e.g. family: {{cadence: monthly}}")
+        raise SettingsError(f"{where}.categories must map a category to its settings, "
+                            "e.g. family: {cadence: monthly}")
     category_cadence = {}
     for name, options in categories.items():
         if not isinstance(options, dict) or set(options) - {"cadence"}:
@@ -98,41 +91,3 @@ def settings_from_mapping(block: object, contacts: str = "contacts", source: str
         block=weekly,
         calendar_notes=flag("calendar_notes"),
     )
-
-
-class _TolerantLoader(yaml.CSafeLoader):
-    """mkdocs.yml may hold `!!python/name:` and `!ENV` tags meant for MkDocs; we only read our block."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def read_config(journal: Path) -> dict:
-    path = journal / CONFIG_FILE
-    try:
-        with path.open(encoding="utf-8") as stream:
-            config = yaml.load(stream, Loader=_TolerantLoader)
-    except OSError as error:
-        raise SettingsError(f"{path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise SettingsError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(config, dict):
-        raise SettingsError(f"{path}: not a MkDocs configuration")
-    return config
-
-
-def load_settings(journal: Path) -> Settings:
-    """The settings of the journal rooted at `journal`, read as MkDocs would."""
-    config = read_config(journal)
-    extra = config.get("extra") or {}
-    contacts = config.get("docs_dir", "contacts")
-    return settings_from_mapping(extra.get("followup") if isinstance(extra, dict) else None, str(contacts))
-
-
-def is_journal(folder: Path) -> bool:
-    """A followup journal is a folder whose mkdocs.yml uses the followup hook."""
-    try:
-        text = (folder / CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "followup" in text and "hooks" in text

@@ -7,22 +7,19 @@ Problems that name the file and line, so one broken file never stops the journal
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import os
 import re
-import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import frontmatter
 import yaml
 
-from .cache import Compact
-from .cadence import Cadence, CadenceError, parse_cadence
-from .dates import DateError, YearlyDate, parse_date, parse_yearly
-from .names import slugify
+from followup.core.cadence import Cadence, parse_cadence
+from followup.core.compact import Compact
+from followup.core.dates import YearlyDate, parse_date, parse_yearly
+from followup.core.errors import CadenceError, DateError, UnreadableText
+from followup.core.names import slugify
 
 MAX_BYTES = 1_000_000
 # What YAML and Markdown are given is bounded before they see it: libyaml's composer recurses once a
@@ -54,7 +51,11 @@ class ContactLoader(yaml.CSafeLoader):
     """libyaml's loader, keeping dates as text so a bad date is one field's problem, not the file's."""
 
 
-ContactLoader.add_constructor("tag:yaml.org,2002:timestamp", ContactLoader.construct_yaml_str)
+def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+
+
+ContactLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +122,10 @@ class Contact(Compact):
         return self.key_lines.get(key, 1)
 
 
-class UnreadableText(ValueError):
-    """The file is not UTF-8 Markdown text; `line` says where, when one line is to blame."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.line = line
-
-
 def read_text(data: bytes) -> str:
     """Decode a contact file: UTF-8 (a BOM is allowed), CRLF folded to LF for parsing."""
     if len(data) > MAX_BYTES:
-        raise _too_big(len(data))
+        raise too_big(len(data))
     if b"\0" in data:
         raise UnreadableText("binary file, not a Markdown contact")
     try:
@@ -148,7 +141,7 @@ def read_text(data: bytes) -> str:
     return text
 
 
-def _too_big(size: int) -> UnreadableText:
+def too_big(size: int) -> UnreadableText:
     return UnreadableText(f"file is {size / 1e6:.1f} MB; a contact file is text under {MAX_BYTES / 1e6:.0f} MB")
 
 
@@ -200,13 +193,13 @@ def _front_matter_shape(front: str) -> tuple[int, str] | None:
     try:
         while (event := loader.get_event()) is not None:
             kind = type(event)
+            line = event.start_mark.line + 2 if event.start_mark is not None else 2
             if kind is yaml.AliasEvent or getattr(event, "anchor", None):
-                return event.start_mark.line + 2, "anchors and aliases (&name, *name) are not read in a " \
-                                                  "contact file; write the value out"
+                return line, "anchors and aliases (&name, *name) are not read in a contact file; write the value out"
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark.line + 2, f"the front matter nests more than {MAX_DEPTH} levels deep"
+                    return line, f"the front matter nests more than {MAX_DEPTH} levels deep"
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1
     except yaml.YAMLError:
@@ -233,12 +226,12 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
             problem(1, "no front matter: a contact file starts with a '---' line, then 'name: ...', then '---'")
         return None, problems
     front, body, body_line = parts
-    if problems and any(problem.line < body_line for problem in problems):
+    if any(problem.line is not None and problem.line < body_line for problem in problems):
         return None, problems  # the markers make the YAML unreadable; they are the problem to fix
     root, data = _load_front_matter(front, problem)
     if root is None:
         return None, problems
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         problem(2, "the front matter must be 'key: value' lines, such as 'name: Ana Ribeiro'")
         return None, problems
 
@@ -454,22 +447,31 @@ def outside_fences(lines: list[str]) -> list[bool]:
     return plain
 
 
-def log_layout(lines: list[str]) -> tuple[tuple[int, int] | None, list[int]]:
-    """The '## Log' section among body lines as (heading index, end index), and the index of each dated
-    entry in it; fenced code is skipped. (None, []) when there is no log section."""
+@dataclass(frozen=True, slots=True)
+class LogLayout:
+    """Where the '## Log' section is among a body's lines: its heading (None when there is none), the line
+    after it, and the line of each dated entry in it."""
+
+    heading: int | None
+    end: int
+    entries: list[int]
+
+
+def log_layout(lines: list[str]) -> LogLayout:
+    """The Log section of these body lines; fenced code is skipped."""
     plain = outside_fences(lines)
     heading = next((i for i, line in enumerate(lines) if plain[i] and _LOG_HEADING.match(line)), None)
     if heading is None:
-        return None, []
+        return LogLayout(None, len(lines), [])
     end = next((j for j in range(heading + 1, len(lines)) if plain[j] and _SECTION_END.match(lines[j])), len(lines))
-    return (heading, end), [i for i in range(heading + 1, end) if plain[i] and entry_date_text(lines[i])]
+    return LogLayout(heading, end, [i for i in range(heading + 1, end) if plain[i] and entry_date_text(lines[i])])
 
 
-def entry_date_text(line: str) -> str | None:
-    """The date a log entry line starts with, as written (a list item or a ### heading); else None."""
+def entry_date_text(line: str) -> str:
+    """The date a log entry line starts with, as written (a list item or a ### heading); "" for another line."""
     match = _LIST_ENTRY.match(line) or _HEADING_ENTRY.match(line)
     if not match or not _LOOKS_LIKE_DATE.fullmatch(match.group(1)):
-        return None
+        return ""
     return match.group(1).rstrip(":,.;")
 
 
@@ -491,15 +493,17 @@ def entry_end(lines: list[str], index: int, end: int) -> int:
 
 def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[LogEntry, ...]]:
     lines = body.split("\n")
-    section, starts = log_layout(lines)
-    if section is None:
+    layout = log_layout(lines)
+    if layout.heading is None:
         return body.strip(), ()
-    start, end = section
+    start, end = layout.heading, layout.end
     notes = "\n".join(lines[:start] + lines[end:]).strip()
     entries = []
-    for index in starts:
+    for index in layout.entries:
         after = entry_end(lines, index, end)
         match = _LIST_ENTRY.match(lines[index]) or _HEADING_ENTRY.match(lines[index])
+        if match is None:  # log_layout gave only entry lines
+            continue
         continuation = [line.strip() for line in lines[index + 1:after]]
         title = match.group(2).strip().lstrip(":-–—").strip()
         separator = " — " if lines[index].startswith("#") and title and continuation else " "
@@ -510,39 +514,3 @@ def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[
         except DateError as error:
             problem(body_line + index, f"log entry: {error}")
     return notes, tuple(entries)
-
-
-class NotARegularFile(OSError):
-    """A FIFO, a device, a socket or a symbolic link where a contact file should be."""
-
-
-def load_contact(file: Path, rel_path: str) -> tuple[Contact | None, list[Problem]]:
-    """Read and parse one contact file from disk."""
-    try:
-        text = read_text(read_regular_file(file))
-    except NotARegularFile as error:
-        return None, [Problem(rel_path, None, error.strerror)]
-    except OSError as error:
-        return None, [Problem(rel_path, None, f"cannot be read: {error.strerror or error}")]
-    except UnreadableText as error:
-        return None, [Problem(rel_path, error.line, str(error))]
-    return parse_contact(text, rel_path, file.stem)
-
-
-def read_regular_file(file: Path) -> bytes:
-    """The bytes of a regular contact file. A FIFO is opened without waiting for a writer, a symbolic link
-    is not followed and a huge file is not read, so no name in the folder can block, redirect or swamp a read."""
-    try:
-        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise NotARegularFile(error.errno, "is a symbolic link; only regular files are read") from None
-        raise
-    with os.fdopen(descriptor, "rb") as stream:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise NotARegularFile(errno.EINVAL, "is not a regular file (a FIFO, device or socket); "
-                                                "only regular files are read")
-        if status.st_size > MAX_BYTES:
-            raise _too_big(status.st_size)
-        return stream.read(MAX_BYTES + 1)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from .cache import Compact
+from followup.core.compact import Compact
+from followup.core.errors import DateError
 
 TODAY_VARIABLE = "FOLLOWUP_TODAY"
 # Every date followup reads, from a file, git history, an import or the command line, lies in these
@@ -20,10 +21,6 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _YEARLY = re.compile(r"(?:(\d{4})-|--)?(\d{2})-(\d{2})")
-
-
-class DateError(ValueError):
-    """A date written in a contact file or on the command line is not a real date."""
 
 
 def today() -> dt.date:
@@ -124,9 +121,9 @@ _BLOCK = re.compile(r"([a-z]{3})[a-z]*\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2
 
 def parse_weekly_block(text: object) -> tuple[int, dt.time, dt.time]:
     """"Fri 16:00-17:00" -> (4, 16:00, 17:00): a weekly slot, Monday being 0."""
-    match = _BLOCK.fullmatch(str(text).strip()) if isinstance(text, str) else None
-    day = next((i for i, name in enumerate(WEEKDAYS) if match and name.startswith(match[1].lower())), None)
-    if day is None:
+    match = _BLOCK.fullmatch(text.strip()) if isinstance(text, str) else None
+    day = next((i for i, name in enumerate(WEEKDAYS) if name.startswith(match[1].lower())), None) if match else None
+    if match is None or day is None:
         raise DateError(f"{text!r} is not a weekly slot such as 'Fri 16:00-17:00'")
     try:
         start, end = dt.time(int(match[2]), int(match[3])), dt.time(int(match[4]), int(match[5]))

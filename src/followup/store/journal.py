@@ -6,21 +6,23 @@ import datetime as dt
 import difflib
 import os
 import posixpath
-from stat import S_ISLNK, S_ISREG
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 
-from . import cache
-from . import due as rule
-from .contact import Contact, Problem, Promise, load_contact
-from .dates import today as real_today
-from .history import History, read_history
-from .names import fold, match_level, slugify
-from .settings import Settings, load_settings
-from .timeline import Event, build_timeline
-
+from followup.core import due as rule
+from followup.core.contact import Contact, Problem, Promise
+from followup.core.dates import today as real_today
+from followup.core.errors import LookupProblem
+from followup.core.names import fold, match_level, slugify
+from followup.core.settings import Settings
+from followup.store import cache
+from followup.store.config import load_settings
+from followup.store.files import load_contact
+from followup.store.history import History, read_history
+from followup.store.timeline import Event, build_timeline
 
 # Nothing outside the contacts folder is read, or published, through a link.
 LINKED = "is a symbolic link, which followup does not follow"
@@ -45,14 +47,6 @@ class Person:
         return self.due.status
 
 
-class LookupProblem(LookupError):
-    """WHO matched nobody, or several people."""
-
-    def __init__(self, message: str, candidates: list[Person]):
-        super().__init__(message)
-        self.candidates = candidates
-
-
 def contact_files(folder: Path) -> tuple[list[str], list[str]]:
     """Markdown files below `folder` in a stable order, hidden folders skipped, and the folders below it
     that are symbolic links (never followed: what they point at is outside the journal).
@@ -61,7 +55,7 @@ def contact_files(folder: Path) -> tuple[list[str], list[str]]:
     linked: list[str] = []
     for directory, subfolders, names in os.walk(folder):
         visible = sorted(name for name in subfolders if not name.startswith("."))
-        linked.extend(os.path.join(directory, name) for name in visible if os.path.islink(os.path.join(directory, name)))
+        linked.extend(path for name in visible if os.path.islink(path := os.path.join(directory, name)))
         subfolders[:] = visible
         found.extend(os.path.join(directory, name) for name in sorted(names)
                      if name.endswith(".md") and not name.startswith("."))
@@ -175,8 +169,8 @@ class Journal:
             matches = levels[min(levels)]
             if len(matches) == 1:
                 return matches[0]
-            names = ", ".join(f"{p.name} ({p.slug})" for p in matches)
-            raise LookupProblem(f"{who!r} matches several people: {names}", matches)
+            listed = ", ".join(f"{p.name} ({p.slug})" for p in matches)
+            raise LookupProblem(f"{who!r} matches several people: {listed}", matches)
         unreadable = next((problem for problem in self.problems
                            if slugify(posixpath.basename(problem.path).removesuffix(".md")) == slugify(wanted)), None)
         if unreadable is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .contact import Contact, LogEntry
-from .history import GitEvent
+from followup.core.contact import Contact, LogEntry
+from followup.store.history import GitEvent
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .contact import entry_date_text
-from .edit import ContactText, EditError
+from followup.core.contact import entry_date_text
+from followup.core.errors import FollowupError
+from followup.store.edit import ContactText
 
 
 def _merge_logs(ours: list[tuple[str, ...]], theirs: list[tuple[str, ...]], newest_last: bool) -> list:
@@ -22,8 +23,9 @@ def _merge_logs(ours: list[tuple[str, ...]], theirs: list[tuple[str, ...]], newe
         if block in merged:
             continue
         date = entry_date_text(block[0])
-        placed_before = (lambda other: other > date) if newest_last else (lambda other: other < date)
-        position = next((i for i, mine in enumerate(merged) if placed_before(entry_date_text(mine[0]))), len(merged))
+        position = next((i for i, mine in enumerate(merged)
+                         if (entry_date_text(mine[0]) > date if newest_last else entry_date_text(mine[0]) < date)),
+                        len(merged))
         merged.insert(position, block)
     return merged
 
@@ -49,11 +51,11 @@ def merge_contact(base: bytes, ours: bytes, theirs: bytes, name: str = "contact"
     difference in them: they land whether or not another field conflicts (both renamed the person)."""
     try:
         texts = [ContactText(Path(name), data, name) for data in (base, ours, theirs)]
-    except (EditError, ValueError):
+    except FollowupError:
         return _git_merge_file(ours, base, theirs)  # not a readable contact on some side: plain text merge
     base_text, our_text, their_text = texts
     entries = _merge_logs(our_text.log_entries(), their_text.log_entries(), our_text.newest_last())
-    touches = [t.contact().last_touch for t in (our_text, their_text) if t.contact().last_touch]
+    touches = [day for text in (our_text, their_text) if (day := text.contact().last_touch) is not None]
     for text in texts:
         if touches:
             text.set_scalar("last_touch", max(touches))

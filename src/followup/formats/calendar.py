@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 from icalendar import Calendar, Event
 
-from . import cache
-from .dates import WEEKDAYS, parse_weekly_block
-from .journal import Journal
-from .names import slugify
+from followup.core.dates import WEEKDAYS, parse_weekly_block
+from followup.core.names import slugify
+from followup.store import cache
+from followup.store.journal import Journal
 
 DOMAIN = "followup.invalid"
 _END = b"END:VCALENDAR\r\n"

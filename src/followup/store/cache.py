@@ -16,7 +16,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__
+from followup import __version__
+from followup.store.files import atomic_write
 
 FOLDER = ".followup-cache"
 
@@ -30,20 +31,6 @@ def _code_version() -> tuple:
 
 _STAMP = (3, __version__, sys.version_info[:2], _code_version())
 _STAMPED = hashlib.blake2b(repr(_STAMP).encode(), digest_size=16)  # hashed once; fingerprint() copies it
-
-
-class Compact:
-    """A slotted dataclass that pickles as its constructor's arguments.
-
-    The dataclass default pickles each object through two Python functions that look up its fields
-    again; loading the 50,000 git events and 10,000 contacts of a big journal took longer than
-    parsing them. A constructor call per object is a third of that.
-    """
-
-    __slots__ = ()
-
-    def __reduce__(self):
-        return type(self), tuple(map(self.__getattribute__, self.__slots__))
 
 
 def cache_path(root: Path, name: str, suffix: str = ".pickle") -> Path:
@@ -60,8 +47,6 @@ def load(path: Path):
 
 
 def save(path: Path, data) -> None:
-    from .edit import atomic_write  # edit imports the contact parser, which imports nothing of the cache
-
     try:
         payload = pickle.dumps((_STAMP, data), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(exist_ok=True)
@@ -88,6 +73,7 @@ class PageStore:
 
     def __init__(self, path: Path):
         self._seen: set[str] = set()
+        self._db: sqlite3.Connection | None
         try:
             path.parent.mkdir(exist_ok=True)
             self._db = sqlite3.connect(path, timeout=1, isolation_level=None)

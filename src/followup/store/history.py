@@ -11,13 +11,14 @@ import codecs
 import datetime as dt
 import re
 import subprocess
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache
-from .cache import Compact
-from .dates import DateError, parse_date
+from followup.core.compact import Compact
+from followup.core.dates import DateError, parse_date
+from followup.store import cache
 
 COMMIT_MARK = "\0"
 _LAST_TOUCH_LINE = re.compile(r"^([+-])last_touch:[ \t]*(.*?)[ \t]*(?:[ \t]#.*)?$")
@@ -76,11 +77,12 @@ def _run_log(folder: Path, *revisions: str):
         "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%m%H%x09%h%x09%as%x09%an%x09%s",
         *revisions,
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               encoding="utf-8", errors="replace")
-    segment = _parse_log(process.stdout)
-    error = process.stderr.read()
-    return segment, error, process.wait()
+    with tempfile.TemporaryFile() as errors:  # not a pipe: git could fill it while stdout is being read
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, encoding="utf-8", errors="replace")
+        segment = _parse_log(process.stdout or ())
+        code = process.wait()
+        errors.seek(0)
+        return segment, errors.read().decode("utf-8", "replace"), code
 
 
 def read_history(folder: Path, cache_file: Path | None = None) -> History:
@@ -101,7 +103,7 @@ def read_history(folder: Path, cache_file: Path | None = None) -> History:
         return History(warning="the git repository has no commits yet: timelines show the written log only")
     head_sha = head.stdout.strip()
     cached = cache.load(cache_file) if cache_file else None
-    if cached and cached["folder"] == str(folder):
+    if cache_file is not None and cached and cached["folder"] == str(folder):
         if cached["head"] == head_sha:
             return History(events=cached["events"], commits=cached["commits"], skipped=cached["skipped"])
         segment, error, code = _run_log(folder, "--boundary", head_sha, f"^{cached['head']}")
@@ -174,7 +176,8 @@ def _parse_log(lines) -> _Segment:
     commit = None
     # today's path -> [last_touch removed, last_touch written, file created, days of log entries written]
     files: dict[str, list] = {}
-    old = new = None
+    old: str | None = None
+    new: str | None = None
     in_hunk = False  # inside hunks, "--- x" and "+++ x" are content lines, not file names
 
     def change_of(path: str) -> list:
@@ -217,10 +220,11 @@ def _parse_log(lines) -> _Segment:
         first = line[:1]
         if first == "+" or first == "-":
             if in_hunk:
-                if line[1:12] == "last_touch:" and (old or new):
+                path = new or old
+                if line[1:12] == "last_touch:" and path is not None:
                     match = _LAST_TOUCH_LINE.match(line.rstrip("\n"))
                     if match:
-                        change_of(new or old)[0 if first == "-" else 1] = match.group(2)
+                        change_of(path)[0 if first == "-" else 1] = match.group(2)
                 elif first == "+" and (entry := _ADDED_ENTRY.match(line)) and new is not None:
                     change_of(new)[3].append(entry.group(1))
             elif line.startswith("+++ "):

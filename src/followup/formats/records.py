@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .journal import Journal, Person
+from followup.store.journal import Journal, Person
 
 
 def _day(value: dt.date | None) -> str | None:

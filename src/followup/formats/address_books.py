@@ -22,9 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import DateError, parse_yearly
-from .journal import Journal, Person
-from .names import fold, slugify
+from followup.core.dates import parse_yearly
+from followup.core.errors import DateError, NotAnAddressBook
+from followup.core.names import fold, slugify
+from followup.store.journal import Journal, Person
 
 MAX_NOTES = 100_000  # characters: a contact file stays well under its 1 MB
 _BREAK = re.compile(rb"\r*\n|\r")  # LF, CRLF, a lone CR, and iCloud's CR CR LF
@@ -37,10 +38,6 @@ _LINKEDIN = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(in|pub)/
 # imported line can never be read as a merge conflict marker.
 _INLINE_SIGNS = re.compile(r"([\\`*_\[\]])")
 _LINE_START_SIGNS = re.compile(r"^(\s*|\s*\d+)([#>+<|=-]|(?<=\d)[.)])")
-
-
-class NotAnAddressBook(ValueError):
-    """The whole file is none of the formats followup reads."""
 
 
 @dataclass
@@ -138,7 +135,7 @@ def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 def _split_params(head: str) -> list[str]:
     """The ';'-separated parts of a property's name, quotes respected (TYPE="work,voice")."""
-    return [part for part in re.findall(r'(?:[^;"]|"[^"]*")+', head)]
+    return list(re.findall(r'(?:[^;"]|"[^"]*")+', head))
 
 
 def _property(number: int, line: bytes) -> _Property | None:
@@ -225,14 +222,15 @@ def _vobject_card(props: list[_Property], lost: list[str]):
 
     try:
         return parse(lines)
-    except Exception:  # noqa: BLE001: vobject raises many kinds; find the line to blame below
+    except Exception:  # vobject raises many kinds; the line to blame is found below
         kept = []
         for prop, text in lines:
             try:
                 parse([(prop, text)])
                 kept.append((prop, text))
-            except Exception as error:  # noqa: BLE001
-                reason = re.sub(r"^At line \d+: ", "", str(error).splitlines()[0] if str(error) else type(error).__name__)
+            except Exception as error:
+                first = str(error).splitlines()[0] if str(error) else type(error).__name__
+                reason = re.sub(r"^At line \d+: ", "", first)
                 lost.append(f"{prop.name} (line {prop.line}): not readable vCard ({reason[:80]})")
         return parse(kept)
 
@@ -359,6 +357,18 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[list[str]], int] | None:
     return None
 
 
+def _cell(row: dict[str, str], key: str) -> str:
+    """The first non-empty of the columns that say `key` (_COLUMNS)."""
+    return next((row[c].strip() for c in _COLUMNS[key] if (row.get(c) or "").strip()), "")
+
+
+def _cells(row: dict[str, str], pattern: re.Pattern) -> list[str]:
+    """Every value of every column whose name matches (E-mail 1 - Value, E-mail 2 Address...), Google's
+    ' ::: '-joined values split."""
+    return [part.strip() for column, value in row.items() if column and pattern.match(column)
+            for part in (value or "").split(":::") if part.strip()]
+
+
 def read_csv(data: bytes, source: str) -> Iterator[Record]:
     found = _csv_rows(_csv_text(data))
     if found is None:
@@ -366,32 +376,26 @@ def read_csv(data: bytes, source: str) -> Iterator[Record]:
     header, rows, header_line = found
     linkedin = "Connected On" in header
     for number, cells in enumerate(rows, start=1):
-        row = dict(zip(header, cells))
+        row = dict(zip(header, cells, strict=False))  # a short row leaves the last columns empty
         position = f"{source}: row {number} (line {header_line + number})"
-
-        def get(key: str) -> str:
-            return next((row[c].strip() for c in _COLUMNS[key] if (row.get(c) or "").strip()), "")
-
-        def many(pattern: re.Pattern) -> list[str]:
-            return [part.strip() for column, value in row.items() if column and pattern.match(column)
-                    for part in (value or "").split(":::") if part.strip()]
-
         lost: list[str] = []
-        emails = _emails(many(_EMAIL_COLUMN), lost, "email")
-        phones = list(dict.fromkeys(many(_PHONE_COLUMN)))
-        name = _name(get("name"), " ".join(p for p in (get("first"), get("middle"), get("last")) if p),
-                     get("organisation"), *emails, *phones)
+        emails = _emails(_cells(row, _EMAIL_COLUMN), lost, "email")
+        phones = list(dict.fromkeys(_cells(row, _PHONE_COLUMN)))
+        name = _name(_cell(row, "name"), " ".join(p for p in (_cell(row, "first"), _cell(row, "middle"),
+                                                               _cell(row, "last")) if p),
+                     _cell(row, "organisation"), *emails, *phones)
         if not name:
             if any((value or "").strip() for value in row.values()):
                 yield Unreadable(position, "no name, organisation, email or phone")
             continue
-        connected = get("connected")
-        notes = get("notes")
+        connected = _cell(row, "connected")
+        notes = _cell(row, "notes")
         if linkedin and connected:
             notes = "; ".join(part for part in (notes, f"LinkedIn: connected on {connected}") if part)
-        yield Imported(name, position, emails, phones, _birthday(get("birthday") or None, lost),
-                       get("organisation") or None, get("title") or None, _capped(notes or None, lost),
-                       _categories(re.split(r":::|;", get("labels"))), linkedin_profile(get("url")) and get("url"),
+        url = _cell(row, "url")
+        yield Imported(name, position, emails, phones, _birthday(_cell(row, "birthday") or None, lost),
+                       _cell(row, "organisation") or None, _cell(row, "title") or None, _capped(notes or None, lost),
+                       _categories(re.split(r":::|;", _cell(row, "labels"))), url if linkedin_profile(url) else None,
                        source, lost)
 
 
@@ -446,7 +450,7 @@ def phone_key(phone: str) -> tuple[bool, str] | None:
     "001 555 010 0123"; a national number's trunk 0 is dropped. None for under 7 digits: never a match."""
     text = phone.strip().removeprefix("tel:")
     digits = re.sub(r"\D", "", text)
-    international = text.startswith("+") or text.startswith("00")
+    international = text.startswith(("+", "00"))
     if text.startswith("00"):
         digits = digits[2:]
     elif not international:
@@ -500,14 +504,14 @@ class Step:
     action: str
     position: str
     name: str
-    path: str | None = None
+    path: str = ""
     reason: str = ""
     record: Imported | None = None
     person: Person | None = None  # the journal's person a merge goes into
     lost: list[str] = field(default_factory=list)
 
     def as_data(self) -> dict:
-        return {"action": self.action, "name": self.name, "position": self.position, "path": self.path,
+        return {"action": self.action, "name": self.name, "position": self.position, "path": self.path or None,
                 "reason": self.reason, "lost": self.lost}
 
 
@@ -517,6 +521,15 @@ class Plan:
 
     def of(self, action: str) -> list[Step]:
         return [step for step in self.steps if step.action == action]
+
+    def creations(self) -> list[tuple[Step, Imported]]:
+        """The people to create, each with its record."""
+        return [(step, step.record) for step in self.steps if step.action == "create" and step.record is not None]
+
+    def merges(self) -> list[tuple[Step, Imported, Person]]:
+        """The records to merge into people of the journal (--merge)."""
+        return [(step, step.record, step.person) for step in self.steps
+                if step.action == "merge" and step.record is not None and step.person is not None]
 
 
 def plan_import(journal: Journal, records: Iterable[Record], merge: bool) -> Plan:
@@ -566,7 +579,8 @@ def plan_import(journal: Journal, records: Iterable[Record], merge: bool) -> Pla
             continue
         owner, reason = found
         if isinstance(owner, Step):  # twice in what is imported: one person, every detail kept
-            _absorb(owner.record, record)
+            if owner.record is not None:
+                _absorb(owner.record, record)
             plan.steps.append(Step("merge", record.position, record.name, owner.path, f"{reason} as {owner.position}",
                                    lost=record.lost))
         elif merge:

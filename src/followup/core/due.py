@@ -5,12 +5,13 @@ is picked today; the site, the command line and the exporters all ask it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .cadence import Cadence
-from .contact import Contact, Promise
-from .dates import FIRST_YEAR, LAST_YEAR, YearlyDate
-from .settings import Settings
+from followup.core.cadence import Cadence
+from followup.core.contact import Contact, Promise
+from followup.core.dates import FIRST_YEAR, LAST_YEAR, YearlyDate
+from followup.core.settings import Settings
 
 # The order in which statuses are listed, most urgent first.
 STATUS_ORDER = ("overdue", "due", "soon", "ok", "booked", "snoozed", "none")
@@ -48,7 +49,7 @@ def cadence_of(contact: Contact, settings: Settings) -> Cadence | None:
     return settings.default_cadence
 
 
-def touch_days(contact: Contact, git_touches: list[dt.date]) -> list[dt.date]:
+def touch_days(contact: Contact, git_touches: Iterable[dt.date]) -> list[dt.date]:
     """Every day a touch is known of, in order: last_touch, the log's touch entries and touch commits.
 
     The file is the truth and history adds what it does not contradict: a touch commit later than
@@ -63,13 +64,13 @@ def touch_days(contact: Contact, git_touches: list[dt.date]) -> list[dt.date]:
     return sorted(days)
 
 
-def effective_last_touch(contact: Contact, git_touches: list[dt.date], today: dt.date) -> dt.date | None:
+def effective_last_touch(contact: Contact, git_touches: Iterable[dt.date], today: dt.date) -> dt.date | None:
     """The latest touch we know of, from the front matter, the written log and git; never a future one."""
     return max((day for day in touch_days(contact, git_touches) if day <= today), default=None)
 
 
-def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: list[dt.date] = ()) -> Due:
-    return due_state(contact, cadence_of(contact, settings), effective_last_touch(contact, list(git_touches), today),
+def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: Iterable[dt.date] = ()) -> Due:
+    return due_state(contact, cadence_of(contact, settings), effective_last_touch(contact, git_touches, today),
                      today, settings)
 
 

@@ -6,9 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-
-class GitError(RuntimeError):
-    pass
+from followup.core.errors import GitError
 
 
 def _git(folder: Path, *args: str) -> str:

@@ -11,8 +11,8 @@ import datetime as dt
 from collections import Counter
 from html import escape
 
-from . import due as rule
-from .journal import Journal, Person
+from followup.core import due as rule
+from followup.store.journal import Journal, Person
 
 CELL, STEP = 11, 13  # a day's square and the distance between squares
 

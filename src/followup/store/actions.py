@@ -7,22 +7,21 @@ repository commits that one file: the commit is the contact log.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
 import yaml
 
-from . import gitops
-from .cadence import parse_cadence
-from .contact import Contact, ContactLoader, split_front_matter
-from .dates import parse_date, parse_yearly
-from .importers import Imported, Plan, markdown_text
-from .edit import (ContactText, EditError, FrontMatterDumper, atomic_write, atomic_write_many, clear_temporaries,
-                   journal_lock, yaml_scalar)
-from .journal import Journal, Person
-from .names import fold, slugify
+from followup.core.cadence import parse_cadence
+from followup.core.contact import Contact, ContactLoader, split_front_matter
+from followup.core.dates import parse_date, parse_yearly
+from followup.core.errors import DateError, EditError, GitError
+from followup.core.names import fold, slugify
+from followup.store import git as gitops
+from followup.store.edit import ContactText, FrontMatterDumper, yaml_scalar
+from followup.store.files import atomic_write, clear_temporaries, journal_lock
+from followup.store.journal import Journal, Person
 
 
 @dataclass
@@ -34,12 +33,12 @@ class Outcome:
     finished_earlier: int = 0  # files of an interrupted import, committed by this one
 
 
-def _commit(root: Path, paths: list[Path], message: str, commit: bool, outcome: Outcome) -> Outcome:
+def commit_files(root: Path, paths: list[Path], message: str, commit: bool, outcome: Outcome) -> Outcome:
     if not commit or not paths or not gitops.inside_repository(root):
         return outcome
     try:
         gitops.commit(root, paths, message)
-    except gitops.GitError as error:
+    except GitError as error:
         saved = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
         outcome.warnings.append(f"{saved} saved, but the git commit failed: {error}")
     return outcome
@@ -52,7 +51,7 @@ def _edit(root: Path, person: Person, change, message: str, commit: bool) -> Out
         text = ContactText.read(path, person.contact.path)
         change(text, text.contact())
         text.save()
-        return _commit(root, [path], message, commit, Outcome(path, message, contact=text.contact()))
+        return commit_files(root, [path], message, commit, Outcome(path, message, contact=text.contact()))
 
 
 def _check_not_future(day: dt.date, today: dt.date, what: str) -> None:
@@ -93,7 +92,8 @@ def _promise_lines(items: list) -> list[str]:
 
 def _raw_promises(text: ContactText) -> list:
     """The promises as written, every key kept, dates as dates so they are written back unquoted."""
-    front = yaml.load(split_front_matter(text.text())[0], Loader=ContactLoader)
+    parts = split_front_matter(text.text())
+    front = yaml.load(parts[0], Loader=ContactLoader) if parts else None
     items = front.get("promises") if isinstance(front, dict) else None
     return [_with_dates(item) for item in items] if isinstance(items, list) else []
 
@@ -105,7 +105,7 @@ def _with_dates(item: object) -> object:
     for key, value in item.items():
         try:
             converted[key] = parse_date(value) if isinstance(value, str) else value
-        except ValueError:
+        except DateError:
             converted[key] = value
     return converted
 
@@ -132,7 +132,8 @@ def kept(root: Path, person: Person, today: dt.date, number: int | None = None, 
         number = promises[0].number
     chosen = next((p for p in promises if p.number == number), None)
     if chosen is None:
-        raise EditError(f"{person.name} has no promise {number}; promises: {', '.join(str(p.number) for p in promises)}")
+        numbers = ", ".join(str(p.number) for p in promises)
+        raise EditError(f"{person.name} has no promise {number}; promises: {numbers}")
 
     def change(text: ContactText, _: Contact) -> None:
         items = _raw_promises(text)
@@ -151,7 +152,7 @@ def contact_file(fields: dict[str, object], notes: str = "") -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _birthday_value(text: str) -> object:
+def birthday_value(text: str) -> object:
     yearly = parse_yearly(text)
     return yearly.on_year(yearly.year) if yearly.year else str(yearly)
 
@@ -191,115 +192,19 @@ def new_contact(root: Path, journal: Journal, name: str, cadence: str | None = N
     if categories:
         fields["categories"] = list(categories)
     if cadence is not None:
-        try:
-            parse_cadence(cadence)
-        except ValueError as error:
-            raise EditError(str(error)) from None
+        parse_cadence(cadence)
         fields["cadence"] = cadence
     for key, value in (("channel", channel), ("phone", phone), ("email", email)):
         if value:
             fields[key] = value
     if birthday:
         try:
-            fields["birthday"] = _birthday_value(birthday)
-        except ValueError as error:
-            raise EditError(f"birthday: {error}") from None
+            fields["birthday"] = birthday_value(birthday)
+        except DateError as error:
+            raise DateError(f"birthday: {error}") from None
     folder = root / journal.settings.contacts
     with journal_lock(root):
         folder.mkdir(parents=True, exist_ok=True)
         path = free_path(folder, name, file_names(folder))
         atomic_write(path, contact_file(fields))
-        return _commit(root, [path], f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"))
-
-
-def _imported_fields(record: Imported, categories: tuple, cadence: str | None) -> dict[str, object]:
-    fields: dict[str, object] = {"name": record.name}
-    every = list(dict.fromkeys([*record.categories, *categories]))
-    if every:
-        fields["categories"] = every
-    if cadence:
-        fields["cadence"] = cadence
-    for key, values in (("email", record.emails), ("phone", record.phones)):
-        if values:
-            fields[key] = values[0] if len(values) == 1 else values
-    if record.birthday:
-        fields["birthday"] = _birthday_value(record.birthday)
-    for key in ("organisation", "title", "linkedin"):
-        if getattr(record, key):
-            fields[key] = getattr(record, key)
-    fields["source"] = record.source.split(": ")[0]
-    return fields
-
-
-IMPORT_STATE = "followup-import.json"
-
-
-def apply_import(root: Path, folder: Path, plan: Plan, categories: tuple = (), cadence: str | None = None,
-                 commit: bool = True) -> Outcome:
-    """Write the planned contacts and merges; one commit for the whole import.
-
-    Safe against kill -9: every file is whole or absent, and what the import will write is noted in
-    .git/ first, so an import killed before its commit is committed by the next one (which then
-    finds those people in the journal and creates only the rest)."""
-    if cadence is not None:
-        try:
-            parse_cadence(cadence)
-        except ValueError as error:
-            raise EditError(str(error)) from None
-    created, merged = plan.of("create"), [step for step in plan.of("merge") if step.person is not None]
-    with journal_lock(root):
-        folder.mkdir(parents=True, exist_ok=True)
-        finished = finish_interrupted_import(root, folder) if commit else []
-        taken = file_names(folder)
-        files: list[tuple[Path, bytes]] = []
-        for step in created:
-            path = root / step.path
-            if path.stem.lower() in taken:  # made since the plan was drawn (another followup command)
-                path = free_path(path.parent, step.name, taken)
-                step.path = path.relative_to(root).as_posix()
-            taken.add(path.stem.lower())
-            notes = markdown_text(step.record.notes) if step.record.notes else ""
-            files.append((path, contact_file(_imported_fields(step.record, categories, cadence), notes)))
-        for step in merged:
-            path = root / step.person.contact.path
-            text = ContactText.read(path, step.person.contact.path)
-            present = set(text.contact().key_lines)
-            missing = {key: value for key, value in _imported_fields(step.record, (), None).items()
-                       if key not in present and key not in ("name", "categories", "source")}
-            for key, value in missing.items():
-                text.set_scalar(key, value)
-            if missing:
-                text.contact()  # never write a file that would not read back
-                files.append((path, text.to_bytes()))
-        message = f"Import {len(created)} new and {len(merged)} merged contacts"
-        state = gitops.state_file(root, IMPORT_STATE) if commit and files else None
-        if state is not None:
-            atomic_write(state, json.dumps({"message": message, "paths": [str(path.relative_to(root))
-                                                                           for path, _ in files]}).encode())
-        atomic_write_many(files)
-        outcome = _commit(root, [path for path, _ in files], message, commit, Outcome(root, message))
-        if state is not None:
-            state.unlink(missing_ok=True)
-        outcome.finished_earlier = len(finished)
-        return outcome
-
-
-def finish_interrupted_import(root: Path, folder: Path) -> list[Path]:
-    """Commit what an import killed before its commit wrote, and clear the temporary files of killed
-    writers; the files committed. (Under the journal lock.)"""
-    clear_temporaries(folder)
-    state = gitops.state_file(root, IMPORT_STATE)
-    if state is None or not state.exists():
-        return []
-    try:
-        noted = json.loads(state.read_text(encoding="utf-8"))
-        paths = [root / path for path in noted["paths"]]
-        message = str(noted["message"])
-    except (ValueError, KeyError, TypeError):
-        paths, message = [], ""  # not ours, or damaged: nothing to finish
-    # The note is data like any other: only files inside the contacts folder are committed.
-    inside = [path for path in paths if path.resolve().is_relative_to(folder.resolve()) and path.is_file()]
-    if inside:
-        gitops.commit(root, inside, f"{message} (finished after an interruption)")
-    state.unlink(missing_ok=True)
-    return inside
+        return commit_files(root, [path], f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"))

@@ -6,10 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .cache import Compact
-from .dates import add_months
-
-UNITS = ("days", "weeks", "months", "years")
+from followup.core.compact import Compact
+from followup.core.dates import add_months
+from followup.core.errors import CadenceError
 
 NAMED = {
     "daily": (1, "days"),
@@ -24,7 +23,7 @@ NAMED = {
     "yearly": (1, "years"),
     "annually": (1, "years"),
 }
-_NAME_OF = {}
+_NAME_OF: dict[tuple[int, str], str] = {}
 for _word, _span in NAMED.items():
     _NAME_OF.setdefault(_span, _word)
 
@@ -38,10 +37,6 @@ CADENCE_FORMS = (
     "daily, weekly, biweekly, fortnightly, monthly, quarterly, semiannually, twice a year, "
     "yearly, annually, 'every N days|weeks|months|years', 10d, 3w, 6m, 1y, or none"
 )
-
-
-class CadenceError(ValueError):
-    """The text is none of the documented cadence forms."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,143 @@
+"""The `followup` command group: how a command finds its journal, checks its arguments, and ends.
+
+Every command works through the same core as the site. Errors are caught once, here: a FollowupError
+ends the command with its own exit code (0 ok, 1 the journal or the machine stands in the way, 2 what
+was asked cannot be done as asked) and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+from click.shell_completion import CompletionItem
+
+from followup import __version__
+from followup.core.dates import parse_date
+from followup.core.dates import today as current_day
+from followup.core.errors import DateError, FollowupError, UsageError
+from followup.core.names import match_level
+from followup.store.config import is_journal
+from followup.store.journal import Journal, Person
+
+PROBLEMS = 1
+
+
+class Context:
+    """The journal a command works on, found and loaded once, on demand."""
+
+    def __init__(self, journal_dir: Path | None):
+        self.journal_dir = journal_dir
+        self._journal: Journal | None = None
+
+    @property
+    def root(self) -> Path:
+        if self.journal_dir is not None:
+            if not is_journal(self.journal_dir):
+                raise UsageError(f"{self.journal_dir} is not a followup journal (no mkdocs.yml using followup); "
+                                 "create one with: followup init DIR")
+            return self.journal_dir.resolve()
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if is_journal(folder):
+                return folder
+        raise UsageError("no followup journal here or in any parent folder; use --journal DIR, set "
+                         "FOLLOWUP_JOURNAL, or create one with: followup init DIR")
+
+    @property
+    def today(self) -> dt.date:
+        return current_day()
+
+    def journal(self, with_history: bool = True) -> Journal:
+        if self._journal is None:
+            self._journal = Journal.load(self.root, today=self.today, with_history=with_history)
+        return self._journal
+
+    def person(self, who: str) -> Person:
+        return self.journal().find(who)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def argument_date(value: str, what: str) -> dt.date:
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise DateError(f"{what}: {error}") from None
+
+
+def option_date(value: str | None, what: str) -> dt.date | None:
+    return None if value is None else argument_date(value, what)
+
+
+def _undecodable(value: object) -> bool:
+    """A text argument holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    texts = value if isinstance(value, (tuple, list)) else (value,)
+    try:
+        for text in texts:
+            if isinstance(text, str):
+                text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"followup: {message}", err=True)
+    raise SystemExit(code)
+
+
+class Command(click.Command):
+    """Every command's text arguments are checked before it runs (bytes that are not UTF-8 would be written
+    into a contact file that then cannot be read; file names are paths and may be any bytes), and its
+    errors end it here."""
+
+    def invoke(self, ctx: click.Context):
+        for param in self.params:
+            if not isinstance(param.type, click.Path) and _undecodable(ctx.params.get(param.name)):
+                fail(f"{param.get_error_hint(ctx)} is not UTF-8 text (check the terminal's encoding); "
+                     "nothing was changed", UsageError.exit_code)
+        try:
+            return super().invoke(ctx)
+        except FollowupError as error:
+            fail(str(error), error.exit_code)
+        except OSError as error:  # a full or read-only disk, a folder that went away
+            where = f"{error.filename}: " if error.filename else ""
+            fail(f"{where}{error.strerror or error}; nothing more was changed", PROBLEMS)
+
+
+class Group(click.Group):
+    command_class = Command
+
+
+def _colour() -> bool | None:
+    """NO_COLOR (no-color.org) turns colour off, FORCE_COLOR on even when piped; else on for a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--journal", "journal_dir", envvar="FOLLOWUP_JOURNAL", metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path), help="The journal (default: here or a parent).")
+@click.version_option(__version__, prog_name="followup")
+@click.pass_context
+def main(ctx: click.Context, journal_dir: Path | None) -> None:
+    """followup: who is due, and when you last reached them. FOLLOWUP_TODAY=YYYY-MM-DD overrides today."""
+    ctx.obj = Context(journal_dir)
+    ctx.color = _colour()
+
+
+def complete_who(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """WHO completes to slugs, with the name beside each (shell completion: see the README)."""
+    try:
+        journal = Context(ctx.find_root().params.get("journal_dir")).journal(with_history=False)
+    except (FollowupError, OSError):
+        return []
+    return [CompletionItem(person.slug, help=person.name) for person in journal.people
+            if person.slug.startswith(incomplete.lower()) or match_level(incomplete, person.name) is not None]

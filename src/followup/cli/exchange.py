@@ -1,0 +1,122 @@
+"""What comes in and goes out: import from address books, the calendar feed, the export."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+
+from followup.cli.app import Context, main, pass_context
+from followup.cli.output import print_json
+from followup.core.errors import NotAnAddressBook
+from followup.formats.address_books import Record, Step, plan_import, read_file
+from followup.formats.records import CSV_FIELDS, csv_row, person_record
+from followup.formats.importing import apply_import
+from followup.store.cache import cache_path
+from followup.store.files import atomic_write
+
+PROGRESS_FROM = 500  # records: about a second of reading
+
+
+def _read_records(files: tuple[Path, ...]) -> list[Record]:
+    """Every record of every file, read before anything is written; a bar on a terminal for a big import."""
+    records: list[Record] = []
+    for file in files:
+        data = file.read_bytes()
+        count = data.upper().count(b"BEGIN:VCARD") or data.count(b"\n")
+        try:
+            found = read_file(file.name, data)
+            if count >= PROGRESS_FROM and sys.stderr.isatty():
+                with click.progressbar(found, length=count, label=f"Reading {file.name}", file=sys.stderr) as bar:
+                    records.extend(bar)
+            else:
+                records.extend(found)
+        except NotAnAddressBook as error:
+            raise NotAnAddressBook(f"{error}; nothing was imported") from None
+    return records
+
+
+def _step_line(step: Step, dry_run: bool) -> str:
+    would = "would " if dry_run else ""
+    who = f"{step.name} ({step.position})" if step.name else step.position
+    if step.action == "create":
+        return f"{would}create {step.path}: {who}"
+    if step.action == "merge":
+        return f"{would}merge into {step.path}: {who}: {step.reason}"
+    return f"skip: {who}: {step.reason}"
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--category", "categories", multiple=True, help="Add this category to everyone imported.")
+@click.option("--cadence", help="Give everyone imported this cadence.")
+@click.option("--dry-run", is_flag=True, help="Say what would happen, person by person; write nothing.")
+@click.option("--merge", is_flag=True, help="Add missing fields to people already in the journal.")
+@click.option("--json", "as_json", is_flag=True, help="The plan as data.")
+@click.option("--no-commit", is_flag=True)
+@pass_context
+def import_command(context: Context, files, categories, cadence, dry_run, merge, as_json, no_commit) -> None:
+    """Import vCard (.vcf), Google Contacts CSV, Outlook CSV or LinkedIn Connections.csv files.
+
+    Example: followup import iCloud.vcf Connections.csv --category imported --dry-run
+    """
+    journal = context.journal(with_history=False)
+    plan = plan_import(journal, _read_records(files), merge)
+    outcome = None
+    if not dry_run:
+        outcome = apply_import(context.root, context.root / journal.settings.contacts, plan, categories,
+                                       cadence, commit=not no_commit)
+    counts = {action: len(plan.of(action)) for action in ("create", "merge", "skip")}
+    if as_json:
+        print_json([step.as_data() for step in plan.steps])
+    else:
+        if outcome is not None and outcome.finished_earlier:
+            click.echo(f"An earlier import was interrupted; its {outcome.finished_earlier} file(s) are committed now.")
+        for step in plan.steps:
+            click.echo(_step_line(step, dry_run))
+            for lost in step.lost:
+                click.echo(f"  lost: {lost}")
+        click.echo(f"{counts['create']} created, {counts['merge']} merged, {counts['skip']} skipped"
+                   + (" (dry run: nothing written)" if dry_run else ""))
+    for warning in outcome.warnings if outcome else ():
+        click.echo(f"followup: warning: {warning}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
+@pass_context
+def ics(context: Context, output) -> None:
+    """The plan as an iCalendar feed: due touches, promises, birthdays, yearly dates, the weekly block.
+
+    Example: followup ics -o ~/calendars/followup.ics
+    """
+    from followup.formats.calendar import journal_calendar  # icalendar takes a tenth of a second to import
+
+    journal = context.journal()
+    feed = journal_calendar(journal, journal.settings.block, journal.settings.calendar_notes,
+                            cache_path(journal.root, "calendar"))
+    if output:
+        atomic_write(output, feed)
+    else:
+        click.echo(feed.decode("utf-8"), nl=False)
+
+
+@main.command()
+@click.option("--format", "kind", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@pass_context
+def export(context: Context, kind) -> None:
+    """The whole journal with computed status, for other tools.
+
+    Example: followup export --format csv > journal.csv
+    """
+    journal = context.journal()
+    records = [person_record(journal, person) for person in journal.ranked]
+    if kind == "json":
+        print_json(records)
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(CSV_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(csv_row(record))

@@ -1,0 +1,55 @@
+"""What the site gives the browser: the data followup.js needs to redo the due rule on a later day, and each
+person's one-tap links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from followup.core.dates import FIRST_YEAR, LAST_YEAR
+from followup.store.journal import Journal, Person
+
+
+def reach_links(person: Person) -> list[dict]:
+    """One-tap links for a person (tel:, sms:, mailto:), the preferred channel first."""
+    contact = person.contact
+    channel = (contact.channel or "").casefold()
+    links = []
+    for phone in contact.phones[:1]:
+        number = "".join(c for c in phone if c.isdigit() or c == "+")
+        links.append({"kind": "phone", "label": "Call", "href": f"tel:{number}", "preferred": channel == "phone"})
+        links.append({"kind": "text", "label": "Text", "href": f"sms:{number}", "preferred": channel == "text"})
+    for email in contact.emails[:1]:
+        links.append({"kind": "email", "label": "Mail", "href": f"mailto:{quote(email, safe='@')}",
+                      "preferred": channel == "email"})
+    return sorted(links, key=lambda item: not item["preferred"])
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dashboard_data(journal: Journal, url_of: dict[str, str]) -> dict:
+    """What the Due dashboard needs to redo the due rule in the browser on a later day (followup.js).
+
+    Cadences are resolved here (category defaults included) and every known touch date is listed, so
+    the browser only does date arithmetic; names carry Python's casefold for the same order. `url_of`
+    gives each person's page by slug.
+    """
+    people = []
+    for person in journal.people:
+        contact, cadence = person.contact, person.due.cadence
+        yearly = ([("birthday", contact.birthday)] if contact.birthday else []) + list(contact.dates.items())
+        people.append({
+            "slug": person.slug, "name": person.name, "key": person.name.casefold(),
+            "url": url_of[person.slug], "cadence": [cadence.count, cadence.unit] if cadence else None,
+            "touches": [_day(d) for d in journal.touch_dates(person)], "next": _day(contact.next),
+            "snooze": _day(contact.snooze_until), "channel": contact.channel,
+            "reach": reach_links(person),
+            "promises": [{"due": _day(p.due), "what": p.what} for p in contact.promises],
+            "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],
+        })
+    settings = journal.settings
+    return {"built": journal.today.isoformat(), "years": [FIRST_YEAR, LAST_YEAR], "soon_days": settings.soon_days,
+            "picks_per_day": settings.picks_per_day, "dates_days": settings.dates_days,
+            "dashboard_rows": settings.dashboard_rows, "people": people}

@@ -1,0 +1,295 @@
+"""One build of the site: the journal loaded once, its generated pages added to MkDocs' files, each page drawn
+from its template (or taken from the page cache when nothing it shows has changed).
+
+Page bodies are rendered by a Jinja environment that escapes every value, so nothing written in a contact
+file reaches the HTML unescaped; notes' HTML is sanitised on its final form (safe_html).
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import json
+import logging
+import os
+from pathlib import Path
+
+import jinja2
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from followup.core import due as rule
+from followup.core.contact import Problem
+from followup.core.dates import today as current_day
+from followup.core.settings import Settings
+from followup.formats.browser import dashboard_data, reach_links
+from followup.formats.calendar import journal_calendar
+from followup.site import charts
+from followup.site.pages import (CATEGORIES, CATEGORY, DUE, LISTS, PERSON, GeneratedPage, PersonPage, category_page,
+                                 person_page)
+from followup.site.safe_html import is_elsewhere, sanitise
+from followup.site.wording import WHEN, detail, when
+from followup.store import cache
+from followup.store.files import atomic_write
+from followup.store.journal import Journal, Person
+
+log = logging.getLogger("mkdocs.plugins.followup")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class _ImagesFromElsewhereAsLinks(Treeprocessor):
+    """An image from another host would be fetched on every view (a tracking pixel): a link shows where it
+    is instead. (A courtesy only: what is safe is decided on the final HTML, by safe_html.sanitise.)"""
+
+    def run(self, root):
+        for image in list(root.iter("img")):
+            source = image.get("src", "")
+            if is_elsewhere(source):
+                alt = image.get("alt") or source
+                image.tag = "a"
+                image.attrib.clear()
+                image.set("href", source)
+                image.text = alt
+
+
+class PrivateNotes(Extension):
+    """Notes are data: raw HTML is shown as text, never run."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_ImagesFromElsewhereAsLinks(md), "followup_images_as_links", 0)
+
+
+class SiteBuild:
+    # Set by build_files, the first event of a build that lists the pages; every later event reads them.
+    journal: Journal
+    store: cache.PageStore
+
+    def __init__(self, config, settings: Settings, root: Path):
+        self.settings = settings
+        self.root = root
+        self.strict = settings.strict or bool(config.strict)
+        self.today = current_day()
+        self.heatmap_start = charts.heatmap_start(self.today)
+        self.pages: dict[str, GeneratedPage] = {}
+        self.person_at: dict[str, Person] = {}  # the person of each person page, by its src_uri
+        self.category_at: dict[str, str] = {}
+        self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
+        self.render_problems: list[Problem] = []
+        self.urls: dict[str, str] = {}
+        self.page_url = ""
+        self.prefixes: dict[str, str] = {}
+        self.theme_dirs = list(config.theme.dirs)
+        self.use_directory_urls = config.use_directory_urls
+        self.stamp = ""
+        self.everyone = ""
+        self.own_person_template = False
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False,
+            autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        )
+        # Filters rather than global functions: a compiled template calls a filter directly, but a
+        # function through Context.call, which costs more than the work itself on 10,000 pages.
+        self.env.globals.update(link=self.link, when_phrases=WHEN)
+        self.env.filters.update(
+            person_link=lambda person: self.link(person_page(person)),
+            category_link=lambda name: self.link(category_page(name)), reach=reach_links, detail=detail,
+            when=when,
+        )
+
+    def build_files(self, files: Files, config) -> Files:
+        journal = Journal.load(self.root, self.settings, self.today)
+        self.journal = journal
+        # The journal lives until the build ends and holds no cycles to collect: set it aside from the
+        # garbage collector, whose full passes would otherwise walk it again and again (on_post_build).
+        gc.freeze()
+        for problem in journal.problems:
+            log.warning(str(problem))
+        if journal.history.warning:
+            log.warning(journal.history.warning)
+        for skipped in journal.history.skipped:  # never a warning: only rewriting history could clear it
+            log.info(f"followup: git history: {skipped}")
+        if journal.problems and self.strict:
+            raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
+        # What every page depends on; a list page also depends on the day and on everyone in the journal.
+        self.stamp = cache.fingerprint(self.settings, self.use_directory_urls, template_versions(self.theme_dirs))
+        self.everyone = cache.fingerprint(self.stamp, self.today, [journal.version(person) for person in journal.people],
+                                          journal.problems, journal.history.warning)
+        self.own_person_template = template_in_use(self.theme_dirs, PERSON.template) != \
+            (TEMPLATES / PERSON.template).resolve()
+        self.store = cache.PageStore(cache.cache_path(self.root, "pages", ".sqlite3"))
+
+        # Only generated pages are published: a photo, a stray file or a symbolic link to something
+        # outside the journal in the contacts folder is never copied into the site.
+        docs_dir = os.path.normpath(config.docs_dir)
+        files = Files([file for file in files if file.src_dir is None or os.path.normpath(file.src_dir) != docs_dir])
+        for kind, src_uri in LISTS.items():
+            self._add(files, config, GeneratedPage(kind, src_uri))
+        for category in journal.categories:
+            self.category_at[category_page(category)] = category
+            self._add(files, config, GeneratedPage(CATEGORY, category_page(category), category))
+        for person in journal.people:
+            self.person_at[person_page(person)] = person
+            file = self._add(files, config, GeneratedPage(PERSON, person_page(person), person),
+                             "" if person.contact.notes_as_text else person.contact.notes)
+            PersonPage(file, config, person, self.render_failed)
+        files.append(self._asset(config, "followup.ics", lambda: journal_calendar(
+            journal, self.settings.block, self.settings.calendar_notes, cache.cache_path(self.root, "calendar"))))
+        url_of = {person.slug: self.urls[person_page(person)] for person in journal.people}
+        files.append(self._asset(config, "followup-data.js", lambda: (
+            "window.followupData = " + json.dumps(dashboard_data(journal, url_of), ensure_ascii=False) + ";\n"
+        ).encode()))
+        return files
+
+    def _asset(self, config, name: str, draw) -> File:
+        """A generated file, kept in .followup-cache/site/ for MkDocs to copy like any static file (in
+        memory it would be held until the build ends: 4 MB each at 10,000 contacts), and drawn again
+        only when the journal or the day has changed since it was written."""
+        folder = self.root / cache.FOLDER / "site"
+        path = folder / name
+        try:
+            if self.store.get(name, self.everyone) is None or not path.is_file():
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, draw())
+                self.store.put(name, self.everyone, "")  # kept only if the build ends well (close)
+        except OSError:  # a read-only journal still builds
+            return File.generated(config, name, content=draw())
+        return File(name, str(folder), config.site_dir, config.use_directory_urls)
+
+    def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "") -> File:
+        inclusion = InclusionLevel.INCLUDED if page.kind.in_nav else InclusionLevel.NOT_IN_NAV
+        # A leading newline keeps MkDocs from reading a note that opens with '---' as page metadata.
+        file = File.generated(config, page.src_uri, content="\n" + markdown, inclusion=inclusion)
+        files.append(file)
+        self.pages[page.src_uri] = page
+        self.urls[page.src_uri] = file.url
+        return file
+
+    def render_failed(self, person: Person, error: Exception) -> None:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
+        problem = Problem(person.contact.path, None, f"the notes could not be rendered ({reason[:200]}); "
+                                                     "they are shown as plain text")
+        self.render_problems.append(problem)
+        log.warning(str(problem))
+        if self.strict:
+            raise Abort(f"followup: {problem} and strict is on")
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of this build: the journal's, then the notes that could not be rendered."""
+        return self.journal.problems + self.render_problems
+
+    def page(self, page) -> GeneratedPage | None:
+        return self.pages.get(page.file.src_uri)
+
+    def link(self, src_uri: str) -> str:
+        """A generated page's URL relative to the page being rendered, so the site also works from disk."""
+        folder, _, _ = src_uri.rpartition("/")
+        if folder not in self.prefixes:  # one relative path per folder and page, not one per link
+            self.prefixes[folder] = get_relative_url(f"{folder}/" if folder else "", self.page_url).rstrip("/") + "/"
+        url = self.urls[src_uri]
+        return self.prefixes[folder] + url[len(folder) + 1:] if folder else get_relative_url(url, self.page_url)
+
+    def page_content(self, page, notes_html: str) -> str:
+        """What MkDocs keeps as the page's content, which the search plugin indexes.
+
+        A person page shows a card and a timeline, but search only needs the words: the name (the
+        title), the categories, the notes and the log. Giving it those, not the markup of the whole
+        page, is most of the difference between a slow and a fast search index on 10,000 pages.
+        The page itself is rendered later, in on_page_context, from the notes kept here.
+        """
+        person = self.person_at.get(page.file.src_uri)
+        if person is None:
+            return notes_html
+        notes_html = sanitise(notes_html, page.url)
+        # The name first, as a heading: search titles a page by its first heading, and notes may start with one.
+        heading = f"<h1>{html.escape(person.name)}</h1>"
+        self.notes_span[page.file.src_uri] = (len(heading), len(heading) + len(notes_html))
+        words = [", ".join(person.contact.categories), *(entry.text for entry in person.contact.log)]
+        return heading + notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
+
+    def person_page_html(self, page) -> str:
+        # The notes are cut from the page's content rather than kept twice, 4 MB at 10,000 contacts.
+        # (Plugins read the content in on_page_context; none of MkDocs' or Material's rewrites it.)
+        start, end = self.notes_span.pop(page.file.src_uri)
+        notes_html = page.content[start:end]
+        person = self.person_at[page.file.src_uri]
+        fingerprint = cache.fingerprint(self.stamp, self.journal.version(person), self.as_of_today(person),
+                                        page.file.src_uri, notes_html)
+        return self.drawn(page, fingerprint, notes_html)
+
+    def as_of_today(self, person: Person) -> object:
+        """What a new day can change on a person page. person.html shows the day only through these
+        (a touch that comes into the heatmap is a new last touch), so on a new day only the pages of
+        people late, never touched or whose status changed are drawn again, and all of them once a
+        week. A person template of one's own may show anything of the day: its pages are redrawn daily."""
+        if self.own_person_template:
+            return self.today
+        due = person.due
+        return (self.heatmap_start, due.status, due.last_touch, due.next_due, when(person),
+                [self.journal.promise_is_late(promise) for promise in person.contact.promises])
+
+    def list_page_html(self, page) -> str:
+        """Drawn as the page is built, not with the rest of the Markdown: the lists of a big journal
+        weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends."""
+        return self.drawn(page, cache.fingerprint(self.everyone, self.render_problems, page.file.src_uri), page.content)
+
+    def drawn(self, page, fingerprint: str, content: str) -> str:
+        """The page as cached when nothing it is drawn from has changed, else rendered and kept."""
+        shown = self.store.get(page.file.src_uri, fingerprint)
+        if shown is None:
+            shown = self.render(page, content)
+            self.store.put(page.file.src_uri, fingerprint, shown)
+        return shown
+
+    def render(self, page, content: str) -> str:
+        generated = self.pages[page.file.src_uri]
+        kind, src_uri = generated.kind, generated.src_uri
+        journal = self.journal
+        self.page_url = page.url
+        self.prefixes = {}
+        context: dict[str, object] = {"journal": journal, "today": journal.today, "settings": self.settings,
+                                      "content": content, "subject": generated.subject, "problems": self.problems}
+        if kind is DUE:
+            context["heatmap"] = Markup(charts.journal_heatmap(journal))
+        elif kind is PERSON:
+            person = self.person_at[src_uri]
+            context["timeline"] = journal.timeline(person)
+            context["heatmap"] = Markup(charts.person_heatmap(journal, person))
+        elif kind is CATEGORIES:
+            trend = charts.on_track_history(journal)
+            context["summaries"] = [{**category_summary(name, members), "trend": Markup(charts.sparkline(
+                trend[name], name))} for name, members in journal.categories.items()]
+        elif kind is CATEGORY:
+            context["members"] = journal.categories[self.category_at[src_uri]]
+        return self.env.get_template(kind.template).render(context)
+
+
+def template_in_use(theme_dirs: list[str], name: str) -> Path | None:
+    """The page template Jinja loads: the first theme folder that has it (a journal's overrides come first)."""
+    for folder in theme_dirs:
+        path = Path(folder, name)
+        if path.is_file():
+            return path.resolve()
+    return None
+
+
+def template_versions(theme_dirs: list[str]) -> list[tuple[str, int, int]]:
+    """The page templates that could be used (a journal's overrides come first), as path, size, mtime."""
+    found = []
+    for folder in theme_dirs:
+        for path in sorted(Path(folder).glob("followup/*.html")):
+            status = path.stat()
+            found.append((str(path), status.st_size, status.st_mtime_ns))
+    return found
+
+
+def category_summary(name: str, members: list[Person]) -> dict:
+    """Size, how many are overdue, and the share on track (not overdue, among those with a cadence)."""
+    return {"name": name, "size": len(members), "overdue": sum(person.status == "overdue" for person in members),
+            "on_track": rule.share_on_track([person.due for person in members])}

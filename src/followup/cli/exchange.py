@@ -12,8 +12,8 @@ from followup.cli.app import Context, main, pass_context
 from followup.cli.output import print_json
 from followup.core.errors import NotAnAddressBook
 from followup.formats.address_books import Record, Step, plan_import, read_file
-from followup.formats.records import CSV_FIELDS, csv_row, person_record
 from followup.formats.importing import apply_import
+from followup.formats.records import CSV_FIELDS, csv_row, person_record
 from followup.store.cache import cache_path
 from followup.store.files import atomic_write
 

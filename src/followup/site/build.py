@@ -32,7 +32,7 @@ from followup.site import charts
 from followup.site.pages import (CATEGORIES, CATEGORY, DUE, LISTS, PERSON, GeneratedPage, PersonPage, category_page,
                                  person_page)
 from followup.site.safe_html import is_elsewhere, sanitise
-from followup.site.wording import WHEN, detail, when
+from followup.site.wording import WORDS, detail, when
 from followup.store import cache
 from followup.store.files import atomic_write
 from followup.store.journal import Journal, Person
@@ -95,7 +95,7 @@ class SiteBuild:
         )
         # Filters rather than global functions: a compiled template calls a filter directly, but a
         # function through Context.call, which costs more than the work itself on 10,000 pages.
-        self.env.globals.update(link=self.link, when_phrases=WHEN)
+        self.env.globals.update(link=self.link, words=WORDS)
         self.env.filters.update(
             person_link=lambda person: self.link(person_page(person)),
             category_link=lambda name: self.link(category_page(name)), reach=reach_links, detail=detail,

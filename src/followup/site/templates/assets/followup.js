@@ -1,6 +1,6 @@
 /* followup: the Due dashboard recomputed from the browser's date, so a site built last Tuesday
-   does not lie today. The rule is the one of src/followup/due.py, date for date; both run the
-   shared test vectors in tests/vectors/ so they cannot drift. Values are set with textContent. */
+   does not lie today. The rule is the one of followup/core/due.py, date for date; both run the
+   shared test vectors in tests/vectors/ so they cannot drift. */
 (function () {
   "use strict";
 
@@ -127,111 +127,99 @@
     };
   }
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
+  /* Drawing: every row, word and empty-state sentence is the page's own (Jinja drew them, the rows blank in
+     <template id="fu-rows">); this only fills them in. Values are set with textContent. */
+  var rows = document.getElementById("fu-rows");
+  var words = rows ? JSON.parse(rows.dataset.words) : {};
+
+  function say(key, values) {
+    return words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+  function whenPhrase(due) { // the one of WORDS that describes the person: wording.when_phrase, in the browser
+    if (due.status === "booked" || due.status === "snoozed" || due.status === "none") return due.status;
+    if (due.last === null) return "never";
+    if (due.late > 0) return due.late === 1 ? "late-one" : "late";
+    return due.late === 0 ? "today" : "ahead";
   }
   function when(row) {
-    var due = row.due, person = row.person;
-    if (due.status === "booked") return "booked " + person.next;
-    if (due.status === "snoozed") return "snoozed until " + person.snooze;
-    if (due.status === "none") return "no cadence";
-    if (due.last === null) return "never touched";
-    if (due.late > 0) return due.late + " day" + (due.late !== 1 ? "s" : "") + " late";
-    if (due.late === 0) return "due today";
-    return "due " + isoOf(due.next);
+    return say(whenPhrase(row.due), {days: row.due.late, next_due: row.due.next === null ? "" : isoOf(row.due.next),
+                                     next: row.person.next, snoozed: row.person.snooze});
   }
-  function named(person, rest) { // <span><a>Name</a>: rest</span>, as the template writes it
-    var span = element("span"), link = element("a", "fu-name", person.name);
-    link.href = person.url;
-    span.appendChild(link);
-    span.appendChild(document.createTextNode(rest));
-    return span;
-  }
-  function personItem(row) {
-    var item = element("li", "fu-person");
+  function prototype(selector) { return rows.content.querySelector(selector).cloneNode(true); }
+  function setName(item, row) {
+    var link = item.querySelector(".fu-name");
+    link.textContent = row.person.name;
+    link.href = row.person.url;
     item.dataset.slug = row.person.slug;
     item.dataset.status = row.due.status;
-    var link = element("a", "fu-name", row.person.name);
-    link.href = row.person.url;
-    item.appendChild(link);
-    item.appendChild(document.createTextNode(" "));
-    item.appendChild(element("span", "fu-badge fu-" + row.due.status, row.due.status));
-    item.appendChild(document.createTextNode(" "));
-    item.appendChild(element("span", "fu-when", when(row)));
-    if (row.person.channel) item.appendChild(element("span", "fu-channel", row.person.channel));
+  }
+  function personItem(row) {
+    var item = prototype("li.fu-person:not(.fu-promise):not([data-date])");
+    setName(item, row);
+    var badge = item.querySelector(".fu-badge");
+    badge.className = "fu-badge fu-" + row.due.status;
+    badge.textContent = row.due.status;
+    item.querySelector(".fu-when").textContent = when(row);
+    var channel = item.querySelector(".fu-channel");
+    if (row.person.channel) channel.textContent = row.person.channel; else channel.remove();
+    var link = item.querySelector(".fu-reach");
     row.person.reach.forEach(function (reach) {
-      var a = element("a", "fu-reach fu-reach-" + reach.kind + (reach.preferred ? " fu-preferred" : ""), reach.label);
-      a.href = reach.href;
-      item.appendChild(a);
+      var copy = link.cloneNode(false);
+      copy.className = "fu-reach fu-reach-" + reach.kind + (reach.preferred ? " fu-preferred" : "");
+      copy.href = reach.href;
+      copy.textContent = reach.label;
+      item.insertBefore(copy, link);
     });
+    link.remove();
     return item;
   }
-  function section(name, count, empty) { // the section's box, emptied; a sentence instead when nobody is in it
+  function promiseItem(entry) {
+    var item = prototype("li.fu-promise");
+    setName(item, entry.row);
+    item.classList.toggle("fu-late", entry.late);
+    item.dataset.due = entry.promise.due;
+    item.querySelector(".fu-what").textContent = entry.promise.what;
+    item.querySelector(".fu-when").textContent = say(entry.late ? "by-late" : "by", {due: entry.promise.due});
+    return item;
+  }
+  function dateItem(entry) {
+    var item = prototype("li[data-date]");
+    setName(item, entry.row);
+    item.dataset.date = isoOf(entry.occasion.date);
+    item.querySelector(".fu-when").textContent = isoOf(entry.occasion.date);
+    item.querySelector(".fu-label").textContent = entry.occasion.label;
+    var years = item.querySelector(".fu-years");
+    if (entry.occasion.years) years.textContent = " (" + entry.occasion.years + ")"; else years.remove();
+    return item;
+  }
+  function fill(name, entries, draw, limit) { // a section's list, its "and N more" and its empty sentence
     var box = document.querySelector('[data-fu-section="' + name + '"]');
-    if (!box) return null;
-    box.textContent = "";
-    if (!count) { box.appendChild(element("p", "fu-empty", empty)); return null; }
-    return box;
-  }
-  function fill(name, rows, empty, limit) {
-    var box = section(name, rows.length, empty);
     if (!box) return;
-    var list = element("ul", "fu-people");
-    rows.slice(0, limit || rows.length).forEach(function (row) { list.appendChild(personItem(row)); });
-    box.appendChild(list);
-    if (limit && rows.length > limit) {
-      box.appendChild(element("p", "fu-more", "and " + (rows.length - limit) + " more: see People."));
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    entries.slice(0, limit || entries.length).forEach(function (entry) { list.appendChild(draw(entry)); });
+    box.querySelector(".fu-empty").hidden = entries.length > 0;
+    var more = box.querySelector(".fu-more");
+    if (more) {
+      more.hidden = !(limit && entries.length > limit);
+      more.querySelector(".fu-count").textContent = Math.max(entries.length - (limit || 0), 0);
     }
-  }
-  function fillPromises(promises, soonDays) {
-    var box = section("promises", promises.length, "No promise due in the next " + soonDays + " days.");
-    if (!box) return;
-    var list = element("ul", "fu-promises");
-    promises.forEach(function (entry) {
-      var item = element("li", "fu-person fu-promise" + (entry.late ? " fu-late" : ""));
-      item.dataset.slug = entry.row.person.slug;
-      item.dataset.status = entry.row.due.status;
-      item.dataset.due = entry.promise.due;
-      item.appendChild(named(entry.row.person, ": " + entry.promise.what));
-      item.appendChild(element("span", "fu-when", "by " + entry.promise.due + (entry.late ? " (late)" : "")));
-      list.appendChild(item);
-    });
-    box.appendChild(list);
-  }
-  function fillDates(dates, days) {
-    var box = section("dates", dates.length, "No birthday or yearly date in the next " + days + " days.");
-    if (!box) return;
-    var list = element("ul", "fu-dates");
-    dates.forEach(function (entry) {
-      var item = element("li", "fu-person");
-      item.dataset.slug = entry.row.person.slug;
-      item.dataset.status = entry.row.due.status;
-      item.dataset.date = isoOf(entry.occasion.date);
-      item.appendChild(element("span", "fu-when", isoOf(entry.occasion.date)));
-      item.appendChild(named(entry.row.person, ": " + entry.occasion.label +
-        (entry.occasion.years ? " (" + entry.occasion.years + ")" : "")));
-      list.appendChild(item);
-    });
-    box.appendChild(list);
   }
 
   function render(data, today) {
     var view = dashboard(data, today);
-    fillPromises(view.promises, data.soon_days);
-    fill("picks", view.picks, "Nobody is due: a good day to add someone to the hit list.");
-    fill("overdue", view.overdue, "Nobody is overdue.", data.dashboard_rows);
-    fill("due", view.due, "Nobody else is due today.", data.dashboard_rows);
-    fill("soon", view.soon, "Nobody is due in the next " + data.soon_days + " days.", data.dashboard_rows);
-    fillDates(view.dates, data.dates_days);
+    fill("promises", view.promises, promiseItem);
+    fill("picks", view.picks, personItem);
+    fill("overdue", view.overdue, personItem, data.dashboard_rows);
+    fill("due", view.due, personItem, data.dashboard_rows);
+    fill("soon", view.soon, personItem, data.dashboard_rows);
+    fill("dates", view.dates, dateItem);
     var built = document.querySelector(".fu-built");
-    if (built) built.textContent = "Statuses as of " + isoOf(today) + " (built " + data.built + ").";
+    if (built) built.textContent = say("built", {today: isoOf(today), built: data.built});
   }
 
   window.followup = {dashboard: dashboard, dayNumber: dayNumber, isoOf: isoOf};
-  if (window.followupData && document.querySelector("[data-fu-section]")) {
+  if (window.followupData && rows) {
     render(window.followupData, localToday());
   }
 })();

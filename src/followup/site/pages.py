@@ -1,0 +1,90 @@
+"""The pages followup adds to a MkDocs site: a typed table of their kinds, and the person page's Page subclass."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from followup.core.names import slugify
+from followup.store.journal import Person
+
+
+@dataclass(frozen=True, slots=True)
+class PageKind:
+    """A kind of generated page: drawn by followup/<name>.html, titled by `title` or else by its subject
+    (a person's name, a category), listed in the navigation or not."""
+
+    name: str
+    title: str | None = None
+    in_nav: bool = False
+
+    @property
+    def template(self) -> str:
+        return f"followup/{self.name}.html"
+
+
+DUE = PageKind("due", "Due", in_nav=True)
+PEOPLE = PageKind("people", "People", in_nav=True)
+CATEGORIES = PageKind("categories", "Hit list", in_nav=True)
+INACTIVE = PageKind("inactive", "Inactive", in_nav=True)
+PROBLEMS = PageKind("problems", "Problems", in_nav=True)
+CATEGORY = PageKind("category")
+PERSON = PageKind("person")
+
+# The pages of everyone, each at its own place; a page per category and per person come with them.
+LISTS = {DUE: "index.md", PEOPLE: "people/index.md", CATEGORIES: "categories/index.md", INACTIVE: "inactive.md",
+         PROBLEMS: "problems.md"}
+NAV = [{kind.title: src_uri} for kind, src_uri in LISTS.items() if kind.in_nav]
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    kind: PageKind
+    src_uri: str
+    subject: Person | str | None = None  # the person, the category's name, or nobody for a list
+
+    @property
+    def title(self) -> str:
+        if self.kind.title is not None:
+            return self.kind.title
+        return self.subject.name if isinstance(self.subject, Person) else str(self.subject)
+
+
+def _page_name(slug: str) -> str:
+    """'index' would land on the folder's own list page (people/index.md), so it takes another name."""
+    return "index-page" if slug == "index" else slug
+
+
+def person_page(person: Person) -> str:
+    return f"people/{_page_name(person.slug)}.md"
+
+
+def category_page(name: str) -> str:
+    return f"categories/{_page_name(slugify(name))}.md"
+
+
+class PersonPage(Page):
+    """A person's page. Their notes are rendered in a guarded step: notes that break Markdown (a list
+    nested hundreds deep is a RecursionError) or that it cannot read in reasonable time are shown as
+    written, one problem on /problems/, and the rest of the journal builds."""
+
+    def __init__(self, file: File, config, person: Person, on_failure):
+        super().__init__(None, file, config)
+        self.person = person
+        self.on_failure = on_failure
+
+    def render(self, config, files: Files) -> None:
+        if not self.person.contact.notes_as_text:
+            try:
+                super().render(config, files)
+                return
+            except Exception as error:  # noqa: BLE001: any failure of any extension is this one page's
+                self.on_failure(self.person, error)
+        self.content = f"<pre class=\"fu-notes-text\">{html.escape(self.person.contact.notes)}</pre>"
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}

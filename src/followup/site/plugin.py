@@ -1,0 +1,146 @@
+"""The followup MkDocs plugin: `plugins: [search, followup]` turns the contacts folder into the followup site.
+
+It is a thin adapter: settings are checked by the core (followup.core.settings), the pages are drawn by
+SiteBuild, and every rule is the core's.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import logging
+import os
+from pathlib import Path
+
+from markupsafe import Markup
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from followup.core.errors import SettingsError
+from followup.core.settings import DEFAULTS, Settings, settings_from_mapping
+from followup.site.build import TEMPLATES, PrivateNotes, SiteBuild
+from followup.site.pages import NAV, PERSON
+
+log = logging.getLogger("mkdocs.plugins.followup")
+
+
+class FollowupConfig(base.Config):
+    """The plugin's options in mkdocs.yml (`- followup: {picks_per_day: 3}`); their meaning is checked by the core."""
+
+    picks_per_day = c.Type(int, default=DEFAULTS.picks_per_day)
+    soon_days = c.Type(int, default=DEFAULTS.soon_days)
+    dates_days = c.Type(int, default=DEFAULTS.dates_days)
+    dashboard_rows = c.Type(int, default=DEFAULTS.dashboard_rows)
+    strict = c.Type(bool, default=DEFAULTS.strict)
+    publish = c.Type(bool, default=DEFAULTS.publish)
+    block = c.Optional(c.Type(str))
+    calendar_notes = c.Type(bool, default=DEFAULTS.calendar_notes)
+    default_cadence = c.Optional(c.Type(str))
+    categories = c.Type(dict, default={})
+
+
+def journal_paths(config) -> tuple[Path, str]:
+    """The journal's folder and its contacts folder as the settings name it. Made absolute once:
+    `mkdocs build -f mkdocs.yml` gives a relative config path and an absolute docs_dir. (Not resolved: a
+    contacts folder that is a symbolic link must stay one, to be refused.)"""
+    docs_dir = Path(os.path.abspath(config.docs_dir))
+    root = Path(os.path.abspath(config.config_file_path)).parent if config.config_file_path else docs_dir.parent
+    return root, docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else str(docs_dir)
+
+
+class FollowupPlugin(BasePlugin[FollowupConfig]):
+    supports_multiple_instances = False
+
+    build: SiteBuild  # one per build: on_config makes it
+
+    def __init__(self) -> None:
+        self.command: str | None = None
+        self.options_given = False
+
+    def load_config(self, options, config_file_path=None):
+        self.options_given = bool(options)
+        return super().load_config(options, config_file_path)
+
+    def settings(self, config, contacts: str) -> Settings:
+        """The plugin's options; in a journal made before the plugin, its `extra.followup` block."""
+        source = os.path.basename(config.config_file_path or "mkdocs.yml")
+        legacy = config.extra.get("followup")
+        if legacy is not None and not self.options_given:
+            log.info(f"followup: the extra.followup block of {source} is read as before; it is deprecated: move "
+                     "its settings under `plugins: - followup:` (followup init writes that form)")
+            block, where = legacy, f"{source}: extra.followup"
+        else:
+            block, where = dict(self.config), f"{source}: plugins.followup"
+        try:
+            return settings_from_mapping(block, contacts, where)
+        except SettingsError as error:
+            raise PluginError(str(error)) from None
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.command = command
+
+    def on_config(self, config):
+        root, contacts = journal_paths(config)
+        settings = self.settings(config, contacts)
+        if self.command == "gh-deploy" and not settings.publish:
+            raise PluginError("refusing to publish a private journal with gh-deploy; set publish: true in the "
+                              "followup plugin's options if you really mean to put it on the web")
+        # The page templates ship in the package; a journal's own custom_dir (overrides/) comes first.
+        if str(TEMPLATES) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        if not config.nav:
+            config.nav = NAV
+        # Privacy: Material would otherwise load Roboto from Google Fonts on every page view.
+        config.theme["font"] = False
+        config.markdown_extensions.append(PrivateNotes())
+        config.extra.setdefault("generator", False)
+        self.build = SiteBuild(config, settings, root)
+        return config
+
+    def on_serve(self, server, *, config, builder):
+        """Editing a page template (the journal's overrides/followup/*.html, or followup's own) reloads the page."""
+        for folder in (config.theme.custom_dir, str(TEMPLATES)):
+            if folder and os.path.isdir(os.path.join(folder, "followup")):
+                server.watch(os.path.join(folder, "followup"))
+        return server
+
+    def on_files(self, files, *, config):
+        return self.build.build_files(files, config)
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        generated = self.build.page(page)
+        if generated is not None:
+            page.meta["title"] = html.escape(generated.title)  # Material puts it into <title> unescaped
+            if generated.kind is not PERSON:
+                # Lists of everyone would only repeat the person pages in search results, at a high cost.
+                page.meta["search"] = {"exclude": True}
+        return markdown
+
+    def on_page_content(self, html_content, *, page, config, files):
+        return self.build.page_content(page, html_content)
+
+    def on_page_context(self, context, *, page, config, nav):
+        generated = self.build.page(page)
+        if generated is not None and generated.kind is PERSON:
+            context["followup_page"] = Markup(self.build.person_page_html(page))  # drawn with autoescaping
+        elif generated is not None:
+            page.content = self.build.list_page_html(page)
+        return context
+
+    def on_post_page(self, output, *, page, config):
+        generated = self.build.page(page)
+        if generated is not None and generated.kind is not PERSON:
+            page.content = ""  # written: let the list go (list_page_html)
+        return output
+
+    def on_post_build(self, *, config) -> None:
+        self.build.store.close()
+        gc.unfreeze()  # `followup serve` builds again and again in one process: let this build's objects go
+
+    def on_build_error(self, *, error) -> None:
+        store = getattr(getattr(self, "build", None), "store", None)  # the error may come before there was one
+        if store is not None:
+            store.abandon()
+        gc.unfreeze()

@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "FOLLOWUP_TODAY": "2026-11-23"}
 
-from address_books import many_cards  # noqa: E402 (the tests' exporter, byte for byte)
+from helpers import many_cards  # noqa: E402 (the tests' exporter, byte for byte)
 
 
 def seconds(command: list[str], cwd: Path) -> float:

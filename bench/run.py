@@ -44,7 +44,7 @@ def timed(command: list[str], cwd: Path, env: dict = ENV) -> tuple[float, float]
 HOOK_SHARE = """
 import sys, time
 from pathlib import Path
-import followup.site as site
+from followup.site.plugin import FollowupPlugin
 from followup.store.history import read_history
 from followup.store.journal import read_contacts
 from followup.core.dates import today
@@ -57,8 +57,8 @@ def timing(name, function):
         finally:
             spent[name] = spent.get(name, 0) + time.perf_counter() - start
     return wrapper
-for name in site.__all__:  # every event the hook answers, so no share of its work goes unseen
-    setattr(site, name, timing(name, getattr(site, name)))
+for name in [name for name in vars(FollowupPlugin) if name.startswith("on_")]:  # every event it answers
+    setattr(FollowupPlugin, name, timing(name, getattr(FollowupPlugin, name)))
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 config = load_config("mkdocs.yml")
@@ -139,7 +139,8 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
         "followup_mb": max(m for _, m in followup_runs), "plain_mb": max(m for _, m in plain_runs),
         "due": min(due), "after_save": after_save, "serving": serving, "plain_beside_save": plain_beside_save,
         "plain_beside_next_day": plain_beside_next_day, "next_day": next_day, "next_day_mb": next_day_mb,
-        "next_day_hook": next_day_hook, "new_week_hook": new_week_hook, "hook": hook, "parse": parse, "git": git, "history_commits": history_commits,
+        "next_day_hook": next_day_hook, "new_week_hook": new_week_hook, "hook": hook, "parse": parse, "git": git,
+        "history_commits": history_commits,
         "followup_range": (min(t for t, _ in followup_runs), max(t for t, _ in followup_runs)),
         "plain_range": (min(t for t, _ in plain_runs), max(t for t, _ in plain_runs)),
     }
@@ -160,8 +161,9 @@ def main() -> None:
             print(f"  build       followup {result['followup']:6.2f} s   plain {result['plain']:6.2f} s   "
                   f"ratio {result['followup'] / result['plain']:.2f}x   (first build, empty cache: "
                   f"{result['cold']:.2f} s, {result['cold'] / result['plain']:.2f}x)")
-            print(f"  runs        followup {result['followup_range'][0]:.2f}-{result['followup_range'][1]:.2f} s   "
-                  f"plain {result['plain_range'][0]:.2f}-{result['plain_range'][1]:.2f} s   (how much this machine drifts)")
+            followup_range, plain_range = result["followup_range"], result["plain_range"]
+            print(f"  runs        followup {followup_range[0]:.2f}-{followup_range[1]:.2f} s   "
+                  f"plain {plain_range[0]:.2f}-{plain_range[1]:.2f} s   (how much this machine drifts)")
             print(f"  peak memory followup {result['followup_mb']:6.0f} MB  plain {result['plain_mb']:6.0f} MB  "
                   f"ratio {result['followup_mb'] / result['plain_mb']:.2f}x")
             print(f"  hook's own work {result['hook']:.2f} s, first build of a day {result['next_day_hook']:.2f} s, "

@@ -5,8 +5,8 @@ import shutil
 import stat
 import subprocess
 
-from conftest import TODAY
 from followup.store.journal import Journal
+from helpers import TODAY
 
 
 def timeline(journal, slug):
@@ -51,7 +51,7 @@ def test_non_ascii_messages_and_odd_file_names(journal):
         journal.write('Zoë "Z" O\'Brien.md', ana(day).replace("Ana Ribeiro", "Zoë O'Brien"))
         journal.write("tab\tname.md", ana(day).replace("Ana Ribeiro", "Tab Name"))
         journal.commit("Café com a Zoë ☕" if day == "2026-10-01" else "Add", date=day)
-    events, loaded = timeline(journal, "zoe-z-o-brien")
+    events, _loaded = timeline(journal, "zoe-z-o-brien")
     assert events == [("2026-10-01", "touch", "Café com a Zoë ☕"), ("2026-09-01", "edit", "Add")]
     assert timeline(journal, "tab-name")[0] == events
 

@@ -1,5 +1,5 @@
 """Real address books come in whole: the exports of iPhone/iCloud, macOS, Android, Outlook, Google and LinkedIn,
-as the bytes those tools write (built by address_books.py), imported through the real console script."""
+as the bytes those tools write (built by helpers.py), imported through the real console script."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import subprocess
 import pytest
 import yaml
 
-from address_books import PHOTO, card, csv_bytes, fold, iphone_card, many_cards, quoted_printable, vcf
-from conftest import BIN
+from helpers import BIN, PHOTO, card, commits, csv_bytes, fold, iphone_card, many_cards, quoted_printable, vcf
 
 
 def imported(journal, name: str, data: bytes, *args: str) -> subprocess.CompletedProcess:
@@ -27,10 +26,6 @@ def people(journal) -> dict[str, dict]:
         _, front, body = path.read_text(encoding="utf-8").split("---", 2)
         found[path.stem] = {**yaml.safe_load(front), "notes": body.split("## Log")[0].strip()}
     return found
-
-
-def commits(journal) -> list[str]:
-    return journal.git("log", "--format=%s").stdout.splitlines()
 
 
 # ---- line endings, encodings, charsets -------------------------------------------------------------------
@@ -125,7 +120,8 @@ NOT_ADDRESS_BOOKS = {
     "photo.png": b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89",
     "empty.vcf": b"",
     "blank.vcf": b"\r\n  \r\n",
-    "calendar.ics": b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Lunch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    "calendar.ics": b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Lunch\r\nEND:VEVENT\r\n"
+                    b"END:VCALENDAR\r\n",
     "bank.csv": b"Date,Description,Amount\r\n2026-11-01,Coffee,-3.50\r\n",
 }
 
@@ -240,7 +236,8 @@ def test_the_same_person_by_email_phone_or_profile_and_two_people_of_one_name(jo
         "skip: Ana R. (phone.vcf: card 1 (line 1)): same email ana@example.org as contacts/ana-ribeiro.md; "
         "--merge adds what it lacks",
         "skip: Tommy (phone.vcf: card 2 (line 6)): same phone as contacts/tom.md; --merge adds what it lacks",
-        "skip: Bea S (phone.vcf: card 3 (line 11)): same LinkedIn profile as contacts/bea.md; --merge adds what it lacks",
+        "skip: Bea S (phone.vcf: card 3 (line 11)): same LinkedIn profile as contacts/bea.md; "
+        "--merge adds what it lacks",
         "would create contacts/alison-hill-2.md: Alison Hill (phone.vcf: card 4 (line 16))",
         "would create contacts/karl-short.md: Karl Short (phone.vcf: card 5 (line 21))",
         "skip: Nora Berg (phone.vcf: card 6 (line 26)): same name as contacts/nora.md; --merge adds what it lacks",
@@ -319,7 +316,8 @@ def test_who_is_found_by_folded_forms_and_the_start_of_a_word_wins(journal):
                      "tanaka": "Yuki Tanaka", "ribeiro": "Ana Ribeiro", "ana-ribeiro": "Ana Ribeiro",
                      "yuki-tanaka": "Yuki Tanaka"}
     ambiguous = journal.followup("touch", "ana")  # Ana Ribeiro and Anabel Ruiz both start with it
-    assert ambiguous.returncode == 2 and "Ana Ribeiro (ana-ribeiro)" in ambiguous.stderr and "Yuki" not in ambiguous.stderr
+    assert ambiguous.returncode == 2 and "Ana Ribeiro (ana-ribeiro)" in ambiguous.stderr
+    assert "Yuki" not in ambiguous.stderr
     assert journal.followup("touch", "ana rib").returncode == 0
 
 

@@ -2,28 +2,12 @@
 
 import os
 import signal
-import socket
 import subprocess
-import time
 import urllib.request
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting")
+from helpers import free_port, wait_for
 
 
 def fetch(url):

@@ -1,13 +1,10 @@
 """The repository root is itself a working journal: the demo must build strictly and show every status."""
 
 import subprocess
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import BIN
-
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import BIN, ROOT
 
 
 def test_demo_builds_strictly_with_every_status(tmp_path):

@@ -4,12 +4,11 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 import vobject
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from helpers import FIXTURES
 
 
 @pytest.fixture
@@ -97,7 +96,8 @@ def test_round_trip_through_export(existing):
     assert records["jurgen-muller"]["phone"] == "+49 30 5550 1234"
     assert records["elif-yilmaz"]["email"] == "elif@yilmaz-hotels.example"
     assert records["elif-yilmaz"]["categories"] == ["Clients"]
-    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(existing.followup("export", "--format", "csv").stdout))}
+    exported = existing.followup("export", "--format", "csv").stdout
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(exported))}
     assert rows.keys() == records.keys()
     assert rows["elif-yilmaz"]["name"] == "Elif Yilmaz" and rows["elif-yilmaz"]["categories"] == "Clients"
     assert rows["ana-ribeiro"]["status"] == records["ana-ribeiro"]["status"]

@@ -6,8 +6,8 @@ from contextlib import closing
 
 import pytest
 
-from conftest import front, slugs
 from followup.site.build import TEMPLATES
+from helpers import front, slugs
 
 
 def person(name, **fields):
@@ -96,7 +96,8 @@ def test_person_page_card_and_timeline(journal):
     journal.build()
     page = journal.page("people/ana")
     assert page.title.get_text().startswith("Ana Ribeiro")
-    card = {dt.get_text(strip=True): dd for dt, dd in zip(page.select(".fu-card dt"), page.select(".fu-card dd"))}
+    card = {dt.get_text(strip=True): dd
+            for dt, dd in zip(page.select(".fu-card dt"), page.select(".fu-card dd"), strict=True)}
     assert [a.get_text() for a in card["Categories"].select("a")] == ["friends", "Six Pack"]
     assert card["Categories"].select("a")[1]["href"] == "../../categories/six-pack/"
     assert card["Cadence"].get_text() == "quarterly"
@@ -138,7 +139,8 @@ def test_problems_page_lists_bad_files_and_the_rest_builds(journal):
     journal.commit("Mixed bag")
     result = journal.build()
     assert "contacts/bad-yaml.md:" in result.stderr
-    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in journal.page("problems").select("tbody tr")]
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")]
+            for tr in journal.page("problems").select("tbody tr")]
     paths = [row[0] for row in rows]
     assert paths == ["contacts/bad-cadence.md", "contacts/bad-yaml.md", "contacts/sub/good.md"]
     assert rows[0][1] == "3" and "unknown cadence 'sometimes'" in rows[0][2]
@@ -187,7 +189,8 @@ def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkey
     config = journal.root / "mkdocs.yml"
 
     def use_override():
-        config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+        with_overrides = config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+        config.write_text(with_overrides)
         override.parent.mkdir(parents=True)
         override.write_text((TEMPLATES / "followup/person.html").read_text() + "<p>mine, {{ today }}</p>\n")
 

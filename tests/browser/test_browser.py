@@ -5,42 +5,23 @@ The browser's clock is set by the test (Playwright's clock), never taken from th
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).parent / "vectors"))
-from rule import VECTORS, browser_input
-
 from followup.store.journal import Journal
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parent / "artifacts"
-# Without these, chromium tries Google's hosts at start; this machine has no network beyond loopback.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+from helpers import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, HOSTILE_NOTES, serve
+from vectors.rule import VECTORS, browser_input
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()
-
-
-def serve(folder: Path):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture
@@ -50,8 +31,10 @@ def site(journal):
                             "channel: phone\nphone: '+1 555 0100'\nbirthday: 1984-12-10\n---\n"
                             "Works at the riverside clinic.\n\n## Log\n- 2026-11-01 Coffee\n- 2026-10-01 Walk\n")
     journal.write("bob.md", "---\nname: Bob Builder\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-20\n"
-                            "email: bob@example.org\nchannel: email\npromises:\n  - {due: 2026-11-30, what: send the plans}\n---\n")
-    journal.write("cy.md", "---\nname: Cy Yearly\ncategories: [clients]\ncadence: yearly\nlast_touch: 2026-01-05\n---\n")
+                            "email: bob@example.org\nchannel: email\n"
+                            "promises:\n  - {due: 2026-11-30, what: send the plans}\n---\n")
+    journal.write("cy.md", "---\nname: Cy Yearly\ncategories: [clients]\ncadence: yearly\n"
+                           "last_touch: 2026-01-05\n---\n")
     journal.write("dee.md", "---\nname: Dee Never\ncategories: [friends]\ncadence: quarterly\n---\n")
     journal.commit("The people", date="2026-11-20")
     journal.build()
@@ -175,3 +158,27 @@ def test_js_days_are_exact_in_any_year_and_touches_outside_the_years_count_for_n
     assert page.evaluate("""data => followup.dashboard(data, followup.dayNumber("2026-11-23")).rows[0].due.last""",
                          data) is None
     assert problems == []
+
+
+def test_no_link_in_notes_runs_script_when_clicked_and_no_image_loads_from_elsewhere(browser, journal):
+    journal.write("x.md", "---\nname: Xena\ncadence: weekly\n---\n" + HOSTILE_NOTES)
+    journal.commit("Xena")
+    journal.build()
+    server, url = serve(journal.root / "site")
+    dialogs, loaded = [], []
+    try:
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda request: loaded.append(request.url))
+        page.goto(url + "people/x/", wait_until="networkidle")
+        assert [request for request in loaded if not request.startswith(url)] == []
+        hostile = [name for name in page.eval_on_selector_all(".fu-notes a", "links => links.map(a => a.textContent)")
+                   if name.startswith(("a", "r"))]  # the image links (i...) lead elsewhere, as links may
+        for name in hostile:
+            page.goto(url + "people/x/")
+            page.click(f'.fu-notes a:text-is("{name}")', timeout=5000, no_wait_after=True)
+            page.wait_for_timeout(100)
+        page.close()
+    finally:
+        server.shutdown()
+    assert len(hostile) >= 14 and dialogs == []

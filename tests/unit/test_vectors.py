@@ -1,13 +1,10 @@
 """The Python core against the shared test vectors (the browser runs the same ones: test_browser.py)."""
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "vectors"))
-from rule import VECTORS, answers, journal_of
+from vectors.rule import VECTORS, answers, journal_of
 
 CASES = json.loads(VECTORS.read_text())
 

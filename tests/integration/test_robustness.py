@@ -8,6 +8,7 @@ import time
 
 from followup.store.journal import Journal
 from followup.store.merge import merge_contact
+from helpers import clone, run
 
 WRITER = """
 import sys
@@ -61,21 +62,6 @@ def test_killed_touch_leaves_the_file_as_before_or_after(journal):
     assert Journal.load(journal.root).problems == []
     assert journal.followup("touch", "ana", "-m", "After the crashes").returncode == 0
     assert not list(journal.contacts.glob(".*.tmp"))  # left-overs of killed writers are cleared
-
-
-def clone(journal, tmp_path, name):
-    """A clone of a shared bare repository, as two laptops syncing through a server would have."""
-    hub = tmp_path / "hub.git"
-    if not hub.exists():
-        subprocess.run(["git", "clone", "-q", "--bare", str(journal.root), str(hub)], check=True)
-    target = tmp_path / name
-    subprocess.run(["git", "clone", "-q", str(hub), str(target)], check=True)
-    subprocess.run(["followup", "git-setup"], cwd=target, check=True, capture_output=True)
-    return target
-
-
-def run(folder, *args, check=True):
-    return subprocess.run(args, cwd=folder, capture_output=True, text=True, check=check)
 
 
 def test_two_clones_touch_the_same_person_and_merge_cleanly(journal, tmp_path):

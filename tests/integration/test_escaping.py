@@ -71,7 +71,7 @@ def assert_inert(soup, where):
 
 def test_payloads_are_text_on_every_page(hostile):
     site = hostile.root / "site"
-    pages = [p for p in site.rglob("index.html")]
+    pages = list(site.rglob("index.html"))
     kinds = {p.parent.relative_to(site).as_posix().split("/")[0] for p in pages}
     assert {".", "people", "categories", "inactive", "problems"} <= kinds
     for page in pages:

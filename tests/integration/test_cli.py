@@ -11,6 +11,7 @@ import yaml
 
 from followup.formats.records import event_record
 from followup.store.journal import Journal
+from helpers import commits
 
 ANA = """\
 ---
@@ -41,10 +42,6 @@ def ana(journal):
 
 def changed_lines(before: str, after: str) -> list[str]:
     return [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
-
-
-def commits(journal) -> list[str]:
-    return journal.git("log", "--format=%s").stdout.splitlines()
 
 
 def test_init_makes_a_ready_journal_and_refuses_to_overwrite(tmp_path, journal):
@@ -108,7 +105,8 @@ def test_touch_no_commit_and_log_section_created(journal):
     journal.commit("Add Bob")
     result = journal.followup("touch", "bob", "--no-commit")
     assert result.returncode == 0, result.stderr
-    assert path.read_text() == "---\nname: Bob\nlast_touch: 2026-11-23\n---\nJust notes, no log\n\n## Log\n\n- 2026-11-23 In touch.\n"
+    assert path.read_text() == ("---\nname: Bob\nlast_touch: 2026-11-23\n---\nJust notes, no log\n\n## Log\n\n"
+                                "- 2026-11-23 In touch.\n")
     assert commits(journal)[0] == "Add Bob"
 
 
@@ -165,7 +163,8 @@ def test_failed_commit_leaves_the_edit_and_says_so(journal, ana):
 def team(journal):
     journal.write("late.md", "---\nname: Lou Late\ncadence: weekly\nlast_touch: 2026-11-01\nowner: hal\n"
                              "categories: [clients]\nchannel: phone\nphone: '+1 555'\n---\n")
-    journal.write("due.md", "---\nname: Dee Due\ncadence: monthly\nlast_touch: 2026-10-23\ncategories: [friends]\n---\n")
+    journal.write("due.md", "---\nname: Dee Due\ncadence: monthly\nlast_touch: 2026-10-23\n"
+                            "categories: [friends]\n---\n")
     journal.write("soon.md", "---\nname: Sue Soon\ncadence: monthly\nlast_touch: 2026-10-27\n---\n")
     journal.write("fine.md", "---\nname: Fay Fine\ncadence: monthly\nlast_touch: 2026-11-20\npromises:\n"
                              "  - {due: 2026-11-21, what: send the photos}\n---\n")
@@ -180,7 +179,8 @@ def test_due_text_json_and_filters(team):
     assert "\x1b[" not in result.stdout  # piped: plain text
     lines = result.stdout.splitlines()
     assert lines[0] == "Promises" and "Fay Fine: send the photos  (late)" in lines[1]
-    order = [line.split()[1] for line in lines if line.split()[:1] and line.split()[0] in ("overdue", "due", "soon", "ok")]
+    statuses = ("overdue", "due", "soon", "ok")
+    order = [line.split()[1] for line in lines if line.split()[:1] and line.split()[0] in statuses]
     assert order == ["Fay", "Lou", "Dee", "Sue"]
     shown = team.followup("due", "--json").stdout
     records = json.loads(shown)
@@ -213,8 +213,8 @@ def test_snooze_promise_kept(team):
     assert team.followup("snooze", "lou").returncode == 2
     assert team.followup("promise", "lou", "call back about the lease", "--by", "2026-11-30").returncode == 0
     assert team.followup("promise", "lou", "send the deck", "--by", "2026-12-05").returncode == 0
-    assert "promises:\n  - {due: 2026-11-30, what: call back about the lease}\n  - {due: 2026-12-05, what: send the deck}\n" \
-        in path.read_text()
+    assert "promises:\n  - {due: 2026-11-30, what: call back about the lease}\n" \
+           "  - {due: 2026-12-05, what: send the deck}\n" in path.read_text()
     which = team.followup("kept", "lou")
     assert which.returncode == 2 and "say which" in which.stderr
     assert team.followup("kept", "lou", "1").returncode == 0
@@ -251,7 +251,8 @@ def test_check(journal, ana):
 
 
 def test_journal_is_found_from_anywhere(journal, ana, tmp_path):
-    inside = subprocess.run(["followup", "due", "--json", "--all"], cwd=journal.contacts, capture_output=True, text=True)
+    inside = subprocess.run(["followup", "due", "--json", "--all"], cwd=journal.contacts, capture_output=True,
+                            text=True)
     assert json.loads(inside.stdout)[0]["slug"] == "ana-ribeiro"
     elsewhere = subprocess.run(["followup", "due"], cwd=tmp_path, capture_output=True, text=True)
     assert elsewhere.returncode == 2 and "no followup journal" in elsewhere.stderr

@@ -14,27 +14,30 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from address_books import many_cards
-from conftest import BIN
 from followup.store.journal import Journal
+from helpers import (
+    ALLOWED_SCHEMES,
+    BIN,
+    HOSTILE_NOTES,
+    ROOT,
+    answers,
+    as_browser_reads,
+    clone,
+    commits,
+    free_port,
+    many_cards,
+    run,
+    timeline,
+    wait_for,
+)
 
 ANA = "---\nname: Ana Ribeiro\ncadence: monthly\nlast_touch: {}\n---\nNotes.\n\n## Log\n- 2026-10-01 Coffee\n"
-
-
-def timeline(journal, slug: str) -> list[tuple[str, str, str]]:
-    loaded = Journal.load(journal.root)
-    return [(str(e.date), e.kind, e.text) for e in loaded.timeline(loaded.by_slug[slug])]
-
-
-def commits(journal) -> list[str]:
-    return journal.git("log", "--format=%s").stdout.splitlines()
 
 
 # ---- git history is input ---------------------------------------------------------------------------
@@ -113,7 +116,8 @@ def test_a_relative_config_path_keeps_the_git_history(journal):
 def test_unresolved_conflict_markers_are_a_problem_on_their_line_and_stop_edits(journal):
     ana = journal.write("ana.md", "---\nname: Ana\ncadence: weekly\n---\nNotes.\n\n## Log\n<<<<<<< ours\n"
                                   "- 2026-11-01 Tea\n=======\n- 2026-11-02 Coffee\n>>>>>>> theirs\n")
-    journal.write("bob.md", "---\n<<<<<<< HEAD\nname: Bob\n=======\nname: Robert\n>>>>>>> 1a2b3c4\ncadence: weekly\n---\n")
+    journal.write("bob.md", "---\n<<<<<<< HEAD\nname: Bob\n=======\nname: Robert\n>>>>>>> 1a2b3c4\n"
+                            "cadence: weekly\n---\n")
     journal.write("cy.md", "---\nname: Cy\n---\nA heading\n=======\n\n> > > > > > > quoted\n")
     check = journal.followup("check")
     assert check.returncode == 1
@@ -132,33 +136,6 @@ def test_unresolved_conflict_markers_are_a_problem_on_their_line_and_stop_edits(
 
 # ---- script, request and markup safety in notes -----------------------------------------------------
 
-HOSTILE_NOTES = """\
-[a1](javascript:alert(1)) ![a2](javascript:alert(2)) [a3](jav&#x61;script:alert(3)) [a4](&#106;avascript:alert(4))
-[a5](javascript&colon;alert(5)) [a6](&#x0A;javascript:alert(6)) [a7](JaVaScRiPt:alert(7))
-[a8](data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==) [a9](vbscript:msgbox(9)) [a10](	javascript:alert(10))
-
-[r1][1] [r2][2] [r3][3] ![r4][4] [r5][5]
-
-[1]: javascript:alert(11)
-[2]: jav&#x61;script:alert(12)
-[3]: &#106;avascript:alert(13)
-[4]: javascript:alert(14)
-[5]: &#x0A;javascript:alert(15)
-
-![i1](&#104;ttps://evil.example/1.png) ![i2](/\\evil.example/2.png) ![i3](\\\\evil.example/3.png)
-![i4](//evil.example/4.png) ![i5][6] ![i6](https://evil.example/6.png) ![i7](/etc/7.png) ![i8](../../../8.png)
-
-[6]: &#104;ttps://evil.example/5.png
-
-[fine](https://example.org) [mail](mailto:ana@example.org) [call](tel:+15550100) [text](sms:+15550100) [up](../)
-"""
-ALLOWED = ("http", "https", "mailto", "tel", "sms")
-
-
-def as_browser_reads(url: str) -> str:
-    return re.sub(r"[\t\n\r]", "", url).strip("".join(map(chr, range(33)))).replace("\\", "/")
-
-
 @pytest.fixture
 def hostile_notes(journal):
     journal.write("x.md", "---\nname: Xena\ncadence: weekly\n---\n" + HOSTILE_NOTES)
@@ -172,7 +149,7 @@ def test_links_keep_their_target_only_for_safe_schemes_and_images_only_from_insi
     for link in notes.select("a[href]"):
         seen = as_browser_reads(link["href"])
         scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", seen)
-        assert scheme is None or scheme.group(1).lower() in ALLOWED, link
+        assert scheme is None or scheme.group(1).lower() in ALLOWED_SCHEMES, link
     kept = {a.get_text(): a["href"] for a in notes.select("a[href]") if not a.get_text().startswith("i")}
     assert kept == {"fine": "https://example.org", "mail": "mailto:ana@example.org", "call": "tel:+15550100",
                     "text": "sms:+15550100", "up": "../"}
@@ -183,33 +160,6 @@ def test_links_keep_their_target_only_for_safe_schemes_and_images_only_from_insi
         resolved = posixpath.normpath(posixpath.join("people/x", as_browser_reads(image["src"])))
         assert not resolved.startswith(("..", "/")) and ":" not in resolved, image
     assert "evil.example" not in "".join(str(img) for img in notes.select("img"))
-
-
-def test_no_link_in_notes_runs_script_when_clicked_and_no_image_loads_from_elsewhere_in_chromium(hostile_notes):
-    from playwright.sync_api import sync_playwright
-
-    from test_browser import CHROMIUM, FLAGS, serve
-
-    server, url = serve(hostile_notes.root / "site")
-    dialogs, loaded = [], []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.on("request", lambda request: loaded.append(request.url))
-            page.goto(url + "people/x/", wait_until="networkidle")
-            assert [request for request in loaded if not request.startswith(url)] == []
-            hostile = [name for name in page.eval_on_selector_all(".fu-notes a", "links => links.map(a => a.textContent)")
-                       if name.startswith(("a", "r"))]  # the image links (i...) lead elsewhere, as links may
-            for name in hostile:
-                page.goto(url + "people/x/")
-                page.click(f'.fu-notes a:text-is("{name}")', timeout=5000, no_wait_after=True)
-                page.wait_for_timeout(100)
-            browser.close()
-    finally:
-        server.shutdown()
-    assert len(hostile) >= 14 and dialogs == []
 
 
 def test_event_handlers_and_styles_never_survive_a_markdown_extension(journal):
@@ -417,7 +367,7 @@ def test_a_full_or_read_only_disk_is_a_clear_error_and_loses_nothing(journal, sm
 def test_check_strict_fails_in_a_repository_with_no_commits(tmp_path):
     root = tmp_path / "journal"
     (root / "contacts").mkdir(parents=True)
-    shutil.copy(Path(__file__).parents[1] / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     (root / "contacts/ana.md").write_text("---\nname: Ana\ncadence: weekly\n---\n")
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     run = lambda *args: subprocess.run([str(BIN / "followup"), *args], cwd=root, capture_output=True, text=True)  # noqa: E731
@@ -441,9 +391,8 @@ def test_a_symlinked_contacts_folder_is_reported_and_nothing_is_read_through_it(
 # ---- merges and imports that lost work ------------------------------------------------------------------
 
 def test_two_clones_touching_and_renaming_one_person_keep_both_touches_in_the_conflict(journal, tmp_path):
-    from test_robustness import clone, run
-
-    journal.write("ana.md", "---\nname: Ana\ncadence: weekly\nlast_touch: 2026-11-01\n---\n\n## Log\n- 2026-11-01 Tea\n")
+    journal.write("ana.md", "---\nname: Ana\ncadence: weekly\nlast_touch: 2026-11-01\n---\n\n"
+                            "## Log\n- 2026-11-01 Tea\n")
     journal.commit("Add Ana")
     laptop, phone = clone(journal, tmp_path, "laptop"), clone(journal, tmp_path, "phone")
     for folder, name, day in ((laptop, "Ana Ribeiro", "2026-11-20"), (phone, "Ana Lima", "2026-11-10")):
@@ -466,7 +415,7 @@ IMPORT_SIZE = 400
 def test_an_import_killed_at_any_moment_is_finished_by_the_next_one(journal):
     (journal.root / "big.vcf").write_bytes(many_cards(IMPORT_SIZE, newline="\r\n"))
     randomness = random.Random(20261123)
-    for trial in range(3):
+    for _trial in range(3):
         process = subprocess.Popen([str(BIN / "followup"), "import", "big.vcf"], cwd=journal.root,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(randomness.uniform(0.3, 2.5))
@@ -509,26 +458,6 @@ def test_two_promises_of_the_same_words_are_two_calendar_events(journal):
 
 # ---- the server ---------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def answers(port: int) -> bool:
-    with socket.socket() as client:
-        return client.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_sigterm_stops_the_server_and_a_busy_port_is_a_clear_error(journal):
     journal.write("ana.md", ANA.format("2026-10-01"))
     journal.commit("Add Ana")
@@ -536,12 +465,12 @@ def test_sigterm_stops_the_server_and_a_busy_port_is_a_clear_error(journal):
     server = subprocess.Popen([str(BIN / "followup"), "serve", "--port", str(port)], cwd=journal.root,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert wait(lambda: answers(port))
+        assert wait_for(lambda: answers(port))
         busy = journal.followup("serve", "--port", str(port))
         assert busy.returncode == 2 and f"port {port} is in use: try --port {port + 1}" in busy.stderr
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-        assert wait(lambda: not answers(port), 30)  # nothing left behind still answering
+        assert wait_for(lambda: not answers(port), 30)  # nothing left behind still answering
     finally:
         if server.poll() is None:
             server.kill()

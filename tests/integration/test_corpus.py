@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN
 from followup.store.journal import read_contacts
-
-CORPUS = Path(__file__).parent / "corpus"
+from helpers import BIN, CORPUS
 
 # file -> (line, words of the message, is the person still in the journal)
 BAD = {

@@ -1,0 +1,264 @@
+"""What the tests share: a real journal in a temp dir with a real git repo (built by real MkDocs, run through the
+real console script), clones of it, ports and a browser on loopback, and address-book exports written byte
+for byte as the tools write them (no file is copied from another project)."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import functools
+import http.server
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from followup.store.journal import Journal
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent  # the repository: the demo journal's mkdocs.yml and contacts/
+CORPUS = TESTS / "corpus"
+FIXTURES = TESTS / "fixtures"
+ARTIFACTS = TESTS / "artifacts"
+TODAY = "2026-11-23"
+BIN = Path(sys.executable).parent
+# Debian's chromium (installed by .ci/run). Without these flags it tries Google's hosts at start, and this
+# machine has no network beyond loopback.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-default-apps"]
+
+
+# ---- a journal --------------------------------------------------------------------------------------------
+
+def front(**fields) -> str:
+    lines = ["---"]
+    for key, value in fields.items():
+        lines.append(f"{key}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+class TempJournal:
+    """A journal made by followup init in a temp dir, with its own git repository."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.contacts = root / "contacts"
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.contacts / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=check)
+
+    def commit(self, message: str, date: str | None = None) -> str:
+        env = dict(os.environ)
+        if date:
+            env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{date}T12:00:00"
+        subprocess.run(["git", "-C", str(self.root), "add", "-A"], check=True)
+        subprocess.run(["git", "-C", str(self.root), "commit", "-q", "-m", message], check=True, env=env)
+        return self.git("rev-parse", "--short", "HEAD").stdout.strip()
+
+    def settings(self, block: str) -> None:
+        """The followup plugin's options in mkdocs.yml, replaced by these (YAML)."""
+        config = self.root / "mkdocs.yml"
+        text = config.read_text()
+        head, _, tail = text.partition("  - followup:\n")
+        options = textwrap.indent(textwrap.dedent(block).strip(), "      ")
+        rest = tail[tail.index("\nextra:"):] if "\nextra:" in tail else ""
+        config.write_text(head + "  - followup:\n" + options + rest)
+
+    def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=self.root, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def page(self, url: str = "") -> BeautifulSoup:
+        path = self.root / "site" / url / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def followup(self, *args: str, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+        """The real console script, run from the journal's root."""
+        return subprocess.run([str(BIN / "followup"), *args], cwd=self.root, capture_output=True, text=True,
+                              input=input, env={**os.environ, **(env or {})})
+
+
+def slugs(soup, section_id: str) -> list[str]:
+    """data-slug of each person listed in a dashboard section, in order."""
+    heading = soup.find(id=section_id)
+    assert heading is not None, f"no #{section_id} on the page"
+    block = heading.find_next_sibling("div", attrs={"data-fu-section": section_id})
+    return [item["data-slug"] for item in block.select("[data-slug]")]
+
+
+def commits(journal: TempJournal) -> list[str]:
+    return journal.git("log", "--format=%s").stdout.splitlines()
+
+
+def timeline(journal: TempJournal, slug: str) -> list[tuple[str, str, str]]:
+    loaded = Journal.load(journal.root)
+    return [(str(e.date), e.kind, e.text) for e in loaded.timeline(loaded.by_slug[slug])]
+
+
+# Notes written to attack the site: scripts behind links and images, and images fetched from elsewhere.
+HOSTILE_NOTES = """\
+[a1](javascript:alert(1)) ![a2](javascript:alert(2)) [a3](jav&#x61;script:alert(3)) [a4](&#106;avascript:alert(4))
+[a5](javascript&colon;alert(5)) [a6](&#x0A;javascript:alert(6)) [a7](JaVaScRiPt:alert(7))
+[a8](data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==) [a9](vbscript:msgbox(9))
+[a10](	javascript:alert(10))
+
+[r1][1] [r2][2] [r3][3] ![r4][4] [r5][5]
+
+[1]: javascript:alert(11)
+[2]: jav&#x61;script:alert(12)
+[3]: &#106;avascript:alert(13)
+[4]: javascript:alert(14)
+[5]: &#x0A;javascript:alert(15)
+
+![i1](&#104;ttps://evil.example/1.png) ![i2](/\\evil.example/2.png) ![i3](\\\\evil.example/3.png)
+![i4](//evil.example/4.png) ![i5][6] ![i6](https://evil.example/6.png) ![i7](/etc/7.png) ![i8](../../../8.png)
+
+[6]: &#104;ttps://evil.example/5.png
+
+[fine](https://example.org) [mail](mailto:ana@example.org) [call](tel:+15550100) [text](sms:+15550100) [up](../)
+"""
+ALLOWED_SCHEMES = ("http", "https", "mailto", "tel", "sms")
+
+
+def as_browser_reads(url: str) -> str:
+    """A URL as a browser reads it: tabs and newlines dropped, spaces and controls at the ends stripped."""
+    return re.sub(r"[\t\n\r]", "", url).strip("".join(map(chr, range(33)))).replace("\\", "/")
+
+
+# ---- clones, ports, a server ----------------------------------------------------------------------------------
+
+def clone(journal: TempJournal, tmp_path: Path, name: str) -> Path:
+    """A clone of a shared bare repository, as two laptops syncing through a server would have."""
+    hub = tmp_path / "hub.git"
+    if not hub.exists():
+        subprocess.run(["git", "clone", "-q", "--bare", str(journal.root), str(hub)], check=True)
+    target = tmp_path / name
+    subprocess.run(["git", "clone", "-q", str(hub), str(target)], check=True)
+    subprocess.run(["followup", "git-setup"], cwd=target, check=True, capture_output=True)
+    return target
+
+
+def run(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=folder, capture_output=True, text=True, check=check)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def answers(port: int) -> bool:
+    with socket.socket() as client:
+        return client.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(condition, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting")
+
+
+def serve(folder: Path):
+    """A built site served on 127.0.0.1 by a plain static server: (server, its URL)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+# ---- address books, as the tools write them ---------------------------------------------------------------
+
+# A few hundred bytes of a JPEG, as phones embed them; base64, folded at 76 columns as iOS does.
+PHOTO = base64.b64encode(bytes(range(256)) * 3).decode()
+
+
+def fold(line: str, width: int = 75, indent: str = " ") -> list[str]:
+    """A content line folded as RFC 6350 says: continuation lines start with a space."""
+    pieces = [line[:width]]
+    rest = line[width:]
+    while rest:
+        pieces.append(indent + rest[:width - 1])
+        rest = rest[width - 1:]
+    return pieces
+
+
+def quoted_printable(data: bytes, first_width: int = 40) -> bytes:
+    """vCard 2.1 quoted-printable as Android writes it: every byte outside printable ASCII (and '=') as =XX,
+    line breaks as =0D=0A, and a soft line break ('=' at the end of a line) every 76 characters."""
+    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    pieces = [chr(byte) if (33 <= byte <= 126 and byte != 61) or byte == 32 else f"={byte:02X}" for byte in data]
+    lines, line, width = [], "", first_width
+    for piece in pieces:
+        if len(line) + len(piece) > width:
+            lines.append(line + "=")
+            line, width = "", 75
+        line += piece
+    return "\r\n".join([*lines, line]).encode("ascii")
+
+
+def card(*lines: str, version: str = "3.0") -> list[str]:
+    return ["BEGIN:VCARD", f"VERSION:{version}", *lines, "END:VCARD"]
+
+
+def vcf(*cards: list[str], newline: str = "\r\n", encoding: str = "utf-8") -> bytes:
+    """Cards joined with the exporter's line ending and encoded as it writes (utf-16 writes its BOM)."""
+    return newline.join(line for one in cards for line in one).encode(encoding) + newline.encode(encoding)
+
+
+def iphone_card(given: str, family: str, email: str | None = None, phone: str | None = None,
+                note: str | None = None) -> list[str]:
+    """A card as iOS / iCloud exports it: vCard 3.0, item groups, a folded PHOTO."""
+    lines = [f"N:{family};{given};;;", f"FN:{given} {family}"]
+    if email:
+        lines.append(f"item1.EMAIL;type=INTERNET;type=pref:{email}")
+    if phone:
+        lines.append(f"TEL;type=CELL;type=VOICE;type=pref:{phone}")
+    if note:
+        lines.append(f"NOTE:{note}")
+    lines += fold(f"PHOTO;ENCODING=b;TYPE=JPEG:{PHOTO}")
+    return card(*lines, "PRODID:-//Apple Inc.//iPhone OS 17.5//EN")
+
+
+def csv_bytes(header: list[str], rows: list[dict], encoding: str = "utf-8", preface: str = "") -> bytes:
+    stream = io.StringIO()
+    stream.write(preface)
+    writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: row.get(key, "") for key in header})
+    return stream.getvalue().encode(encoding)
+
+
+def many_cards(count: int, with_photos: bool = True, newline: str = "\r\r\n") -> bytes:
+    """`count` distinct iPhone cards (CR CR LF, as iCloud writes them), each with its own email."""
+    cards = []
+    for number in range(count):
+        lines = iphone_card(f"Person{number}", f"Family{number % 97}", f"person{number}@example.org",
+                            f"+1 555 01{number:05d}", "Met at the fair, stand B12.")
+        cards.append(lines if with_photos else [line for line in lines if not line.startswith(("PHOTO", " "))])
+    return vcf(*cards, newline=newline)

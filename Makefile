@@ -8,7 +8,7 @@ READY := $(VENV)/.ready-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # The demo journal is written as of this day, so it always shows every status; DEMO_TODAY= uses the real date.
 DEMO_TODAY ?= 2026-11-23
 
-.PHONY: serve build test lint bench clean
+.PHONY: serve build test lint test-properdocs test-lowest bench clean
 
 $(READY): pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -33,8 +33,21 @@ lint: $(READY)
 test: lint
 	$(BIN)/python -m pytest -n auto -q
 
+# The build tests again with ProperDocs (the maintained MkDocs 1.x) installed, as `followup build` then uses it.
+test-properdocs:
+	test -x .venv-properdocs/bin/python || python3 -m venv .venv-properdocs
+	.venv-properdocs/bin/python -m pip install --quiet -e '.[test,properdocs]'
+	.venv-properdocs/bin/python -m pytest -n auto -q -m build
+
+# The whole suite with the lowest version of each dependency pyproject.toml allows: a floor too low fails here.
+test-lowest:
+	test -x .venv-lowest/bin/python || python3 -m venv .venv-lowest
+	.venv-lowest/bin/python .ci/lowest.py > .venv-lowest/constraints.txt
+	.venv-lowest/bin/python -m pip install --quiet -c .venv-lowest/constraints.txt -e '.[test]'
+	.venv-lowest/bin/python -m pytest -n auto -q
+
 bench: $(READY)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site $(VENV) .venv-properdocs .venv-lowest

@@ -8,6 +8,7 @@ import base64
 import csv
 import functools
 import http.server
+import importlib.util
 import io
 import os
 import re
@@ -30,6 +31,9 @@ FIXTURES = TESTS / "fixtures"
 ARTIFACTS = TESTS / "artifacts"
 TODAY = "2026-11-23"
 BIN = Path(sys.executable).parent
+# The site is built with ProperDocs when it is installed (CI runs the build tests so too), as `followup build`
+# does, else with MkDocs.
+DOCS_TOOL = "properdocs" if importlib.util.find_spec("properdocs") is not None else "mkdocs"
 # Debian's chromium (installed by .ci/run). Without these flags it tries Google's hosts at start, and this
 # machine has no network beyond loopback.
 CHROMIUM = "/usr/bin/chromium"
@@ -82,9 +86,11 @@ class TempJournal:
         config.write_text(head + "  - followup:\n" + options + rest)
 
     def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=self.root, capture_output=True, text=True)
+        config = "properdocs.yml" if (self.root / "properdocs.yml").exists() else "mkdocs.yml"
+        result = subprocess.run([str(BIN / DOCS_TOOL), "build", "-f", config, *args], cwd=self.root,
+                                capture_output=True, text=True)
         if check and result.returncode != 0:
-            raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+            raise AssertionError(f"{DOCS_TOOL} build failed:\n{result.stdout}\n{result.stderr}")
         return result
 
     def page(self, url: str = "") -> BeautifulSoup:

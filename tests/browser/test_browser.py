@@ -15,6 +15,8 @@ from followup.store.journal import Journal
 from helpers import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, HOSTILE_NOTES, serve
 from vectors.rule import VECTORS, browser_input
 
+pytestmark = pytest.mark.build  # also run under ProperDocs in CI
+
 
 @pytest.fixture(scope="module")
 def browser():

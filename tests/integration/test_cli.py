@@ -11,7 +11,7 @@ import yaml
 
 from followup.formats.records import event_record
 from followup.store.journal import Journal
-from helpers import commits
+from helpers import BIN, ROOT, commits
 
 ANA = """\
 ---
@@ -300,3 +300,48 @@ def test_names_can_never_leave_the_contacts_folder(journal, name, expected):
     assert result.stdout.strip() == f"contacts/{expected}.md"
     assert (journal.contacts / f"{expected}.md").is_file()
     assert journal.followup("touch", "../../etc/passwd.md").returncode == 2
+
+
+def test_colour_on_a_terminal_only_unless_no_color_or_force_color(team):
+    assert "\x1b[" not in team.followup("due").stdout  # piped
+    forced = team.followup("due", env={"FORCE_COLOR": "1"}).stdout
+    assert "\x1b[31moverdue" in forced
+    assert "\x1b[" not in team.followup("due", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+
+
+def test_shell_completion_of_who_offers_slugs_with_names(team):
+    env = {"_FOLLOWUP_COMPLETE": "bash_complete", "COMP_WORDS": "followup touch l", "COMP_CWORD": "2"}
+    completed = team.followup(env=env)
+    assert completed.returncode == 0 and completed.stdout.split() == ["plain,late"]
+    env = {"_FOLLOWUP_COMPLETE": "zsh_complete", "COMP_WORDS": "followup log Fa", "COMP_CWORD": "2"}
+    assert team.followup(env=env).stdout.splitlines() == ["plain", "fine", "Fay Fine"]
+
+
+def test_one_version_number_from_the_package_metadata(journal):
+    from importlib.metadata import version
+
+    assert journal.followup("--version").stdout.strip() == f"followup, version {version('followup')}"
+
+
+def test_every_command_says_what_it_does_with_an_example(journal):
+    from followup.cli import main
+
+    for name, command in main.commands.items():
+        shown = journal.followup(name, "--help")
+        assert shown.returncode == 0 and command.help, name
+        assert "Example:" in shown.stdout or name == "merge-driver", name  # git calls that one
+
+
+def test_the_wheel_carries_the_templates_and_the_licence(tmp_path):
+    import zipfile
+
+    built = subprocess.run([str(BIN / "python"), "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    names = zipfile.ZipFile(next(tmp_path.glob("followup-*.whl"))).namelist()
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names), names
+    assert "followup/site/templates/followup/person.html" in names
+    assert "followup/site/templates/assets/followup.js" in names
+    entry_points = zipfile.ZipFile(next(tmp_path.glob("followup-*.whl"))).read(
+        next(name for name in names if name.endswith("entry_points.txt"))).decode()
+    assert "[mkdocs.plugins]\nfollowup = followup.site.plugin:FollowupPlugin" in entry_points

@@ -2,15 +2,18 @@
 
 import subprocess
 
+import pytest
 from bs4 import BeautifulSoup
 
-from helpers import BIN, ROOT
+from helpers import BIN, DOCS_TOOL, ROOT
+
+pytestmark = pytest.mark.build  # also run under ProperDocs in CI
 
 
 def test_demo_builds_strictly_with_every_status(tmp_path):
     site = tmp_path / "site"
-    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run([str(BIN / DOCS_TOOL), "build", "-f", "mkdocs.yml", "--strict", "--site-dir", str(site)],
+                            cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     people = BeautifulSoup((site / "people/index.html").read_text(), "html.parser")
     statuses = [li["data-status"] for li in people.select("li.fu-person")]
@@ -20,3 +23,5 @@ def test_demo_builds_strictly_with_every_status(tmp_path):
     for section in ("promises", "picks", "overdue", "due", "soon", "dates"):
         assert home.select(f'[data-fu-section="{section}"] li'), f"demo shows nobody in #{section}"
     assert BeautifulSoup((site / "inactive/index.html").read_text(), "html.parser").select("li.fu-person")
+    # The demo's own look: its overrides/ (theme.custom_dir) comes before followup's templates and Material's.
+    assert "The followup demo journal, as of 2026-11-23" in home.select_one(".md-copyright").get_text()

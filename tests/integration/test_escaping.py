@@ -6,6 +6,8 @@ import re
 import pytest
 import yaml
 
+pytestmark = pytest.mark.build  # also run under ProperDocs in CI
+
 PAYLOADS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(2)>",

@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
 from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.build  # also run under ProperDocs in CI
 
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 LOADING_ATTRIBUTES = ("src", "href", "srcset", "poster", "data", "action", "formaction", "background")

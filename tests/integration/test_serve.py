@@ -9,6 +9,8 @@ import pytest
 
 from helpers import free_port, wait_for
 
+pytestmark = pytest.mark.build  # also run under ProperDocs in CI
+
 
 def fetch(url):
     try:

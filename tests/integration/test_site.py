@@ -9,6 +9,8 @@ import pytest
 from followup.site.build import TEMPLATES
 from helpers import front, slugs
 
+pytestmark = pytest.mark.build  # also run under ProperDocs in CI
+
 
 def person(name, **fields):
     return front(name=name, **fields)

@@ -81,7 +81,10 @@ def serve(context: Context, port) -> None:
 @click.option("--delay", default=0.3, show_default=True, help="Seconds of quiet before a rebuild.")
 @pass_context
 def watch(context: Context, delay) -> None:
-    """Rebuild site/ on every change, for browsing the files straight from disk. Ctrl-C stops it."""
+    """Rebuild site/ on every change, for browsing the files straight from disk. Ctrl-C stops it.
+
+    Example: followup watch, then open site/index.html in a browser
+    """
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 

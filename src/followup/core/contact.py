@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import frontmatter
 import yaml
 
 from followup.core.cadence import Cadence, parse_cadence
@@ -35,7 +34,7 @@ KNOWN_KEYS = (
 )
 STATUSES = ("active", "inactive")
 
-_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+_BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)  # a front matter delimiter, as Jekyll and MkDocs read it
 _LOG_HEADING = re.compile(r"^##[ \t]+log[ \t#]*$", re.IGNORECASE)
 _SECTION_END = re.compile(r"^#{1,2}[ \t]")
 _LIST_ENTRY = re.compile(r"^[-*+][ \t]+(\S+)(.*)$")

@@ -29,8 +29,17 @@ from followup.core.settings import Settings
 from followup.formats.browser import dashboard_data, reach_links
 from followup.formats.calendar import journal_calendar
 from followup.site import charts
-from followup.site.pages import (CATEGORIES, CATEGORY, DUE, LISTS, PERSON, GeneratedPage, PersonPage, category_page,
-                                 person_page)
+from followup.site.pages import (
+    CATEGORIES,
+    CATEGORY,
+    DUE,
+    LISTS,
+    PERSON,
+    GeneratedPage,
+    PersonPage,
+    category_page,
+    person_page,
+)
 from followup.site.safe_html import is_elsewhere, sanitise
 from followup.site.wording import WORDS, detail, when
 from followup.store import cache
@@ -59,7 +68,7 @@ class _ImagesFromElsewhereAsLinks(Treeprocessor):
 class PrivateNotes(Extension):
     """Notes are data: raw HTML is shown as text, never run."""
 
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_ImagesFromElsewhereAsLinks(md), "followup_images_as_links", 0)
@@ -118,8 +127,8 @@ class SiteBuild:
             raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
         # What every page depends on; a list page also depends on the day and on everyone in the journal.
         self.stamp = cache.fingerprint(self.settings, self.use_directory_urls, template_versions(self.theme_dirs))
-        self.everyone = cache.fingerprint(self.stamp, self.today, [journal.version(person) for person in journal.people],
-                                          journal.problems, journal.history.warning)
+        versions = [journal.version(person) for person in journal.people]
+        self.everyone = cache.fingerprint(self.stamp, self.today, versions, journal.problems, journal.history.warning)
         self.own_person_template = template_in_use(self.theme_dirs, PERSON.template) != \
             (TEMPLATES / PERSON.template).resolve()
         self.store = cache.PageStore(cache.cache_path(self.root, "pages", ".sqlite3"))

@@ -70,7 +70,7 @@ def month_ends(today: dt.date, months: int = 12) -> list[dt.date]:
     for _ in range(months):
         ends.append(first - dt.timedelta(days=1))
         first = (first - dt.timedelta(days=1)).replace(day=1)
-    return list(reversed(ends[:-1])) + [today]
+    return [*reversed(ends[:-1]), today]
 
 
 def on_track_history(journal: Journal) -> dict[str, list[tuple[dt.date, int | None]]]:

@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from followup.site.plugin import FollowupPlugin
 
-__all__ = ["on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content", "on_page_context",
-           "on_post_page", "on_post_build", "on_build_error"]
+__all__ = [
+    "on_build_error",
+    "on_config",
+    "on_files",
+    "on_page_content",
+    "on_page_context",
+    "on_page_markdown",
+    "on_post_build",
+    "on_post_page",
+    "on_startup",
+]
 
 _plugin = FollowupPlugin()
 _plugin.load_config({})

@@ -82,7 +82,7 @@ class PersonPage(Page):
             try:
                 super().render(config, files)
                 return
-            except Exception as error:  # noqa: BLE001: any failure of any extension is this one page's
+            except Exception as error:  # any failure of any extension is this one page's
                 self.on_failure(self.person, error)
         self.content = f"<pre class=\"fu-notes-text\">{html.escape(self.person.contact.notes)}</pre>"
         self.toc = get_toc([])

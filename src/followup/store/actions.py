@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
-import yaml
 
 from followup.core.cadence import parse_cadence
-from followup.core.contact import Contact, ContactLoader, split_front_matter
+from followup.core.contact import Contact, ContactLoader
 from followup.core.dates import parse_date, parse_yearly
 from followup.core.errors import DateError, EditError, GitError
 from followup.core.names import fold, slugify
@@ -91,9 +90,10 @@ def _promise_lines(items: list) -> list[str]:
 
 
 def _raw_promises(text: ContactText) -> list:
-    """The promises as written, every key kept, dates as dates so they are written back unquoted."""
-    parts = split_front_matter(text.text())
-    front = yaml.load(parts[0], Loader=ContactLoader) if parts else None
+    """The promises as written, every key kept, dates as dates so they are written back unquoted. (The file
+    has been checked line by line already; python-frontmatter reads it, with followup's loader.)"""
+    handler = frontmatter.YAMLHandler()
+    front = handler.load(handler.split(text.text())[0], Loader=ContactLoader)
     items = front.get("promises") if isinstance(front, dict) else None
     return [_with_dates(item) for item in items] if isinstance(items, list) else []
 

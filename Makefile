@@ -26,7 +26,7 @@ build: $(READY)
 
 # The gates: a chosen ruff rule set, mypy (check_untyped_defs) and the layers' import contract, all at zero.
 lint: $(READY)
-	$(BIN)/ruff check src tests bench hooks
+	$(BIN)/ruff check --no-cache src tests bench hooks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -112,7 +112,7 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     pages = sorted(p.parent.relative_to(journal.root / "site").as_posix()
                    for p in (journal.root / "site").rglob("index.html"))
-    assert len(pages) == 11  # the dashboard, four lists, four people, two categories
+    assert len(pages) == 12  # the dashboard, five lists, four people, two categories
     for path in pages:
         path = "" if path == "." else path + "/"
         page.goto(url + path)
@@ -150,9 +150,9 @@ def test_js_days_are_exact_in_any_year_and_touches_outside_the_years_count_for_n
             (dt.date.fromisoformat(iso) - dt.date(1970, 1, 1)).days, iso
     person = {"slug": "far", "name": "Far", "key": "far", "url": "people/far/", "cadence": [1, "years"],
               "touches": ["0099-06-01", "2026-01-10"], "next": None, "snooze": None, "channel": None, "reach": [],
-              "promises": [], "yearly": []}
+              "inactive": False, "attempts": [], "promises": [], "yearly": []}
     data = {"built": "2026-11-23", "years": [1900, 2200], "soon_days": 7, "picks_per_day": 3, "dates_days": 30,
-            "dashboard_rows": 50, "people": [person]}
+            "dashboard_rows": 50, "retry_days": 2, "people": [person]}
     due = page.evaluate("""data => { const r = followup.dashboard(data, followup.dayNumber("2026-11-23")).rows[0];
                                      return [r.due.status, followup.isoOf(r.due.last)]; }""", data)
     assert due == ["ok", "2026-01-10"]

@@ -124,7 +124,8 @@ def test_crlf_bom_and_newest_last_logs_are_respected(journal):
 @pytest.mark.parametrize("args, message", [
     (["--date", "2026-12-01"], "in the future"),
     (["--date", "2026-02-30"], "not a real day"),
-    (["--date", "tomorrow"], "YYYY-MM-DD"),
+    (["--date", "tomorrow"], "in the future"),
+    (["--date", "someday"], "is not a day: write YYYY-MM-DD, today, tomorrow"),
 ])
 def test_bad_touch_dates_write_nothing(journal, ana, args, message):
     before = ana.read_bytes()
@@ -198,9 +199,11 @@ def test_due_text_json_and_filters(team):
 
 
 def test_today_picks(team):
-    picks = json.loads(team.followup("today", "--json").stdout)
-    assert [p["slug"] for p in picks] == ["late", "due"]
-    assert [p["slug"] for p in json.loads(team.followup("today", "-n", "1", "--json").stdout)] == ["late"]
+    items = json.loads(team.followup("today", "--json").stdout)
+    assert [(item["kind"], item["slug"]) for item in items] == [("promise-late", "fine"), ("pick", "late"),
+                                                                ("pick", "due")]
+    one = json.loads(team.followup("today", "-n", "1", "--json").stdout)
+    assert [item["slug"] for item in one if item["kind"] == "pick"] == ["late"]
     assert "Lou Late" in team.followup("today").stdout
 
 
@@ -213,8 +216,8 @@ def test_snooze_promise_kept(team):
     assert team.followup("snooze", "lou").returncode == 2
     assert team.followup("promise", "lou", "call back about the lease", "--by", "2026-11-30").returncode == 0
     assert team.followup("promise", "lou", "send the deck", "--by", "2026-12-05").returncode == 0
-    assert "promises:\n  - {due: 2026-11-30, what: call back about the lease}\n" \
-           "  - {due: 2026-12-05, what: send the deck}\n" in path.read_text()
+    assert "promises:\n  - {due: 2026-11-30, what: call back about the lease, made: 2026-11-23}\n" \
+           "  - {due: 2026-12-05, what: send the deck, made: 2026-11-23}\n" in path.read_text()
     which = team.followup("kept", "lou")
     assert which.returncode == 2 and "say which" in which.stderr
     assert team.followup("kept", "lou", "1").returncode == 0
@@ -223,8 +226,8 @@ def test_snooze_promise_kept(team):
     assert team.followup("kept", "lou").returncode == 0
     assert "promises" not in path.read_text()
     assert team.followup("kept", "lou").returncode == 2
-    assert commits(team)[:3] == ["Kept promise to Lou Late: send the deck",
-                                 "Kept promise to Lou Late: call back about the lease",
+    assert commits(team)[:3] == ["Kept promise: send the deck (Lou Late)",
+                                 "Kept promise: call back about the lease (Lou Late)",
                                  "Promise Lou Late: send the deck by 2026-12-05"]
 
 

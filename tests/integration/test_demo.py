@@ -16,7 +16,7 @@ def test_demo_builds_strictly_with_every_status(tmp_path):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     people = BeautifulSoup((site / "people/index.html").read_text(), "html.parser")
-    statuses = [li["data-status"] for li in people.select("li.fu-person")]
+    statuses = [row["data-status"] for row in people.select("tr.fu-person")]
     assert 12 <= len(statuses) <= 20
     assert set(statuses) == {"overdue", "due", "soon", "ok", "snoozed", "booked", "none"}
     home = BeautifulSoup((site / "index.html").read_text(), "html.parser")

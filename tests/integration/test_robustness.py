@@ -77,7 +77,7 @@ def test_two_clones_touch_the_same_person_and_merge_cleanly(journal, tmp_path):
     assert pulled.returncode == 0, pulled.stdout + pulled.stderr
     text = (phone / "contacts/ana.md").read_text()
     assert text == ("---\nname: Ana   # friend\ncadence: weekly\nlast_touch: 2026-11-23\n"
-                    "promises:\n  - {due: 2026-11-30, what: send the photos}\n---\nNotes.\n\n## Log\n"
+                    "promises:\n  - {due: 2026-11-30, what: send the photos, made: 2026-11-23}\n---\nNotes.\n\n## Log\n"
                     "- 2026-11-23 Lunch, noted on the phone\n- 2026-11-20 Call from the laptop\n- 2026-11-01 Tea\n")
     run(phone, "git", "push", "-q", "origin", "HEAD")
     back = run(laptop, "git", "pull", "-q", "--no-rebase", "--no-edit", check=False)

@@ -71,7 +71,7 @@ def test_due_dashboard_sections(populated):
 def test_every_status_on_the_people_page_and_contacts_out_of_the_nav(populated):
     populated.build()
     people = populated.page("people")
-    statuses = {li["data-slug"]: li["data-status"] for li in people.select("li.fu-person")}
+    statuses = {row["data-slug"]: row["data-status"] for row in people.select("tr.fu-person")}
     assert statuses == {
         "late-weekly": "overdue", "late-yearly": "overdue", "due-today": "due", "never": "due", "soon": "soon",
         "fine": "ok", "snoozed": "snoozed", "booked": "booked", "nocadence": "none", "inactive": "overdue",

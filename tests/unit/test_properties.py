@@ -202,11 +202,11 @@ def test_edits_change_only_their_lines(original, op):
         keys = CHANGED_KEYS[kind]
         before_lines = key_lines(path, keys)
         if kind == "touch":
-            actions.touch(root, person, TODAY, args["note"], args["day"], args["via"], commit=False)
+            actions.touch(root, [person], TODAY, args["note"], args["day"], args["via"], commit=False)
         elif kind == "snooze":
             actions.snooze(root, person, args["until"], TODAY, commit=False)
         elif kind == "promise":
-            actions.promise(root, person, args["what"], args["by"], commit=False)
+            actions.promise(root, person, args["what"], args["by"], TODAY, commit=False)
         else:
             actions.kept(root, person, TODAY, contact.promises[0].number, commit=False)
         edited = path.read_bytes()

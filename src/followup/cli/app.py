@@ -15,7 +15,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from followup import __version__
-from followup.core.dates import parse_date
+from followup.core.dates import parse_day
 from followup.core.dates import today as current_day
 from followup.core.errors import DateError, FollowupError, UsageError
 from followup.core.names import match_level
@@ -62,15 +62,12 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-def argument_date(value: str, what: str) -> dt.date:
+def day_argument(value: str, what: str, today: dt.date) -> dt.date:
+    """A day given on the command line (YYYY-MM-DD, today, tomorrow, fri, 2w...), named in any error."""
     try:
-        return parse_date(value)
+        return parse_day(value, today)
     except DateError as error:
         raise DateError(f"{what}: {error}") from None
-
-
-def option_date(value: str | None, what: str) -> dt.date | None:
-    return None if value is None else argument_date(value, what)
 
 
 def _undecodable(value: object) -> bool:

@@ -7,10 +7,11 @@ import json
 import click
 
 from followup.core import due as rule
+from followup.formats.wording import labels, when
 from followup.store.actions import Outcome
 from followup.store.journal import Journal, Person
 
-STATUS_COLOURS = {"overdue": "red", "due": "yellow", "soon": "cyan", "ok": "green"}
+STATUS_COLOURS = {"overdue": "red", "due": "yellow", "soon": "cyan", "ok": "green", "tried": "magenta"}
 
 
 def print_json(records: list[dict]) -> None:
@@ -19,25 +20,28 @@ def print_json(records: list[dict]) -> None:
     click.echo("[" + ",\n ".join(json.dumps(record, ensure_ascii=False) for record in records) + "]")
 
 
-def table(rows: list[list[str]], headers: list[str], colour_column: int | None = None) -> None:
+def table(rows: list[list[str]], headers: list[str], colour_column: int | None = None, indent: str = "") -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    click.echo("  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    click.echo(indent + "  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in rows:
         cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)]
         if colour_column is not None:
             cells[colour_column] = click.style(cells[colour_column], fg=STATUS_COLOURS.get(row[colour_column]))
-        click.echo("  ".join(cells).rstrip())
+        click.echo(indent + "  ".join(cells).rstrip())
 
 
-def people_table(people: list[Person]) -> None:
+def people_table(people: list[Person], picked: frozenset[str] = frozenset(), indent: str = "") -> None:
+    """Who, and why they are here: status and its words (with inactive, attempts, today's pick), the last
+    touch, the cadence, the next day (the booked one when a touch is booked), categories and owner."""
     rows = []
     for person in people:
-        due = person.due
-        late = "" if due.days_late is None else (f"{due.days_late}d" if due.days_late > 0 else
-                                                  "today" if due.days_late == 0 else f"in {-due.days_late}d")
-        reach = (person.contact.phones or person.contact.emails or ("",))[0]
-        rows.append([due.status, person.name, late, str(due.next_due or ""), person.contact.channel or "", reach])
-    table(rows, ["status", "name", "late", "next due", "channel", "reach"], colour_column=0)
+        due, contact = person.due, person.contact
+        said = "; ".join([when(person), *labels(person, person.slug in picked)])
+        upcoming = contact.next if due.status == "booked" else due.next_due
+        rows.append([due.status, person.name, said, str(due.last_touch or "never"), str(due.cadence or "none"),
+                     str(upcoming or ""), ", ".join(contact.categories), contact.owner or ""])
+    table(rows, ["status", "name", "why", "last touch", "cadence", "next", "categories", "owner"], colour_column=0,
+          indent=indent)
 
 
 def promises_block(journal: Journal, people: list[Person]) -> None:
@@ -51,6 +55,12 @@ def promises_block(journal: Journal, people: list[Person]) -> None:
         line = f"  {p.due}  {person.name}: {p.what}" + ("  (late)" if late else "")
         click.secho(line, fg="red" if late else None)
     click.echo()
+
+
+def unread_note(journal: Journal) -> None:
+    """Every list ends by saying who it may be missing."""
+    if journal.unread:
+        click.echo(f"{journal.unread} file(s) could not be read: run followup check")
 
 
 def report(outcome: Outcome, text: str) -> None:

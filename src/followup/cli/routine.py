@@ -1,18 +1,24 @@
-"""The daily routine: new, touch, snooze, promise, kept, and the lists: due, today, log, check."""
+"""The daily routine: new, touch, attempt, book, snooze, promise, kept, active/inactive, edit, undo; and the
+lists that go with it: today, due, show, log, review, check."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, argument_date, complete_who, main, option_date, pass_context
-from followup.cli.output import people_table, print_json, promises_block, report, table
+from followup.cli.app import PROBLEMS, Context, complete_who, day_argument, main, pass_context
+from followup.cli.output import people_table, print_json, promises_block, report, table, unread_note
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.errors import CadenceError, UsageError
 from followup.formats.records import event_record, person_record
+from followup.formats.wording import WORDS, labels, when
 from followup.store import actions
-from followup.store.journal import agenda
+from followup.store.journal import DayItem, agenda
+from followup.store.review import weekly_review
+
+DAYS = "YYYY-MM-DD, today, tomorrow, a weekday (fri), or 3d, 2w, 1m from today"
 
 
 @main.command()
@@ -37,24 +43,87 @@ def new(context: Context, name, cadence, categories, email, phone, birthday, cha
 
 
 @main.command()
-@click.argument("who", shell_complete=complete_who)
+@click.argument("who", nargs=-1, required=True, shell_complete=complete_who)
 @click.option("-m", "--message", "note", help="What you talked about: the log entry and the commit message.")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="When (default: today).")
+@click.option("--date", "day", metavar="DAY", help="When, if not today: YYYY-MM-DD, yesterday...")
 @click.option("--via", help="How: phone, text, email, video, in person...")
-@click.option("--no-commit", is_flag=True, help="Edit the file only.")
+@click.option("--again", metavar="DAY", help=f"Also promise to check in again by then ({DAYS}).")
+@click.option("--no-commit", is_flag=True, help="Edit the files only.")
 @pass_context
-def touch(context: Context, who, note, day, via, no_commit) -> None:
-    """Record that you reached WHO: last_touch, a log line and a commit.
+def touch(context: Context, who, note, day, via, again, no_commit) -> None:
+    """Record that you reached WHO (one person or several): last_touch, a log line, one commit.
 
-    Example: followup touch ana -m "Coffee at Rosa's" --via phone
+    Example: followup touch ana tom priya -m "Dinner at Rosa's"; followup touch ana -m "Surgery went fine" --again 3d
+    """
+    journal = context.journal()
+    people = list({person.slug: person for person in map(context.person, who)}.values())
+    when_day = day_argument(day, "--date", journal.today) if day else None
+    by = day_argument(again, "--again", journal.today) if again else None
+    outcome = actions.touch(context.root, people, journal.today, note, when_day, via, by, commit=not no_commit)
+    lines = []
+    for person, contact in zip(people, outcome.contacts, strict=True):
+        after = journal.person_from(contact).due
+        following = f"; next due {after.next_due}" if after.next_due else ""
+        lines.append(f"Touched {person.name} on {when_day or journal.today}{following}.")
+    if by is not None:
+        lines.append(f"Promised to check in again by {by}.")
+    report(outcome, "\n".join(lines))
+
+
+@main.command()
+@click.argument("who", shell_complete=complete_who)
+@click.option("-m", "--message", "note", help="What happened: voicemail, no answer...")
+@click.option("--via", help="How you tried: phone, text, email...")
+@click.option("--no-commit", is_flag=True)
+@pass_context
+def attempt(context: Context, who, note, via, no_commit) -> None:
+    """A call that did not reach WHO: logged on the timeline, not a touch. WHO comes due again after
+    retry_days (2 by default), and lists say how often you tried since the last touch.
+
+    Example: followup attempt tom -m voicemail --via phone
     """
     journal = context.journal()
     person = context.person(who)
-    when = option_date(day, "--date")
-    outcome = actions.touch(context.root, person, journal.today, note, when, via, commit=not no_commit)
-    after = journal.person_from(outcome.contact).due if outcome.contact is not None else None
-    following = f"; next due {after.next_due}" if after is not None and after.next_due else ""
-    report(outcome, f"Touched {person.name} on {when or journal.today}{following}.")
+    outcome = actions.attempt(context.root, person, journal.today, note, via, commit=not no_commit)
+    after = journal.person_from(outcome.contacts[0])
+    report(outcome, f"Tried {person.name}: {'; '.join([when(after), *labels(after)])}.")
+
+
+@main.command()
+@click.argument("who", shell_complete=complete_who)
+@click.argument("when_text", metavar="WHEN")
+@click.option("-m", "--message", "note", help="What is booked: lunch at Rosa's, a call about the lease...")
+@click.option("--no-commit", is_flag=True)
+@pass_context
+def book(context: Context, who, when_text, note, no_commit) -> None:
+    """Book the next touch with WHO on WHEN (YYYY-MM-DD, tomorrow, fri, 2w...): next: and next_note: in the file.
+
+    Example: followup book ana fri -m "Lunch at Rosa's"
+    """
+    journal = context.journal()
+    person = context.person(who)
+    day = day_argument(when_text, "WHEN", journal.today)
+    outcome = actions.book(context.root, person, day, journal.today, note, commit=not no_commit)
+    report(outcome, f"Booked {person.name} for {day}{': ' + ' '.join(note.split()) if note else ''}.")
+
+
+def _status_command(status: str):
+    @main.command(name=status)
+    @click.argument("who", shell_complete=complete_who)
+    @click.option("--no-commit", is_flag=True)
+    @pass_context
+    def command(context: Context, who, no_commit) -> None:
+        person = context.person(who)
+        outcome = actions.set_status(context.root, person, status, commit=not no_commit)
+        report(outcome, f"{person.name} is {status}.")
+
+    command.help = (f"Mark WHO as {status} (status: in the file). An inactive client is still due by the cadence; "
+                    f"every list labels them inactive.\n\nExample: followup {status} tom")
+    return command
+
+
+inactive = _status_command("inactive")
+active = _status_command("active")
 
 
 def _duration(text: str) -> Cadence:
@@ -69,7 +138,7 @@ def _duration(text: str) -> Cadence:
 
 @main.command()
 @click.argument("who", shell_complete=complete_who)
-@click.option("--until", "until", metavar="YYYY-MM-DD", help="Not due before this day.")
+@click.option("--until", "until", metavar="DAY", help=f"Not due before this day ({DAYS}).")
 @click.option("--for", "span", metavar="SPAN", help="For a while: 10d, 2w, 1m...")
 @click.option("--no-commit", is_flag=True)
 @pass_context
@@ -79,10 +148,10 @@ def snooze(context: Context, who, until, span, no_commit) -> None:
     Example: followup snooze tom --for 2w
     """
     if (until is None) == (span is None):
-        raise UsageError("say either --until YYYY-MM-DD or --for SPAN (such as 2w)")
+        raise UsageError("say either --until DAY or --for SPAN (such as 2w)")
     journal = context.journal()
     person = context.person(who)
-    day = option_date(until, "--until") or _duration(span).after(journal.today)
+    day = day_argument(until, "--until", journal.today) if until else _duration(span).after(journal.today)
     outcome = actions.snooze(context.root, person, day, journal.today, commit=not no_commit)
     report(outcome, f"{person.name} is snoozed until {day}.")
 
@@ -90,17 +159,19 @@ def snooze(context: Context, who, until, span, no_commit) -> None:
 @main.command()
 @click.argument("who", shell_complete=complete_who)
 @click.argument("what")
-@click.option("--by", "by", required=True, metavar="YYYY-MM-DD", help="The deadline.")
+@click.option("--by", "by", required=True, metavar="DAY", help=f"The deadline ({DAYS}).")
 @click.option("--no-commit", is_flag=True)
 @pass_context
 def promise(context: Context, who, what, by, no_commit) -> None:
     """Record a follow-up you owe WHO, with a deadline.
 
-    Example: followup promise ana "send the lease comparables" --by 2026-11-25
+    Example: followup promise ana "send the lease comparables" --by tomorrow
     """
+    journal = context.journal()
     person = context.person(who)
-    outcome = actions.promise(context.root, person, what, argument_date(by, "--by"), commit=not no_commit)
-    report(outcome, f"Promised {person.name}: {' '.join(what.split())} by {by}.")
+    day = day_argument(by, "--by", journal.today)
+    outcome = actions.promise(context.root, person, what, day, journal.today, commit=not no_commit)
+    report(outcome, f"Promised {person.name}: {' '.join(what.split())} by {day}.")
 
 
 @main.command()
@@ -116,7 +187,55 @@ def kept(context: Context, who, number, no_commit) -> None:
     journal = context.journal()
     person = context.person(who)
     outcome = actions.kept(context.root, person, journal.today, number, commit=not no_commit)
-    report(outcome, f"Kept: {outcome.message.split(': ', 1)[1]}.")
+    report(outcome, f"{outcome.message}.")
+
+
+@main.command()
+@click.argument("who", shell_complete=complete_who)
+@pass_context
+def edit(context: Context, who) -> None:
+    """Open WHO's file in $VISUAL or $EDITOR; on save, check it and commit it. A problem is shown on its line
+    and you may edit again, keep the file as it is, or stop with your text kept aside: nothing you typed is lost.
+
+    Example: EDITOR=nano followup edit ana
+    """
+    from followup.store.editing import EditSession
+
+    journal = context.journal(with_history=False)
+    session = EditSession(context.root, context.person(who))
+    if session.resumed:
+        click.echo(f"Going on from your unsaved edit in {session.draft.relative_to(context.root)}.")
+    while True:
+        click.edit(filename=str(session.draft), require_save=False)
+        problems = session.problems()
+        if not session.changed():
+            session.discard()
+            click.echo("No change.")
+            return
+        if not problems:
+            break
+        for problem in problems:
+            click.echo(str(problem))
+        choice = click.prompt("[e]dit again, [k]eep the file as it is, or [s]top (your text stays in "
+                              f"{session.draft.relative_to(context.root)})", type=click.Choice(["e", "k", "s"]),
+                              default="e")
+        if choice == "s":
+            raise SystemExit(PROBLEMS)
+        if choice == "k":
+            break
+    outcome = session.save(journal.today)
+    report(outcome, f"Saved {outcome.path.relative_to(context.root)}.")
+
+
+@main.command()
+@pass_context
+def undo(context: Context) -> None:
+    """Undo the last change followup committed (a git revert of it). Refused when the last commit is not
+    followup's, or when there are changes not committed.
+
+    Example: followup touch tom -m "Call"; followup undo
+    """
+    click.echo(f"Undone: {actions.undo(context.root)}")
 
 
 @main.command()
@@ -137,28 +256,98 @@ def due(context: Context, category, owner, everyone, as_json) -> None:
         return
     promises_block(journal, people)
     if people:
-        people_table(people)
+        people_table(people, frozenset(person.slug for person in journal.picks()))
     else:
         click.echo("Nobody is due. A good day to add someone to the hit list.")
+    unread_note(journal)
+
+
+DAY_HEADINGS = {"promise-late": "Promises late", "promise-today": "Promises due today", "booking": "Booked today",
+                "booking-passed": "Booked, and passed: how did it go?", "pick": "Today's picks",
+                "date-today": "Dates today", "date-tomorrow": "Dates tomorrow"}
+
+
+def _day_line(item: DayItem, today: dt.date) -> str:
+    person, what = item.person, item.what
+    if item.kind == "promise-late":
+        late = (today - item.day).days
+        return f"{item.day}  {person.name}: {what} ({late} day{'s' if late != 1 else ''} late)"
+    if item.kind == "booking-passed":
+        return f"{item.day}  {person.name}{': ' + what if what else ''}: log it with followup touch {person.slug}"
+    years = f" ({item.years})" if item.years else ""
+    return f"{person.name}: {what}{years}" if what else person.name
 
 
 @main.command()
-@click.option("-n", "count", type=click.IntRange(min=0), help="How many (default: picks_per_day).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("-n", "count", type=click.IntRange(min=0), help="How many picks (default: picks_per_day).")
+@click.option("--json", "as_json", is_flag=True, help="One object per line item, with its kind.")
 @pass_context
 def today(context: Context, count, as_json) -> None:
-    """Today's picks: a few people to reach today, stable all day.
+    """The whole day: promises late and due today, bookings (and those passed with no touch since), today's
+    picks, birthdays and yearly dates of today and tomorrow.
 
-    Example: followup today -n 3
+    Example: followup today
     """
     journal = context.journal()
-    picks = journal.picks(count)
+    items = journal.day_list(count)
     if as_json:
-        print_json([person_record(journal, person) for person in picks])
-    elif picks:
-        people_table(picks)
-    else:
+        print_json([{"kind": item.kind, "day": item.day.isoformat(), "what": item.what,
+                     **person_record(journal, item.person)} for item in items])
+        return
+    if not items:
         click.echo("Nobody is due today.")
+    for kind in DAY_HEADINGS:
+        mine = [item for item in items if item.kind == kind]
+        if not mine:
+            continue
+        click.secho(DAY_HEADINGS[kind], bold=True)
+        if kind == "pick":
+            people_table([item.person for item in mine], indent="  ")
+        else:
+            for item in mine:
+                click.echo("  " + _day_line(item, journal.today))
+        click.echo()
+    unread_note(journal)
+
+
+@main.command()
+@click.argument("who", shell_complete=complete_who)
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def show(context: Context, who, as_json) -> None:
+    """WHO on one screen: the card, promises, the last 5 timeline entries and the status.
+
+    Example: followup show ana
+    """
+    journal = context.journal()
+    person = context.person(who)
+    events = journal.timeline(person)[:5]
+    if as_json:
+        print_json([{"person": person_record(journal, person), "timeline": [event_record(e) for e in events]}])
+        return
+    contact, due = person.contact, person.due
+    click.secho(f"{person.name}: {due.status}, {'; '.join([when(person), *labels(person)])}", bold=True)
+    card = [("categories", ", ".join(contact.categories)), ("cadence", str(due.cadence or "none")),
+            ("last touch", str(due.last_touch or "never")), ("next due", str(due.next_due or "")),
+            ("booked", f"{contact.next}{': ' + contact.next_note if contact.next_note else ''}" if contact.next
+             else ""),
+            ("snoozed until", str(contact.snooze_until or "")), ("channel", contact.channel or ""),
+            ("phone", ", ".join(contact.phones)), ("email", ", ".join(contact.emails)),
+            ("birthday", str(contact.birthday or "")), ("owner", contact.owner or ""),
+            ("status", contact.status), ("file", contact.path)]
+    for label, value in card:
+        if value:
+            click.echo(f"  {label:<14}{value}")
+    if contact.promises:
+        click.secho("Promises", bold=True)
+        for item in contact.promises:
+            late = WORDS["by-late" if journal.promise_is_late(item) else "by"].format(due=item.due)
+            click.echo(f"  {item.number}  {item.what}  {late}")
+    click.secho("Timeline (the last 5)", bold=True)
+    if events:
+        table([[str(e.date), e.kind, e.text] for e in events], ["date", "kind", "what"], indent="  ")
+    else:
+        click.echo("  nothing yet")
 
 
 @main.command(name="log")
@@ -178,6 +367,54 @@ def log_command(context: Context, who, as_json) -> None:
         return
     click.secho(f"{person.name} ({person.status}, last touch {person.due.last_touch or 'never'})", bold=True)
     table([[str(e.date), e.kind, e.text, e.commit or ""] for e in events], ["date", "kind", "what", "commit"])
+
+
+@main.command()
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="How far to look back.")
+@click.option("--owner", help="Only relationships this person keeps.")
+@pass_context
+def review(context: Context, days, owner) -> None:
+    """The weekly review: touches, attempts and promises of the last DAYS days, who slipped into overdue,
+    each category on track then and now, and the plan for the next 7 days.
+
+    Example: followup review --days 7
+    """
+    journal = context.journal()
+    found = weekly_review(journal, days, owner)
+    click.secho(f"The last {days} days ({found.start} to {found.today})", bold=True)
+    for keeper, touches in found.touches_by_owner.items():
+        click.echo(f"  touches{' by ' + keeper if keeper else ''}: {len(touches)}")
+        for touch in touches:
+            click.echo(f"    {touch.day}  {touch.person.name}: {touch.text}")
+    if not found.touches:
+        click.echo("  no touches")
+    for heading, happened in (("attempts", found.attempts), ("promises kept", found.promises_kept)):
+        click.echo(f"  {heading}: {len(happened)}")
+        for item in happened:
+            click.echo(f"    {item.day}  {item.person.name}: {item.text}")
+    for heading, promises in (("promises made", found.promises_made), ("promises fallen late", found.promises_late)):
+        click.echo(f"  {heading}: {len(promises)}")
+        for person, owed in promises:
+            click.echo(f"    {owed.due}  {person.name}: {owed.what}")
+    click.echo(f"  slipped into overdue: {len(found.slipped)}")
+    for person in found.slipped:
+        click.echo(f"    {person.name}: {when(person)}")
+    if found.categories:
+        click.secho("On track, then and now", bold=True)
+        for category, then, now in found.categories:
+            show_share = lambda share: "–" if share is None else f"{share}%"  # noqa: E731
+            click.echo(f"  {category}: {show_share(then)} -> {show_share(now)}")
+    click.secho("The next 7 days", bold=True)
+    for person in found.coming_due:
+        click.echo(f"  {person.due.next_due}  {person.name} comes due")
+    for person, day in found.bookings:
+        note = person.contact.next_note
+        click.echo(f"  {day}  {person.name}: booked{': ' + note if note else ''}")
+    for person, occasion in found.dates:
+        click.echo(f"  {occasion.date}  {person.name}: {occasion.label}")
+    if not (found.coming_due or found.bookings or found.dates):
+        click.echo("  nothing planned")
+    unread_note(journal)
 
 
 @main.command()

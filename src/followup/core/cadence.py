@@ -27,6 +27,7 @@ _NAME_OF: dict[tuple[int, str], str] = {}
 for _word, _span in NAMED.items():
     _NAME_OF.setdefault(_span, _word)
 
+_REFERENCE = dt.date(2000, 1, 1)
 _EVERY = re.compile(r"every\s+(?:(\d+)\s+)?(day|week|month|year)s?")
 _SHORT = re.compile(r"(\d+)\s*([dwmy])")
 _SHORT_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
@@ -43,6 +44,11 @@ CADENCE_FORMS = (
 class Cadence(Compact):
     count: int
     unit: str
+
+    @property
+    def days(self) -> int:
+        """About how many days it spans (a month counted from January 2000): for comparing and sorting."""
+        return (self.after(_REFERENCE) - _REFERENCE).days
 
     def after(self, day: dt.date) -> dt.date:
         """The day one cadence after `day`, month ends and leap days handled."""

@@ -30,7 +30,7 @@ MAX_NOTE_BRACKETS = 1000
 
 KNOWN_KEYS = (
     "name", "categories", "cadence", "last_touch", "channel", "phone", "email", "birthday",
-    "dates", "status", "snooze_until", "next", "promises", "owner",
+    "dates", "status", "snooze_until", "next", "next_note", "promises", "owner",
 )
 STATUSES = ("active", "inactive")
 
@@ -43,7 +43,7 @@ _LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[:,.;]?", re.ASCII)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?:[ \t]|$)")
 # A log entry that is not a touch says so in its first words: keeping a promise is not reaching someone.
-ENTRY_KINDS = {"Kept promise:": "kept"}
+ENTRY_KINDS = {"Kept promise:": "kept", "Tried:": "attempt", "Tried (": "attempt"}
 
 
 class ContactLoader(yaml.CSafeLoader):
@@ -86,6 +86,7 @@ class Promise(Compact):
     due: dt.date
     what: str
     line: int
+    made: dt.date | None = None  # written by `followup promise`; unknown for a promise written by hand
 
 
 @dataclass(slots=True)
@@ -105,6 +106,7 @@ class Contact(Compact):
     status: str = "active"
     snooze_until: dt.date | None = None
     next: dt.date | None = None
+    next_note: str | None = None  # what the booked touch is: "lunch at Rosa's"
     promises: tuple[Promise, ...] = ()
     owner: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
@@ -369,6 +371,11 @@ def _read_owner(contact: Contact, value: object, line: int, problem: Report) -> 
     contact.owner = owner or None
 
 
+def _read_next_note(contact: Contact, value: object, line: int, problem: Report) -> None:
+    note = " ".join(str(value).split()) if value is not None else ""
+    contact.next_note = note or None
+
+
 _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
     "name": _read_name,
     "categories": _read_categories,
@@ -383,6 +390,7 @@ _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
     "dates": _read_dates,
     "status": _read_status,
     "owner": _read_owner,
+    "next_note": _read_next_note,
 }  # and promises, read with the node of each item for its line (_promises)
 assert set(_FIELDS) | {"promises"} == set(KNOWN_KEYS)
 
@@ -419,9 +427,17 @@ def _promises(value: object, root: yaml.MappingNode, problem: Report) -> tuple[P
             problem(line, f"promise {number} ({item['what']}) has no 'due:' date")
             continue
         try:
-            promises.append(Promise(number, parse_date(item["due"]), str(item["what"]).strip(), line))
+            due = parse_date(item["due"])
         except DateError as error:
             problem(line, f"promise {number}: due: {error}")
+            continue
+        made = None
+        if item.get("made") is not None:
+            try:
+                made = parse_date(item["made"])
+            except DateError as error:
+                problem(line, f"promise {number}: made: {error}")
+        promises.append(Promise(number, due, str(item["what"]).strip(), line, made))
     return tuple(promises)
 
 

@@ -132,3 +132,30 @@ def parse_weekly_block(text: object) -> tuple[int, dt.time, dt.time]:
     if end <= start:
         raise DateError(f"{text!r} ends before it starts")
     return day, start, end
+
+
+_SPAN = re.compile(r"(\d+)\s*([dwmy])", re.ASCII)
+
+
+def parse_day(text: str, today: dt.date) -> dt.date:
+    """A day as people type it on the command line: YYYY-MM-DD, today, tomorrow, yesterday, a weekday
+    ("fri", "friday": the next one after today), or a span from today ("3d", "2w", "1m", "1y")."""
+    word = " ".join(text.lower().split())
+    relative = {"today": 0, "tomorrow": 1, "yesterday": -1}
+    if word in relative:
+        return in_range(today + dt.timedelta(days=relative[word]))
+    weekday = next((i for i, name in enumerate(WEEKDAYS) if len(word) >= 3 and name.startswith(word)), None)
+    if weekday is not None:
+        return in_range(today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1))
+    span = _SPAN.fullmatch(word)
+    if span:
+        count, unit = int(span.group(1)), span.group(2)
+        if count > 36500:
+            raise DateError(f"{text!r} is too far away")
+        if unit in "dw":
+            return in_range(today + dt.timedelta(days=count * (7 if unit == "w" else 1)))
+        return in_range(add_months(today, count * (12 if unit == "y" else 1)))
+    if _ISO_DATE.fullmatch(text.strip()):
+        return parse_date(text)
+    raise DateError(f"{text!r} is not a day: write YYYY-MM-DD, today, tomorrow, a weekday such as fri, "
+                    "or a span from today such as 3d, 2w, 1m")

@@ -4,6 +4,7 @@ is picked today; the site, the command line and the exporters all ask it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from followup.core.dates import FIRST_YEAR, LAST_YEAR, YearlyDate
 from followup.core.settings import Settings
 
 # The order in which statuses are listed, most urgent first.
-STATUS_ORDER = ("overdue", "due", "soon", "ok", "booked", "snoozed", "none")
+STATUS_ORDER = ("overdue", "due", "soon", "ok", "booked", "tried", "snoozed", "none")
 DUE_STATUSES = ("overdue", "due")
 
 
@@ -25,6 +26,8 @@ class Due:
     last_touch: dt.date | None  # effective: the latest of last_touch, the log and git touches
     next_due: dt.date | None
     days_late: int | None  # positive when late, negative while there is time
+    attempts: int = 0  # calls that did not reach them since the last touch
+    retry_on: dt.date | None = None  # after the last of those, the day to try again
 
     @property
     def never_touched(self) -> bool:
@@ -45,7 +48,7 @@ def cadence_of(contact: Contact, settings: Settings) -> Cadence | None:
     defaults = [settings.category_cadence[c.casefold()] for c in contact.categories
                 if c.casefold() in settings.category_cadence]
     if defaults:
-        return min(defaults, key=lambda cadence: cadence.after(dt.date(2000, 1, 1)) if cadence else dt.date.max)
+        return min(defaults, key=lambda cadence: cadence.days if cadence else float("inf"))
     return settings.default_cadence
 
 
@@ -74,17 +77,30 @@ def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: It
                      today, settings)
 
 
+def attempt_days(contact: Contact, last: dt.date | None, today: dt.date) -> list[dt.date]:
+    """The days a call did not reach them (logged as attempts) since the last touch, up to today."""
+    return [entry.date for entry in contact.log
+            if entry.kind == "attempt" and (last is None or entry.date > last) and entry.date <= today]
+
+
 def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, today: dt.date,
               settings: Settings) -> Due:
-    """The status once the cadence and the effective last touch are known (assess finds both)."""
+    """The status once the cadence and the effective last touch are known (assess finds both).
+
+    A call that reached voicemail does not move the last touch, but someone due who was just tried is
+    "tried" until `retry_days` after the last attempt, then due again."""
     if cadence is None:
         return Due("none", None, last, None, None)
     next_due = cadence.after(last) if last is not None else today
     days_late = (today - next_due).days
+    attempts = attempt_days(contact, last, today)
+    retry_on = max(attempts) + dt.timedelta(days=settings.retry_days) if attempts else None
     if contact.next is not None and contact.next >= today:
         status = "booked"
     elif contact.snooze_until is not None and contact.snooze_until > today:
         status = "snoozed"
+    elif days_late >= 0 and retry_on is not None and retry_on > today:
+        status = "tried"
     elif days_late > 0:
         status = "overdue"
     elif days_late == 0:
@@ -93,7 +109,21 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
         status = "soon"
     else:
         status = "ok"
-    return Due(status, cadence, last, next_due, days_late)
+    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on)
+
+
+def due_as_of(contact: Contact, cadence: Cadence | None, touches: list[dt.date], day: dt.date,
+              settings: Settings) -> Due:
+    """The rule asked as of another day, with the touches known by then (`touches` sorted, as touch_days
+    gives them; snoozes and bookings as written today): for a trend, or a week's review."""
+    known = bisect.bisect_right(touches, day)
+    return due_state(contact, cadence, touches[known - 1] if known else None, day, settings)
+
+
+def booking_passed(contact: Contact, due: Due, today: dt.date) -> bool:
+    """A booked touch whose day has passed with no touch logged since: how did it go?"""
+    return contact.next is not None and contact.next < today and \
+        (due.last_touch is None or due.last_touch < contact.next)
 
 
 def rank_key(contact: Contact, due: Due) -> tuple:
@@ -147,6 +177,10 @@ def occasions(contact: Contact, today: dt.date, days: int) -> list[Occasion]:
 
 def promise_is_late(promise: Promise, today: dt.date) -> bool:
     return promise.due < today
+
+
+def promise_is_today(promise: Promise, today: dt.date) -> bool:
+    return promise.due == today
 
 
 def promise_is_near(promise: Promise, today: dt.date, settings: Settings) -> bool:

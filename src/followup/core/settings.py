@@ -23,17 +23,19 @@ class Settings:
     publish: bool = False
     block: str | None = None
     calendar_notes: bool = False
+    retry_days: int = 2  # after a call that did not reach them, days before they come due again
+    site_url: str | None = None  # MkDocs' own site_url: where the built site is, for links from the feeds
 
 
 DEFAULTS = Settings()
 SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
-    "publish", "block", "calendar_notes",
+    "publish", "block", "calendar_notes", "retry_days",
 }
 
 
-def settings_from_mapping(block: object, contacts: str = "contacts", where: str = "mkdocs.yml: plugins.followup") \
-        -> Settings:
+def settings_from_mapping(block: object, contacts: str = "contacts", where: str = "mkdocs.yml: plugins.followup",
+                          site_url: object = None) -> Settings:
     """Validate the followup settings; `contacts` is MkDocs' docs_dir, `where` how messages name the block."""
     if block is None:
         block = {}
@@ -90,4 +92,6 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         publish=flag("publish"),
         block=weekly,
         calendar_notes=flag("calendar_notes"),
+        retry_days=whole("retry_days", 0),
+        site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url.strip() else None,
     )

@@ -45,11 +45,12 @@ def dashboard_data(journal: Journal, url_of: dict[str, str]) -> dict:
             "url": url_of[person.slug], "cadence": [cadence.count, cadence.unit] if cadence else None,
             "touches": [_day(d) for d in journal.touch_dates(person)], "next": _day(contact.next),
             "snooze": _day(contact.snooze_until), "channel": contact.channel,
-            "reach": reach_links(person),
+            "reach": reach_links(person), "inactive": not contact.active,
+            "attempts": [_day(entry.date) for entry in contact.log if entry.kind == "attempt"],
             "promises": [{"due": _day(p.due), "what": p.what} for p in contact.promises],
             "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],
         })
     settings = journal.settings
     return {"built": journal.today.isoformat(), "years": [FIRST_YEAR, LAST_YEAR], "soon_days": settings.soon_days,
             "picks_per_day": settings.picks_per_day, "dates_days": settings.dates_days,
-            "dashboard_rows": settings.dashboard_rows, "people": people}
+            "dashboard_rows": settings.dashboard_rows, "retry_days": settings.retry_days, "people": people}

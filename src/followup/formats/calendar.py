@@ -37,6 +37,7 @@ class Spec(NamedTuple):
     description: str | None
     rrule: tuple | None
     transparent: bool
+    url: str | None = None
 
 
 def _uid(*parts: str) -> str:
@@ -56,6 +57,8 @@ def _event(spec: Spec) -> bytes:
         event.add("transp", "TRANSPARENT")
     if spec.description:
         event.add("description", spec.description)
+    if spec.url:
+        event.add("url", spec.url)
     return event.to_ical()
 
 
@@ -95,9 +98,11 @@ def _specs(journal: Journal, block: str | None, with_notes: bool):
         weekday, start, end = parse_weekly_block(block)
         first = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
         # Floating times: the block is at 16:00 wherever the calendar is.
+        review = f"{journal.settings.site_url}review/" if journal.settings.site_url else None
         yield Spec(_uid("block"), dt.datetime.combine(first, start), dt.datetime.combine(first, end),
-                   "Follow-up block", "Time booked for the follow-ups: run followup today, or open the Due page.",
-                   (("freq", "weekly"), ("byday", WEEKDAYS[weekday][:2].upper())), False)
+                   "Follow-up block", "Time booked for the follow-ups: the week's review (followup review, or the "
+                   f"Review page{': ' + review if review else ' of the site'}), then followup today.",
+                   (("freq", "weekly"), ("byday", WEEKDAYS[weekday][:2].upper())), False, review)
 
 
 def journal_calendar(journal: Journal, block: str | None = None, with_notes: bool = False,

@@ -76,7 +76,7 @@ def apply_import(root: Path, folder: Path, plan: Plan, categories: tuple = (), c
             atomic_write(state, json.dumps({"message": message, "paths": [str(path.relative_to(root))
                                                                            for path, _ in files]}).encode())
         atomic_write_many(files)
-        outcome = commit_files(root, [path for path, _ in files], message, commit, Outcome(root, message))
+        outcome = commit_files(root, [path for path, _ in files], message, commit, Outcome(root, message), "import")
         if state is not None:
             state.unlink(missing_ok=True)
         outcome.finished_earlier = len(finished)

@@ -27,6 +27,11 @@ def person_record(journal: Journal, person: Person) -> dict:
         "email": contact.emails[0] if contact.emails else None,
         "owner": contact.owner,
         "active": contact.active,
+        "next": _day(contact.next),
+        "next_note": contact.next_note,
+        "snooze_until": _day(contact.snooze_until),
+        "attempts": due.attempts,
+        "retry_on": _day(due.retry_on),
         "promises": [{"number": p.number, "due": _day(p.due), "what": p.what, "late": journal.promise_is_late(p)}
                      for p in contact.promises],
         "path": contact.path,
@@ -38,7 +43,8 @@ def event_record(event) -> dict:
 
 
 CSV_FIELDS = ("slug", "name", "status", "next_due", "last_touch", "days_late", "cadence", "categories", "channel",
-              "phone", "email", "owner", "active", "promises", "path")
+              "phone", "email", "owner", "active", "next", "next_note", "snooze_until", "attempts", "retry_on",
+              "promises", "path")
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection).

@@ -25,9 +25,11 @@ from mkdocs.utils import get_relative_url
 from followup.core import due as rule
 from followup.core.contact import Problem
 from followup.core.dates import today as current_day
+from followup.core.due import STATUS_ORDER
 from followup.core.settings import Settings
 from followup.formats.browser import dashboard_data, reach_links
 from followup.formats.calendar import journal_calendar
+from followup.formats.wording import WORDS, detail, labels, when
 from followup.site import charts
 from followup.site.pages import (
     CATEGORIES,
@@ -35,16 +37,17 @@ from followup.site.pages import (
     DUE,
     LISTS,
     PERSON,
+    REVIEW,
     GeneratedPage,
     PersonPage,
     category_page,
     person_page,
 )
 from followup.site.safe_html import is_elsewhere, sanitise
-from followup.site.wording import WORDS, detail, when
 from followup.store import cache
 from followup.store.files import atomic_write
 from followup.store.journal import Journal, Person
+from followup.store.review import weekly_review
 
 log = logging.getLogger("mkdocs.plugins.followup")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -104,11 +107,12 @@ class SiteBuild:
         )
         # Filters rather than global functions: a compiled template calls a filter directly, but a
         # function through Context.call, which costs more than the work itself on 10,000 pages.
-        self.env.globals.update(link=self.link, words=WORDS)
+        self.env.globals.update(link=self.link, words=WORDS,
+                                status_rank={status: rank for rank, status in enumerate(STATUS_ORDER)})
         self.env.filters.update(
             person_link=lambda person: self.link(person_page(person)),
             category_link=lambda name: self.link(category_page(name)), reach=reach_links, detail=detail,
-            when=when,
+            when=when, labels=labels,
         )
 
     def build_files(self, files: Files, config) -> Files:
@@ -276,6 +280,8 @@ class SiteBuild:
                 trend[name], name))} for name, members in journal.categories.items()]
         elif kind is CATEGORY:
             context["members"] = journal.categories[self.category_at[src_uri]]
+        elif kind is REVIEW:
+            context["review"] = weekly_review(journal)
         return self.env.get_template(kind.template).render(context)
 
 

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import Counter
 from html import escape
@@ -82,9 +81,7 @@ def on_track_history(journal: Journal) -> dict[str, list[tuple[dt.date, int | No
         days = journal.touch_dates(person)
         cadence = rule.cadence_of(person.contact, journal.settings)
         for end in ends:
-            position = bisect.bisect_right(days, end)
-            last = days[position - 1] if position else None
-            state[person.slug, end] = rule.due_state(person.contact, cadence, last, end, journal.settings)
+            state[person.slug, end] = rule.due_as_of(person.contact, cadence, days, end, journal.settings)
     return {category: [(end, rule.share_on_track([state[p.slug, end] for p in members])) for end in ends]
             for category, members in journal.categories.items()}
 

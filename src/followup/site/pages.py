@@ -31,13 +31,14 @@ DUE = PageKind("due", "Due", in_nav=True)
 PEOPLE = PageKind("people", "People", in_nav=True)
 CATEGORIES = PageKind("categories", "Hit list", in_nav=True)
 INACTIVE = PageKind("inactive", "Inactive", in_nav=True)
+REVIEW = PageKind("review", "Review", in_nav=True)
 PROBLEMS = PageKind("problems", "Problems", in_nav=True)
 CATEGORY = PageKind("category")
 PERSON = PageKind("person")
 
 # The pages of everyone, each at its own place; a page per category and per person come with them.
 LISTS = {DUE: "index.md", PEOPLE: "people/index.md", CATEGORIES: "categories/index.md", INACTIVE: "inactive.md",
-         PROBLEMS: "problems.md"}
+         REVIEW: "review.md", PROBLEMS: "problems.md"}
 NAV = [{kind.title: src_uri} for kind, src_uri in LISTS.items() if kind.in_nav]
 
 

@@ -39,6 +39,7 @@ class FollowupConfig(base.Config):
     calendar_notes = c.Type(bool, default=DEFAULTS.calendar_notes)
     default_cadence = c.Optional(c.Type(str))
     categories = c.Type(dict, default={})
+    retry_days = c.Type(int, default=DEFAULTS.retry_days)
 
 
 def journal_paths(config) -> tuple[Path, str]:
@@ -74,7 +75,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         else:
             block, where = dict(self.config), f"{source}: plugins.followup"
         try:
-            return settings_from_mapping(block, contacts, where)
+            return settings_from_mapping(block, contacts, where, config.site_url)
         except SettingsError as error:
             raise PluginError(str(error)) from None
 

@@ -1,12 +1,15 @@
-"""The daily routine as operations on the journal: new, touch, snooze, promise, kept.
+"""The daily routine as operations on the journal: new, touch, attempt, book, snooze, promise, kept,
+active/inactive, undo.
 
-Each takes the journal lock, edits one file in place (followup.edit), and inside a git
-repository commits that one file: the commit is the contact log.
+Each takes the journal lock, edits files in place (store.edit: only the lines it means to change,
+atomically), and inside a git repository makes one commit of them: the commit is the contact log.
+Every commit followup makes carries a trailer naming the command, so `undo` knows its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +18,14 @@ import frontmatter
 from followup.core.cadence import parse_cadence
 from followup.core.contact import Contact, ContactLoader
 from followup.core.dates import parse_date, parse_yearly
-from followup.core.errors import DateError, EditError, GitError
+from followup.core.errors import DateError, EditError, GitError, UsageError
 from followup.core.names import fold, slugify
 from followup.store import git as gitops
 from followup.store.edit import ContactText, FrontMatterDumper, yaml_scalar
 from followup.store.files import atomic_write, clear_temporaries, journal_lock
 from followup.store.journal import Journal, Person
+
+Change = Callable[[ContactText, Contact], None]
 
 
 @dataclass
@@ -29,28 +34,42 @@ class Outcome:
     message: str
     warnings: list[str] = field(default_factory=list)
     contact: Contact | None = None
+    contacts: list[Contact] = field(default_factory=list)  # each edited contact as it now reads
     finished_earlier: int = 0  # files of an interrupted import, committed by this one
 
 
-def commit_files(root: Path, paths: list[Path], message: str, commit: bool, outcome: Outcome) -> Outcome:
+def commit_files(root: Path, paths: list[Path], message: str, commit: bool, outcome: Outcome,
+                 command: str = "") -> Outcome:
     if not commit or not paths or not gitops.inside_repository(root):
         return outcome
     try:
-        gitops.commit(root, paths, message)
+        gitops.commit(root, paths, message, command)
     except GitError as error:
         saved = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
         outcome.warnings.append(f"{saved} saved, but the git commit failed: {error}")
     return outcome
 
 
-def _edit(root: Path, person: Person, change, message: str, commit: bool) -> Outcome:
-    path = root / person.contact.path
+def _edit_all(root: Path, people: list[Person], change: Change, message: str, commit: bool, command: str) -> Outcome:
+    """The same change to each person's file, all read before any is written, in one commit."""
+    paths = [root / person.contact.path for person in people]
     with journal_lock(root):
-        clear_temporaries(path.parent, path.name)
-        text = ContactText.read(path, person.contact.path)
-        change(text, text.contact())
-        text.save()
-        return commit_files(root, [path], message, commit, Outcome(path, message, contact=text.contact()))
+        texts = []
+        for person, path in zip(people, paths, strict=True):
+            clear_temporaries(path.parent, path.name)
+            text = ContactText.read(path, person.contact.path)
+            change(text, text.contact())
+            text.contact()  # every file reads back before the first is written
+            texts.append(text)
+        for text in texts:
+            text.save()
+        contacts = [text.contact() for text in texts]
+        outcome = Outcome(paths[0], message, contact=contacts[0], contacts=contacts)
+        return commit_files(root, paths, message, commit, outcome, command)
+
+
+def _edit(root: Path, person: Person, change: Change, message: str, commit: bool, command: str) -> Outcome:
+    return _edit_all(root, [person], change, message, commit, command)
 
 
 def _check_not_future(day: dt.date, today: dt.date, what: str) -> None:
@@ -58,29 +77,74 @@ def _check_not_future(day: dt.date, today: dt.date, what: str) -> None:
         raise EditError(f"{what} {day} is in the future (today is {today}); nothing was changed")
 
 
-def touch(root: Path, person: Person, today: dt.date, note: str | None = None, day: dt.date | None = None,
-          via: str | None = None, commit: bool = True) -> Outcome:
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def touch(root: Path, people: list[Person], today: dt.date, note: str | None = None, day: dt.date | None = None,
+          via: str | None = None, again: dt.date | None = None, commit: bool = True) -> Outcome:
+    """A touch of each of `people` on `day` (today by default), logged with the same entry, in one commit.
+    `again`: also promise to check in again by that day (after an event, a few days later)."""
     day = day or today
     _check_not_future(day, today, "the touch date")
-    note = " ".join((note or "").split())
-    via = " ".join((via or "").split())
+    if again is not None and again <= today:
+        raise EditError(f"--again {again}: that day is not after today ({today}); nothing was changed")
+    note, via = _words(note), _words(via)
     entry = " ".join(part for part in (f"- {day.isoformat()}", f"({via})" if via else "", note or "In touch.") if part)
-    message = note or f"Touch {person.name}" + (f" ({via})" if via else "")
+    names = ", ".join(person.name for person in people)
+    message = note or f"Touch {names}" + (f" ({via})" if via else "")
 
     def change(text: ContactText, contact: Contact) -> None:
         # An older touch (a call remembered late) is logged without moving last_touch back.
         if contact.last_touch is None or day >= contact.last_touch:
             text.set_scalar("last_touch", day)
         text.add_log_entry(entry)
+        if again is not None:
+            text.set_block("promises", _promise_lines([*_raw_promises(text), _new_promise(
+                f"check in again{': ' + note if note else ''}", again, today)]))
 
-    return _edit(root, person, change, message, commit)
+    return _edit_all(root, people, change, message, commit, "touch")
+
+
+def attempt(root: Path, person: Person, today: dt.date, note: str | None = None, via: str | None = None,
+            commit: bool = True) -> Outcome:
+    """A call that did not reach them (voicemail, no answer): on the timeline, but not a touch."""
+    note, via = _words(note), _words(via)
+    entry = f"- {today.isoformat()} Tried{f' ({via})' if via else ''}: {note or 'no answer'}"
+    message = f"Tried to reach {person.name}{f' ({via})' if via else ''}: {note or 'no answer'}"
+    return _edit(root, person, lambda text, _: text.add_log_entry(entry), message, commit, "attempt")
+
+
+def book(root: Path, person: Person, day: dt.date, today: dt.date, note: str | None = None,
+         commit: bool = True) -> Outcome:
+    """A touch already booked for `day` (`next:`), with what it is (`next_note:`)."""
+    if day < today:
+        raise EditError(f"book for {day}: that day has passed (today is {today}); nothing was changed")
+    note = _words(note)
+
+    def change(text: ContactText, _: Contact) -> None:
+        text.set_scalar("next", day)
+        if note:
+            text.set_scalar("next_note", note)
+        else:
+            text.remove_key("next_note")  # what was booked before is not what is booked now
+
+    return _edit(root, person, change, f"Book {person.name} for {day}{': ' + note if note else ''}", commit, "book")
+
+
+def set_status(root: Path, person: Person, status: str, commit: bool = True) -> Outcome:
+    """active or inactive: an inactive client is still due by the cadence, and labelled so in every list."""
+    if status not in ("active", "inactive"):
+        raise UsageError(f"status must be active or inactive, not {status!r}")
+    return _edit(root, person, lambda text, _: text.set_scalar("status", status),
+                 f"{person.name} is {status}", commit, status)
 
 
 def snooze(root: Path, person: Person, until: dt.date, today: dt.date, commit: bool = True) -> Outcome:
     if until <= today:
         raise EditError(f"snooze until {until}: that day is not after today ({today}); nothing was changed")
     return _edit(root, person, lambda text, _: text.set_scalar("snooze_until", until),
-                 f"Snooze {person.name} until {until}", commit)
+                 f"Snooze {person.name} until {until}", commit, "snooze")
 
 
 def _promise_lines(items: list) -> list[str]:
@@ -110,15 +174,19 @@ def _with_dates(item: object) -> object:
     return converted
 
 
-def promise(root: Path, person: Person, what: str, by: dt.date, commit: bool = True) -> Outcome:
-    what = " ".join(what.split())
+def _new_promise(what: str, by: dt.date, today: dt.date) -> dict:
+    return {"due": by, "what": what, "made": today}
+
+
+def promise(root: Path, person: Person, what: str, by: dt.date, today: dt.date, commit: bool = True) -> Outcome:
+    what = _words(what)
     if not what:
         raise EditError("say what you promised; nothing was changed")
 
     def change(text: ContactText, _: Contact) -> None:
-        text.set_block("promises", _promise_lines([*_raw_promises(text), {"due": by, "what": what}]))
+        text.set_block("promises", _promise_lines([*_raw_promises(text), _new_promise(what, by, today)]))
 
-    return _edit(root, person, change, f"Promise {person.name}: {what} by {by}", commit)
+    return _edit(root, person, change, f"Promise {person.name}: {what} by {by}", commit, "promise")
 
 
 def kept(root: Path, person: Person, today: dt.date, number: int | None = None, commit: bool = True) -> Outcome:
@@ -141,7 +209,21 @@ def kept(root: Path, person: Person, today: dt.date, number: int | None = None, 
         text.set_block("promises", _promise_lines(items))
         text.add_log_entry(f"- {today.isoformat()} Kept promise: {chosen.what}")
 
-    return _edit(root, person, change, f"Kept promise to {person.name}: {chosen.what}", commit)
+    return _edit(root, person, change, f"Kept promise: {chosen.what} ({person.name})", commit, "kept")
+
+
+def undo(root: Path) -> str:
+    """Revert the last change followup committed; the subject of what was undone. Refused when the last
+    commit is not followup's, or when files git tracks have changes not committed."""
+    with journal_lock(root):
+        last = gitops.last_commit(root)
+        if last is None or not last.command:
+            raise UsageError(f"the last commit is not one followup made{f' ({last.subject!r})' if last else ''}; "
+                             "undo only reverts followup's own changes (git revert does the rest)")
+        if gitops.changed_files(root):
+            raise UsageError("there are changes not committed; commit or put them aside first (git status)")
+        gitops.revert(root, last.sha, f"Undo: {last.subject}")
+        return last.subject
 
 
 def contact_file(fields: dict[str, object], notes: str = "") -> bytes:
@@ -207,4 +289,5 @@ def new_contact(root: Path, journal: Journal, name: str, cadence: str | None = N
         folder.mkdir(parents=True, exist_ok=True)
         path = free_path(folder, name, file_names(folder))
         atomic_write(path, contact_file(fields))
-        return commit_files(root, [path], f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"))
+        return commit_files(root, [path], f"New contact: {name}", commit, Outcome(path, f"New contact: {name}"),
+                            "new")

@@ -39,10 +39,10 @@ FrontMatterDumper.add_representer(
 
 
 def yaml_scalar(value: object) -> str:
-    """A value as YAML writes it inline (quoted only when it must be)."""
+    """A value as YAML writes it inline (quoted only when it must be), keys in the order they come."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=float("inf"))
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=float("inf"), sort_keys=False)
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
@@ -140,6 +140,12 @@ class ContactText:
             self._insert_front_lines(lines)
         else:
             self._replace(span[2], span[3], lines)
+
+    def remove_key(self, key: str) -> None:
+        """Take a top-level key out, with its value (nothing when it is not there)."""
+        span = self._key_span(key)
+        if span is not None:
+            self._replace(span[2], span[3], [])
 
     def _replace(self, first: int, end: int, new_lines: list[str]) -> None:
         if first > 0 and not self.lines[first - 1].endswith("\n"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from followup.core.errors import GitError
@@ -46,15 +47,49 @@ def check_can_commit(folder: Path) -> None:
                        'git config --global user.email you@example.org') from None
 
 
-def commit(folder: Path, paths: list[Path], message: str) -> bool:
+TRAILER = "Followup-Command"  # on every commit followup makes: `undo` reverts only these
+
+
+def _message(subject: str, command: str) -> str:
+    return f"{subject}\n\n{TRAILER}: {command}" if command else subject
+
+
+def commit(folder: Path, paths: list[Path], message: str, command: str = "") -> bool:
     """Commit exactly these files, whatever else is staged or changed in the work tree; False when they
-    hold no change to commit."""
+    hold no change to commit. `command` names the followup command in the commit's trailer."""
     names = [str(Path(path).resolve()) for path in paths]
     _git(folder, "add", "--", *names)
     if not _git(folder, "status", "--porcelain", "--", *names).strip():
         return False
-    _git(folder, "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names)
+    _git(folder, "commit", "--quiet", "--no-verify", "-m", _message(message, command), "--only", "--", *names)
     return True
+
+
+@dataclass(frozen=True)
+class LastCommit:
+    sha: str
+    subject: str
+    command: str  # the followup command that made it, "" for any other commit
+
+
+def last_commit(folder: Path) -> LastCommit | None:
+    try:
+        shown = _git(folder, "log", "-1", f"--format=%H%x00%s%x00%(trailers:key={TRAILER},valueonly)")
+    except GitError:
+        return None  # no commit yet
+    sha, subject, command = [*shown.rstrip("\n").split("\0"), "", ""][:3]
+    return LastCommit(sha, subject, command.strip())
+
+
+def changed_files(folder: Path) -> list[str]:
+    """Files git tracks that have changes not committed (staged or not)."""
+    return [line[3:] for line in _git(folder, "status", "--porcelain", "--untracked-files=no").splitlines()]
+
+
+def revert(folder: Path, sha: str, subject: str) -> None:
+    """Undo one commit with a new commit, itself marked as followup's (so `undo` again redoes it)."""
+    _git(folder, "revert", "--no-commit", sha)
+    _git(folder, "commit", "--quiet", "--no-verify", "-m", _message(subject, "undo"))
 
 
 def state_file(folder: Path, name: str) -> Path | None:

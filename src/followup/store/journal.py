@@ -28,6 +28,20 @@ from followup.store.timeline import Event, build_timeline
 LINKED = "is a symbolic link, which followup does not follow"
 
 
+@dataclass(frozen=True, slots=True)
+class DayItem:
+    """One line of the day's list: what to do about whom, and why it is there (its kind, DAY_ORDER)."""
+
+    kind: str
+    person: Person
+    day: dt.date  # the promise's deadline, the booked day, today for a pick, the yearly date
+    what: str = ""  # the promise, the booking's note, the yearly date's label
+    years: int | None = None  # what the yearly date marks (an age), when its year is known
+
+
+DAY_ORDER = ("promise-late", "promise-today", "booking", "booking-passed", "pick", "date-today", "date-tomorrow")
+
+
 @dataclass(slots=True)
 class Person:
     contact: Contact
@@ -138,10 +152,36 @@ class Journal:
     def promise_is_late(self, promise: Promise) -> bool:
         return rule.promise_is_late(promise, self.today)
 
-    def occasions(self) -> list[tuple[Person, rule.Occasion]]:
+    def occasions(self, days: int | None = None) -> list[tuple[Person, rule.Occasion]]:
+        """Birthdays and yearly dates from today to `days` ahead (dates_days by default), by date."""
+        ahead = self.settings.dates_days if days is None else days
         found = [(person, occasion) for person in self.people
-                 for occasion in rule.occasions(person.contact, self.today, self.settings.dates_days)]
+                 for occasion in rule.occasions(person.contact, self.today, ahead)]
         return sorted(found, key=lambda pair: (pair[1].date, pair[0].name.casefold()))
+
+    def day_list(self, picks: int | None = None) -> list[DayItem]:
+        """The whole day, in the order to act on it: promises late then due today, bookings today and
+        bookings that passed with no touch since, today's picks, then birthdays and yearly dates of today
+        and tomorrow."""
+        today = self.today
+        items = [DayItem("promise-late" if promise.due < today else "promise-today", person, promise.due,
+                         promise.what)
+                 for person, promise in self.promises(near_only=False) if promise.due <= today]
+        booked = sorted(((person.contact.next, person) for person in self.people if person.contact.next is not None),
+                        key=lambda pair: (pair[0], pair[1].name.casefold()))
+        items += [DayItem("booking", person, day, person.contact.next_note or "")
+                  for day, person in booked if day == today]
+        items += [DayItem("booking-passed", person, day, person.contact.next_note or "")
+                  for day, person in booked if rule.booking_passed(person.contact, person.due, today)]
+        items += [DayItem("pick", person, today) for person in self.picks(picks)]
+        items += [DayItem("date-today" if occasion.date == today else "date-tomorrow", person, occasion.date,
+                          occasion.label, occasion.years) for person, occasion in self.occasions(days=1)]
+        return sorted(items, key=lambda item: DAY_ORDER.index(item.kind))
+
+    @property
+    def unread(self) -> int:
+        """How many contact files could not be read: lists say so at their end rather than leave them out."""
+        return len({problem.path for problem in self.problems} - {person.contact.path for person in self.people})
 
     @cached_property
     def categories(self) -> dict[str, list[Person]]:

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var ORDER = ["overdue", "due", "soon", "ok", "booked", "snoozed", "none"];
+  var ORDER = ["overdue", "due", "soon", "ok", "booked", "tried", "snoozed", "none"];
   var ORDINAL_OF_1970 = 719163; // Python's date(1970, 1, 1).toordinal()
 
   function utcDay(year, month, day) { // days since 1970-01-01; Date.UTC alone reads years 0-99 as 19xx
@@ -35,24 +35,30 @@
     return addMonths(number, unit === "months" ? count : 12 * count);
   }
 
-  function assess(person, today, soonDays, years) {
-    var last = null;
+  function assess(person, today, data) {
+    var last = null, years = data.years;
     person.touches.forEach(function (iso) {
       var n = dayNumber(iso), year = +iso.split("-")[0];
       if (year < years[0] || year > years[1]) return; // the years followup works with (dates.py)
       if (n <= today && (last === null || n > last)) last = n;
     });
-    if (!person.cadence) return {status: "none", last: last, next: null, late: null, lateness: 0};
+    if (!person.cadence) return {status: "none", last: last, next: null, late: null, lateness: 0, attempts: 0};
     var next = last !== null ? after(person.cadence, last) : today;
     var late = today - next, status;
+    var attempts = person.attempts.map(dayNumber).filter(function (n) {
+      return (last === null || n > last) && n <= today;
+    });
+    var retry = attempts.length ? Math.max.apply(null, attempts) + data.retry_days : null;
     if (person.next && dayNumber(person.next) >= today) status = "booked";
     else if (person.snooze && dayNumber(person.snooze) > today) status = "snoozed";
+    else if (late >= 0 && retry !== null && retry > today) status = "tried";
     else if (late > 0) status = "overdue";
     else if (late === 0) status = "due";
-    else if (-late <= soonDays) status = "soon";
+    else if (-late <= data.soon_days) status = "soon";
     else status = "ok";
     var lateness = last !== null ? late / Math.max(next - last, 1) : 0;
-    return {status: status, last: last, next: next, late: late, lateness: lateness};
+    return {status: status, last: last, next: next, late: late, lateness: lateness, attempts: attempts.length,
+            retry: retry};
   }
 
   function compare(a, b) {
@@ -103,11 +109,12 @@
   /* Everything the dashboard shows, as of `today` (a day number): the same answers as the Python core. */
   function dashboard(data, today) {
     var rows = data.people.map(function (person) {
-      return {person: person, due: assess(person, today, data.soon_days, data.years)};
+      return {person: person, due: assess(person, today, data)};
     });
     var ranked = rows.slice().sort(compare);
     function withStatus(status) { return ranked.filter(function (r) { return r.due.status === status; }); }
     var due = ranked.filter(function (r) { return r.due.status === "overdue" || r.due.status === "due"; });
+    var chosen = picks(due, today, data.picks_per_day);
     var promises = [], dates = [];
     rows.forEach(function (row) {
       row.person.promises.forEach(function (promise) {
@@ -121,7 +128,7 @@
       return a.occasion.date - b.occasion.date || (a.row.person.key < b.row.person.key ? -1 : 1);
     });
     return {
-      rows: rows, ranked: ranked, picks: picks(due, today, data.picks_per_day),
+      rows: rows, ranked: ranked, picks: chosen,
       overdue: withStatus("overdue"), due: withStatus("due"), soon: withStatus("soon"),
       promises: promises, dates: dates
     };
@@ -136,14 +143,25 @@
     return words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   }
   function whenPhrase(due) { // the one of WORDS that describes the person: wording.when_phrase, in the browser
-    if (due.status === "booked" || due.status === "snoozed" || due.status === "none") return due.status;
+    if (["booked", "snoozed", "tried", "none"].indexOf(due.status) >= 0) return due.status;
     if (due.last === null) return "never";
     if (due.late > 0) return due.late === 1 ? "late-one" : "late";
     return due.late === 0 ? "today" : "ahead";
   }
   function when(row) {
     return say(whenPhrase(row.due), {days: row.due.late, next_due: row.due.next === null ? "" : isoOf(row.due.next),
-                                     next: row.person.next, snoozed: row.person.snooze});
+                                     next: row.person.next, snoozed: row.person.snooze,
+                                     retry: row.due.retry === null ? "" : isoOf(row.due.retry)});
+  }
+  function labels(row, picked) { // wording.labels, in the browser
+    var found = row.person.inactive ? [words.inactive] : [];
+    var count = row.due.attempts;
+    if (count) {
+      var times = count === 1 ? words.once : say("times", {attempts: count});
+      found.push(say(row.due.last === null ? "attempts" : "attempts-since", {times: times, last: isoOf(row.due.last)}));
+    }
+    if (picked) found.push(words.pick);
+    return found;
   }
   function prototype(selector) { return rows.content.querySelector(selector).cloneNode(true); }
   function setName(item, row) {
@@ -153,13 +171,20 @@
     item.dataset.slug = row.person.slug;
     item.dataset.status = row.due.status;
   }
-  function personItem(row) {
+  function personItem(row, picked) { // `picked`: today's picks, labelled as such in another section
     var item = prototype("li.fu-person:not(.fu-promise):not([data-date])");
     setName(item, row);
     var badge = item.querySelector(".fu-badge");
     badge.className = "fu-badge fu-" + row.due.status;
     badge.textContent = row.due.status;
     item.querySelector(".fu-when").textContent = when(row);
+    var label = item.querySelector(".fu-label");
+    labels(row, picked !== undefined && picked.has(row.person.slug)).forEach(function (text) {
+      var copy = label.cloneNode(false);
+      copy.textContent = text;
+      item.insertBefore(copy, label);
+    });
+    label.remove();
     var channel = item.querySelector(".fu-channel");
     if (row.person.channel) channel.textContent = row.person.channel; else channel.remove();
     var link = item.querySelector(".fu-reach");
@@ -192,12 +217,12 @@
     if (entry.occasion.years) years.textContent = " (" + entry.occasion.years + ")"; else years.remove();
     return item;
   }
-  function fill(name, entries, draw, limit) { // a section's list, its "and N more" and its empty sentence
+  function fill(name, entries, draw, limit, picked) { // a section's list, its "and N more", its empty sentence
     var box = document.querySelector('[data-fu-section="' + name + '"]');
     if (!box) return;
     var list = box.querySelector("ul");
     list.textContent = "";
-    entries.slice(0, limit || entries.length).forEach(function (entry) { list.appendChild(draw(entry)); });
+    entries.slice(0, limit || entries.length).forEach(function (entry) { list.appendChild(draw(entry, picked)); });
     box.querySelector(".fu-empty").hidden = entries.length > 0;
     var more = box.querySelector(".fu-more");
     if (more) {
@@ -208,10 +233,11 @@
 
   function render(data, today) {
     var view = dashboard(data, today);
+    var picked = new Set(view.picks.map(function (row) { return row.person.slug; }));
     fill("promises", view.promises, promiseItem);
     fill("picks", view.picks, personItem);
-    fill("overdue", view.overdue, personItem, data.dashboard_rows);
-    fill("due", view.due, personItem, data.dashboard_rows);
+    fill("overdue", view.overdue, personItem, data.dashboard_rows, picked);
+    fill("due", view.due, personItem, data.dashboard_rows, picked);
     fill("soon", view.soon, personItem, data.dashboard_rows);
     fill("dates", view.dates, dateItem);
     var built = document.querySelector(".fu-built");

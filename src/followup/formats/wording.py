@@ -1,0 +1,79 @@
+"""The words followup says about a person, written once: the site's templates, the command line's tables and
+(read from the page) the dashboard's script all use these phrases."""
+
+from __future__ import annotations
+
+import json
+
+from followup.store.journal import Person
+
+# {days}, {next_due}, {next}, {snoozed}, {retry}, {due}, {times}, {last}, {today} and {built} are filled in.
+WORDS = {
+    # after a status
+    "booked": "booked {next}",
+    "snoozed": "snoozed until {snoozed}",
+    "tried": "try again {retry}",
+    "none": "no cadence",
+    "never": "never touched",
+    "late-one": "{days} day late",
+    "late": "{days} days late",
+    "today": "due today",
+    "ahead": "due {next_due}",
+    # labels that say why someone is where they are
+    "attempts": "tried {times}",
+    "attempts-since": "tried {times} since {last}",
+    "once": "once",
+    "times": "{attempts} times",
+    "inactive": "inactive",
+    "pick": "today's pick",
+    "booking-passed": "booked for {next}: log how it went",
+    # promises, and the dashboard's day
+    "by": "by {due}",
+    "by-late": "by {due} (late)",
+    "as-of": "Statuses as of {today}.",
+    "built": "Statuses as of {today} (built {built}).",
+}
+
+
+def when_phrase(person: Person) -> str:
+    """Which of WORDS describes the person today."""
+    due = person.due
+    if due.status in ("booked", "snoozed", "tried", "none") or due.days_late is None:
+        return due.status
+    if due.never_touched:
+        return "never"
+    if due.days_late > 0:
+        return "late-one" if due.days_late == 1 else "late"
+    return "today" if due.days_late == 0 else "ahead"
+
+
+def when(person: Person) -> str:
+    """"7 days late", "due 2026-12-01", "booked 2026-12-20", "try again 2026-11-25"..."""
+    due, contact = person.due, person.contact
+    return WORDS[when_phrase(person)].format(days=due.days_late, next_due=due.next_due, next=contact.next,
+                                             snoozed=contact.snooze_until, retry=due.retry_on)
+
+
+def labels(person: Person, picked: bool = False) -> list[str]:
+    """What else a list says beside someone's status: inactive, tried so many times since the last touch,
+    today's pick (in a list other than the picks)."""
+    due = person.due
+    found = [WORDS["inactive"]] if not person.contact.active else []
+    if due.attempts:
+        times = WORDS["once"] if due.attempts == 1 else WORDS["times"].format(attempts=due.attempts)
+        found.append(WORDS["attempts-since" if due.last_touch else "attempts"].format(times=times, last=due.last_touch))
+    if picked:
+        found.append(WORDS["pick"])
+    return found
+
+
+def detail(value: object) -> str:
+    """Another key's value, as short text whatever it holds (a deeply nested import, a long list)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        text = str(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (RecursionError, ValueError):
+            text = "(too deeply nested to show)"
+    return text if len(text) <= 300 else text[:299] + "…"

@@ -38,6 +38,8 @@ def site(journal):
     journal.write("cy.md", "---\nname: Cy Yearly\ncategories: [clients]\ncadence: yearly\n"
                            "last_touch: 2026-01-05\n---\n")
     journal.write("dee.md", "---\nname: Dee Never\ncategories: [friends]\ncadence: quarterly\n---\n")
+    journal.write("ed.md", "---\nname: Ed Inactive\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-01\n"
+                           "status: inactive\n---\n\n## Log\n- 2026-11-21 Tried (phone): voicemail\n")
     journal.commit("The people", date="2026-11-20")
     journal.build()
     server, url = serve(journal.root / "site")
@@ -82,7 +84,8 @@ def test_js_rule_gives_the_recorded_answers(browser, site):
                 const v = followup.dashboard(data, followup.dayNumber(day));
                 const iso = n => n === null ? null : followup.isoOf(n);
                 const people = {};
-                v.rows.forEach(r => { people[r.person.slug] = [r.due.status, iso(r.due.next), r.due.late]; });
+                v.rows.forEach(r => { people[r.person.slug] = [r.due.status, iso(r.due.next), r.due.late,
+                                                              r.due.attempts]; });
                 return {people, ranked: v.ranked.map(r => r.person.slug), picks: v.picks.map(r => r.person.slug),
                         promises: v.promises.map(p => [p.row.person.slug, p.promise.due, p.late]),
                         dates: v.dates.map(d => [d.row.person.slug, d.occasion.label, iso(d.occasion.date),
@@ -112,7 +115,7 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     pages = sorted(p.parent.relative_to(journal.root / "site").as_posix()
                    for p in (journal.root / "site").rglob("index.html"))
-    assert len(pages) == 12  # the dashboard, five lists, four people, two categories
+    assert len(pages) == 13  # the dashboard, five lists, five people, two categories
     for path in pages:
         path = "" if path == "." else path + "/"
         page.goto(url + path)
@@ -184,3 +187,69 @@ def test_no_link_in_notes_runs_script_when_clicked_and_no_image_loads_from_elsew
     finally:
         server.shutdown()
     assert len(hostile) >= 14 and dialogs == []
+
+
+SECTION_SHAPE = """boxes => boxes.map(box => Array.from(box.querySelectorAll("*")).filter(e => !e.hidden &&
+    !e.closest("[hidden]")).map(e => [e.tagName, e.className, e.getAttribute("href"),
+    e.children.length ? "" : e.textContent.trim()].join("|")))"""
+
+
+def test_the_script_redraws_exactly_what_jinja_drew(browser, site):
+    """On the day the site was built, the dashboard redrawn by followup.js is the one Jinja drew: the rows,
+    words and empty sentences are the page's own, not a second copy in the script."""
+    _, url = site
+    drawn_by_jinja = browser.new_context(java_script_enabled=False).new_page()
+    drawn_by_jinja.goto(url)
+    redrawn, problems, _ = open_page(browser, url, "2026-11-23")
+    assert redrawn.evaluate("document.querySelector('[data-fu-section]').dataset.redrawn = 'yes'") == "yes"
+    shapes = [page.eval_on_selector_all("[data-fu-section]", SECTION_SHAPE) for page in (drawn_by_jinja, redrawn)]
+    assert shapes[0] == shapes[1] and sum(map(len, shapes[0])) > 20
+    assert problems == []
+
+
+def test_the_scripts_words_and_labels_are_pythons_on_a_later_day(browser, site):
+    import datetime as dt
+
+    from followup.formats.wording import labels, when
+
+    journal, url = site
+    day = "2026-12-23"
+    page, problems, _ = open_page(browser, url, day)
+    shown = page.eval_on_selector_all('[data-fu-section] li.fu-person:not(.fu-promise):not([data-date])', """
+        items => items.map(i => [i.closest("[data-fu-section]").dataset.fuSection, i.dataset.slug,
+                                 i.querySelector(".fu-when").textContent,
+                                 Array.from(i.querySelectorAll(".fu-label")).map(l => l.textContent)])""")
+    loaded = Journal.load(journal.root, today=dt.date.fromisoformat(day))
+    picked = {person.slug for person in loaded.picks()}
+    expected = [[section, person.slug, when(person), labels(person, section != "picks" and person.slug in picked)]
+                for section, people in (("picks", loaded.picks()), ("overdue", loaded.with_status("overdue")),
+                                        ("due", loaded.with_status("due")), ("soon", loaded.with_status("soon")))
+                for person in people]
+    assert shown == expected
+    assert ["inactive", "tried once since 2026-11-01"] in [labels for *_, labels in shown]
+    assert any("today's pick" in labels for section, *_, labels in shown if section == "overdue")
+    assert problems == []
+
+
+def test_people_are_sorted_by_any_column_and_filtered_as_you_type(browser, site):
+    _, url = site
+    page, problems, _ = open_page(browser, url + "people/", "2026-11-23", viewport={"width": 390, "height": 844})
+
+    def names():
+        return page.eval_on_selector_all("#fu-people-table tbody tr:not([hidden]) .fu-name",
+                                         "links => links.map(a => a.textContent)")
+
+    assert names() == ["Ana Ribeiro", "Bob Builder", "Cy Yearly", "Dee Never", "Ed Inactive"]
+    page.click("#fu-people-table th:text-is('Status')")  # most urgent first: overdue, due, soon, ok
+    assert names() == ["Ed Inactive", "Dee Never", "Bob Builder", "Ana Ribeiro", "Cy Yearly"]
+    page.click("#fu-people-table th:text-is('Status')")  # and back (rows of one status keep their order)
+    assert names() == ["Ana Ribeiro", "Cy Yearly", "Bob Builder", "Dee Never", "Ed Inactive"]
+    page.click("#fu-people-table th:text-is('Last touch')")  # never first
+    assert names() == ["Dee Never", "Cy Yearly", "Ana Ribeiro", "Ed Inactive", "Bob Builder"]
+    page.fill("input.fu-filter", "clients")
+    assert sorted(names()) == ["Bob Builder", "Cy Yearly", "Ed Inactive"]
+    page.fill("input.fu-filter", "clients inactive")
+    assert names() == ["Ed Inactive"]
+    page.fill("input.fu-filter", "")
+    assert len(names()) == 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 and problems == []

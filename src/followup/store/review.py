@@ -90,8 +90,8 @@ def weekly_review(journal: Journal, days: int = 7, owner: str | None = None) -> 
         review.categories.append((category, rule.share_on_track(then), rule.share_on_track([p.due for p in members])))
     review.dates = [(person, occasion) for person, occasion in journal.occasions(days=NEXT_DAYS)
                     if person.slug in mine]
-    for found in (review.touches, review.attempts, review.promises_kept):
-        found.sort(key=lambda happened: (happened.day, happened.person.name.casefold()), reverse=True)
+    for found in (review.touches, review.attempts, review.promises_kept):  # newest first, then by name
+        found.sort(key=lambda happened: (-happened.day.toordinal(), happened.person.name.casefold()))
     review.coming_due.sort(key=lambda person: (person.due.next_due, person.name.casefold()))
     review.bookings.sort(key=lambda pair: (pair[1], pair[0].name.casefold()))
     return review

@@ -22,11 +22,14 @@ from followup.store.files import atomic_write
 FOLDER = ".followup-cache"
 
 
+PACKAGE = Path(__file__).parents[1]
+
+
 def _code_version() -> tuple:
-    """followup's own modules as they are on disk: an edited module, like a new release, may parse
-    or draw differently, so it starts the caches afresh."""
-    return tuple(sorted((path.name, status.st_size, status.st_mtime_ns)
-                        for path in Path(__file__).parent.glob("*.py") for status in (path.stat(),)))
+    """Every module of followup as it is on disk: an edited module (the core's parser as much as the
+    store's), like a new release, may parse or draw differently, so it starts the caches afresh."""
+    return tuple(sorted((path.relative_to(PACKAGE).as_posix(), status.st_size, status.st_mtime_ns)
+                        for path in PACKAGE.rglob("*.py") for status in (path.stat(),)))
 
 
 _STAMP = (3, __version__, sys.version_info[:2], _code_version())

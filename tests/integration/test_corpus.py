@@ -13,7 +13,7 @@ from helpers import BIN, CORPUS
 # file -> (line, words of the message, is the person still in the journal)
 BAD = {
     "yaml-unclosed-list.md": (4, "not valid YAML: did not find expected ',' or ']'", False),
-    "yaml-tab-indent.md": (3, "a tab is used for indentation; YAML needs spaces", False),
+    "yaml-tab-indent.md": (3, "this line has a tab where spaces are needed", False),
     "yaml-bad-colon.md": (2, "not valid YAML: mapping values are not allowed", False),
     "yaml-unclosed-quote.md": (4, "not valid YAML", False),
     "yaml-bad-indent.md": (3, "not valid YAML", False),

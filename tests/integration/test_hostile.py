@@ -73,7 +73,7 @@ def test_a_reverted_touch_is_undone_everywhere(journal):
     page = journal.page("people/ana")
     assert page.select_one(".fu-last-touch").get_text() == "2026-10-01"
     assert not page.select('.fu-timeline li[data-kind="touch"]')
-    assert [cell["data-date"] for cell in page.select(".fu-heatmap rect[data-date]")] == ["2026-10-01"]
+    assert [cell["data-date"] for cell in page.select(".fu-heat-year rect[data-date]")] == ["2026-10-01"]
 
 
 def test_a_hand_correction_that_moves_last_touch_back_is_not_a_touch(journal):
@@ -132,6 +132,20 @@ def test_unresolved_conflict_markers_are_a_problem_on_their_line_and_stop_edits(
     journal.build()
     paths = [cell.get_text() for cell in journal.page("problems").select(".fu-path")]
     assert paths == ["contacts/ana.md", "contacts/bob.md"]
+
+
+def test_control_characters_in_a_name_never_reach_a_terminal(journal):
+    journal.write("esc.md", '---\nname: "Eve \\e]0;owned\\a \\e[2J"\ncadence: weekly\n---\n\n## Log\n'
+                            "- 2026-11-01 Called \x1b[31mred\n")
+    journal.commit("Eve")
+    listed = journal.followup("due", "--all")
+    assert listed.returncode == 0 and "\x1b" not in listed.stdout and "\x07" not in listed.stdout
+    assert "Eve \ufffd]0;owned\ufffd \ufffd[2J" in listed.stdout
+    check = journal.followup("check")
+    assert "contacts/esc.md:2: a value holds a control character" in check.stdout
+    assert "contacts/esc.md:7: this line holds a control character" in check.stdout
+    shown = journal.followup("show", "esc")
+    assert "\x1b" not in shown.stdout and "Called \ufffd[31mred" in shown.stdout
 
 
 # ---- script, request and markup safety in notes -----------------------------------------------------

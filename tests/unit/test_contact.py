@@ -98,8 +98,10 @@ def test_structural_problems_drop_the_file_with_a_plain_message():
     assert "never closed" in problems_of("---\nname: A\n")[0][1]
     line, message = problems_of("---\nname: A\ncategories: [a, b\ncadence: weekly\n---\n")[0]
     assert line in (3, 4, 5) and "not valid YAML" in message
-    assert problems_of("---\nname: A\n\tcadence: weekly\n---\n")[0] == (
-        3, "the front matter is not valid YAML: a tab is used for indentation; YAML needs spaces")
+    tab = "this line has a tab where spaces are needed: YAML indents with spaces, never tabs"
+    assert problems_of("---\nname: A\n\tcadence: weekly\n---\n")[0] == (3, tab)
+    assert problems_of("---\nname: A\ncategories:\n\t- friends\n---\n")[0] == (4, tab)  # in a list, too
+    assert problems_of("---\nname: A\ncategories:\n  - a\n  -\tb\n---\n")[0] == (5, tab)
     assert "key: value" in problems_of("---\n- a list\n---\n")[0][1]
 
 

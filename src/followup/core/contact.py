@@ -44,10 +44,27 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?:[ \t]|$)")
 # A log entry that is not a touch says so in its first words: keeping a promise is not reaching someone.
 ENTRY_KINDS = {"Kept promise:": "kept", "Tried:": "attempt", "Tried (": "attempt"}
+# Control characters (C0 but tab and newline, DEL, C1) drive terminals: an escape sequence in a name would
+# recolour, retitle or rewrite a terminal that lists it. What followup shows anywhere has them replaced.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SHOWN_FOR_CONTROL = "\ufffd"
+CONTROL_PROBLEM = "holds a control character, which could drive a terminal; it is shown as \ufffd"
 
 
 class ContactLoader(yaml.CSafeLoader):
-    """libyaml's loader, keeping dates as text so a bad date is one field's problem, not the file's."""
+    """libyaml's loader, keeping dates as text so a bad date is one field's problem, not the file's, and
+    every text free of control characters (YAML lets an escape such as "\\e" write one), noting their lines."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.control_lines: list[int] = []
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and _CONTROL.search(value):
+            self.control_lines.append(node.start_mark.line + 2)
+            value = _CONTROL.sub(SHOWN_FOR_CONTROL, value)
+        return value
 
 
 def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
@@ -277,12 +294,17 @@ def _load_front_matter(front: str, problem: Report) -> tuple[yaml.Node | None, o
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
+        for line in sorted(set(loader.control_lines)):
+            problem(line, f"a value {CONTROL_PROBLEM}")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
+        lines = front.split("\n")
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+            # libyaml says "found character that cannot start any token", which names neither the tab nor the fix.
+            problem(line, "this line has a tab where spaces are needed: YAML indents with spaces, never tabs")
+            return None, None
         reason = getattr(error, "problem", None) or str(error)
-        if "\t" in front and ("tab" in str(reason) or "'\\t'" in str(reason)):
-            reason = "a tab is used for indentation; YAML needs spaces"
         problem(line, f"the front matter is not valid YAML: {reason}")
         return None, None
     if root is None or data is None:
@@ -508,6 +530,10 @@ def entry_end(lines: list[str], index: int, end: int) -> int:
 
 def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[LogEntry, ...]]:
     lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if _CONTROL.search(line):
+            problem(body_line + index, f"this line {CONTROL_PROBLEM}")
+            lines[index] = _CONTROL.sub(SHOWN_FOR_CONTROL, line)
     layout = log_layout(lines)
     if layout.heading is None:
         return body.strip(), ()

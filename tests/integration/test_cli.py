@@ -345,6 +345,7 @@ def test_the_wheel_carries_the_templates_and_the_licence(tmp_path):
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names), names
     assert "followup/site/templates/followup/person.html" in names
     assert "followup/site/templates/assets/followup.js" in names
+    assert {"followup/formats/templates/digest.txt", "followup/formats/templates/digest.html"} <= set(names)
     entry_points = zipfile.ZipFile(next(tmp_path.glob("followup-*.whl"))).read(
         next(name for name in names if name.endswith("entry_points.txt"))).decode()
     assert "[mkdocs.plugins]\nfollowup = followup.site.plugin:FollowupPlugin" in entry_points

@@ -20,5 +20,7 @@ def test_the_vectors_cover_every_status_and_more_than_one_day():
     from followup.core.due import STATUS_ORDER
 
     assert statuses == set(STATUS_ORDER)
+    passed = [answer[4] for case in CASES for day in case["expected"].values() for answer in day["people"].values()]
+    assert True in passed and False in passed  # bookings that passed, with a cadence and without one
     # the browser is asked on days after the site was built, as a site built last week would be
     assert all(len(case["days"]) >= 2 and case["built"] <= min(case["days"]) for case in CASES)

@@ -35,8 +35,8 @@ def journal_of(case: dict, today: str) -> Journal:
 
 def answers(journal: Journal) -> dict:
     return {
-        "people": {p.slug: [p.status, p.due.next_due and p.due.next_due.isoformat(), p.due.days_late, p.due.attempts]
-                   for p in journal.people},
+        "people": {p.slug: [p.status, p.due.next_due and p.due.next_due.isoformat(), p.due.days_late, p.due.attempts,
+                            p.due.booking_passed] for p in journal.people},
         "ranked": [p.slug for p in journal.ranked],
         "picks": [p.slug for p in journal.picks()],
         "promises": [[p.slug, promise.due.isoformat(), journal.promise_is_late(promise)]

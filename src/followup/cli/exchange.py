@@ -1,4 +1,4 @@
-"""What comes in and goes out: import from address books, the calendar feed, the export."""
+"""What comes in and goes out: import from address books, the calendar feed, the export, the morning digest."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ import click
 
 from followup.cli.app import Context, main, pass_context
 from followup.cli.output import print_json
-from followup.core.errors import NotAnAddressBook
+from followup.core.errors import LookupProblem, NotAnAddressBook, SettingsError
 from followup.formats.address_books import Record, Step, plan_import, read_file
+from followup.formats.digest import DAYS_AHEAD, NOTHING_DUE, digest_html, digest_text, morning_digest
 from followup.formats.importing import apply_import
+from followup.formats.links import category_feed
+from followup.formats.mail import digest_message
+from followup.formats.mail import send as send_mail
 from followup.formats.records import CSV_FIELDS, csv_row, person_record
 from followup.store.cache import cache_path
 from followup.store.files import atomic_write
@@ -86,17 +90,22 @@ def import_command(context: Context, files, categories, cadence, dry_run, merge,
 
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
+@click.option("--category", help="Only this category's people (the site's calendar/<category>.ics).")
 @pass_context
-def ics(context: Context, output) -> None:
+def ics(context: Context, output, category) -> None:
     """The plan as an iCalendar feed: due touches, promises, birthdays, yearly dates, the weekly block.
 
     Example: followup ics -o ~/calendars/followup.ics
     """
-    from followup.formats.calendar import journal_calendar  # icalendar takes a tenth of a second to import
+    from followup.formats.calendar import FEED, journal_calendars  # icalendar takes a tenth of a second to import
 
     journal = context.journal()
-    feed = journal_calendar(journal, journal.settings.block, journal.settings.calendar_notes,
-                            cache_path(journal.root, "calendar"))
+    feeds = journal_calendars(journal, cache_path(journal.root, "calendar"))
+    wanted = category_feed(category) if category else FEED
+    if wanted not in feeds:
+        known = ", ".join(journal.categories) or "none yet"
+        raise LookupProblem(f"no category {category!r} in the journal (categories: {known})", [])
+    feed = feeds[wanted]
     if output:
         atomic_write(output, feed)
     else:
@@ -120,3 +129,31 @@ def export(context: Context, kind) -> None:
     writer.writeheader()
     for record in records:
         writer.writerow(csv_row(record))
+
+
+@main.command()
+@click.option("--html", "as_html", is_flag=True, help="A self-contained HTML mail body instead of plain text.")
+@click.option("--days", type=click.IntRange(min=0), default=DAYS_AHEAD, show_default=True,
+              help="Birthdays and yearly dates this many days ahead.")
+@click.option("--send", is_flag=True, help="Mail it (text and HTML) as the mail: settings say; nothing on a quiet day.")
+@pass_context
+def digest(context: Context, as_html, days, send) -> None:
+    """The morning message: promises late and near, bookings, today's picks with one-tap links, how many are
+    overdue by category, the dates ahead. Prints "nothing due" (exit 0) when there is nothing.
+
+    Example: followup digest | mail -s "followup: today" me@example.com   (a cron line: see the README)
+    """
+    journal = context.journal()
+    found = morning_digest(journal, days)
+    if send:
+        mail = journal.settings.mail
+        if mail is None:
+            raise SettingsError("digest --send needs the mail settings: a mail: block in the followup plugin's "
+                                "options, with host and user (see the README)")
+        if found.empty:
+            click.echo(f"{NOTHING_DUE} (nothing sent)")
+            return
+        send_mail(digest_message(found.subject, digest_text(journal, found), digest_html(journal, found), mail), mail)
+        click.echo(f"sent to {', '.join(mail.to)}: {found.subject}")
+        return
+    click.echo(digest_html(journal, found) if as_html else digest_text(journal, found), nl=False)

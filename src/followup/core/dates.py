@@ -34,6 +34,11 @@ def today() -> dt.date:
         raise DateError(f"{TODAY_VARIABLE}: {error}") from None
 
 
+def today_is_fixed() -> bool:
+    """FOLLOWUP_TODAY names the day: what is shown is a picture of that day, which no clock should redo."""
+    return bool(os.environ.get(TODAY_VARIABLE, "").strip())
+
+
 def parse_date(value: object) -> dt.date:
     """A YYYY-MM-DD date; anything else raises DateError with a plain message."""
     if isinstance(value, dt.datetime):
@@ -132,6 +137,24 @@ def parse_weekly_block(text: object) -> tuple[int, dt.time, dt.time]:
     if end <= start:
         raise DateError(f"{text!r} ends before it starts")
     return day, start, end
+
+
+_TIME = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+
+
+def parse_time_of_day(text: object) -> dt.time:
+    """"09:00" -> 09:00. YAML reads an unquoted 9:00 as the number 540 (base 60), so a number is refused
+    with the way to write it rather than guessed at."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        raise DateError(f"{text!r} is not a time of day: write it in quotes, like \"09:00\" (YAML reads an "
+                        "unquoted 9:00 as the number 540)")
+    match = _TIME.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise DateError(f"{text!r} is not a time of day such as \"09:00\"")
+    try:
+        return dt.time(int(match[1]), int(match[2]))
+    except ValueError:
+        raise DateError(f"{text!r} is not a time of day such as \"09:00\"") from None
 
 
 _SPAN = re.compile(r"(\d+)\s*([dwmy])", re.ASCII)

@@ -28,6 +28,7 @@ class Due:
     days_late: int | None  # positive when late, negative while there is time
     attempts: int = 0  # calls that did not reach them since the last touch
     retry_on: dt.date | None = None  # after the last of those, the day to try again
+    booking_passed: bool = False  # a booked touch whose day passed with no touch since: how did it go?
 
     @property
     def never_touched(self) -> bool:
@@ -89,8 +90,9 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
 
     A call that reached voicemail does not move the last touch, but someone due who was just tried is
     "tried" until `retry_days` after the last attempt, then due again."""
+    passed = contact.next is not None and contact.next < today and (last is None or last < contact.next)
     if cadence is None:
-        return Due("none", None, last, None, None)
+        return Due("none", None, last, None, None, booking_passed=passed)
     next_due = cadence.after(last) if last is not None else today
     days_late = (today - next_due).days
     attempts = attempt_days(contact, last, today)
@@ -109,7 +111,7 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
         status = "soon"
     else:
         status = "ok"
-    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on)
+    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed)
 
 
 def due_as_of(contact: Contact, cadence: Cadence | None, touches: list[dt.date], day: dt.date,
@@ -120,10 +122,27 @@ def due_as_of(contact: Contact, cadence: Cadence | None, touches: list[dt.date],
     return due_state(contact, cadence, touches[known - 1] if known else None, day, settings)
 
 
-def booking_passed(contact: Contact, due: Due, today: dt.date) -> bool:
-    """A booked touch whose day has passed with no touch logged since: how did it go?"""
-    return contact.next is not None and contact.next < today and \
-        (due.last_touch is None or due.last_touch < contact.next)
+def reach_on(due: Due, today: dt.date) -> dt.date | None:
+    """The day to reach someone, for a calendar: the due day; today when that has passed (a past day is where
+    no one looks); the day to try again after a call that did not reach them. None when nothing is asked
+    (no cadence, a booking or a snooze stands instead)."""
+    if due.next_due is None or due.status in ("none", "booked", "snoozed"):
+        return None
+    if due.status == "tried" and due.retry_on is not None:
+        return due.retry_on
+    return max(due.next_due, today)
+
+
+def status_since(contact: Contact, due: Due, today: dt.date) -> dt.date | None:
+    """The day someone due or overdue became so: the due day (the day after, for overdue), or the day a
+    booking, a snooze or a wait after a call that did not reach them ended, if that came later. None for
+    other statuses. A feed uses it to say when an entry changed."""
+    if due.status not in DUE_STATUSES or due.next_due is None:
+        return None
+    began = due.next_due + dt.timedelta(days=1 if due.status == "overdue" else 0)
+    ended = [day for day in (contact.next + dt.timedelta(days=1) if contact.next else None, contact.snooze_until,
+                             due.retry_on) if day is not None and day <= today]
+    return max([began, *ended])
 
 
 def rank_key(contact: Contact, due: Due) -> tuple:

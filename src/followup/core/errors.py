@@ -73,3 +73,7 @@ class NotARegularFile(FollowupError):
 
 class GitError(FollowupError):
     """git could not do what followup asked of it."""
+
+
+class MailError(FollowupError):
+    """The digest could not be sent: the mail server, the connection or the password."""

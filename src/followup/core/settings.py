@@ -3,11 +3,44 @@ older `extra.followup` block). Reading the file is the store's (store/config.py)
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from followup.core.cadence import Cadence, parse_cadence
-from followup.core.dates import parse_weekly_block
+from followup.core.dates import parse_time_of_day, parse_weekly_block
 from followup.core.errors import CadenceError, DateError, SettingsError
+
+SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}  # how the digest reaches the mail server, and its port
+PASSWORD_VARIABLE = "FOLLOWUP_SMTP_PASSWORD"
+# The Edit link of a person page on a site served on this machine: a link an editor answers, {path} the
+# file's absolute path and {line} the line to start on. Browsers may refuse file:// from an http page.
+EDITORS = {
+    "file": "file://{path}",
+    "vscode": "vscode://file{path}:{line}",
+    "vscodium": "vscodium://file{path}:{line}",
+    "idea": "idea://open?file={path}&line={line}",
+    "sublime": "subl://open?url=file://{path}&line={line}",
+    "textmate": "txmt://open?url=file://{path}&line={line}",
+    "macvim": "mvim://open?url=file://{path}&line={line}",
+}
+_EDITOR_URL = re.compile(r"[a-z][a-z0-9+.-]*:[^\s{}]*\{path\}[^\s{}]*(\{line\}[^\s{}]*)?", re.IGNORECASE)
+DEFAULT_REMINDER = dt.time(9, 0)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where `followup digest --send` sends the digest. The password is never here: it comes from the
+    environment variable `password_env` or the output of `password_command` (such as `pass show smtp`)."""
+
+    host: str
+    port: int
+    security: str  # starttls: upgrade a plain connection (587); ssl: TLS from the start (465); none: a local relay
+    user: str | None
+    sender: str
+    to: tuple[str, ...]
+    password_env: str = PASSWORD_VARIABLE
+    password_command: str | None = None
 
 
 @dataclass(frozen=True)
@@ -24,19 +57,78 @@ class Settings:
     block: str | None = None
     calendar_notes: bool = False
     retry_days: int = 2  # after a call that did not reach them, days before they come due again
+    remind_at: dt.time | None = None  # when the calendar's alarms ring on a due day
+    editor: str = EDITORS["file"]  # the local Edit link's URL, {path} and {line} filled in
+    mail: MailSettings | None = None
     site_url: str | None = None  # MkDocs' own site_url: where the built site is, for links from the feeds
+    directory_urls: bool = True  # MkDocs' use_directory_urls: people/ada/ rather than people/ada.html
+
+    @property
+    def reminder_time(self) -> dt.time:
+        """When a due day's alarm rings: remind_at, else the start of the weekly block, else 09:00."""
+        if self.remind_at is not None:
+            return self.remind_at
+        return parse_weekly_block(self.block)[1] if self.block else DEFAULT_REMINDER
 
 
 DEFAULTS = Settings()
 SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
-    "publish", "block", "calendar_notes", "retry_days",
+    "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor",
 }
+MAIL_NAMES = {"host", "port", "security", "user", "from", "to", "password_env", "password_command"}
+
+
+def mail_from_mapping(block: object, where: str) -> MailSettings:
+    """The `mail:` settings checked: a server, how to reach it securely, who sends and who receives."""
+    if not isinstance(block, dict):
+        raise SettingsError(f"{where} must be a mapping such as {{host: smtp.example.com, user: me@example.com}}")
+    if "password" in block:
+        raise SettingsError(f"{where}.password: the password is never kept in the journal's settings (they are "
+                            f"committed with it): set the {PASSWORD_VARIABLE} environment variable, or "
+                            "password_command (such as \"pass show mail/smtp\")")
+    unknown = sorted(set(map(str, block)) - MAIL_NAMES)
+    if unknown:
+        raise SettingsError(f"{where}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(MAIL_NAMES))}")
+
+    def line(key: str) -> str:
+        value = block.get(key)
+        if not isinstance(value, str) or not value.strip() or any(c in value for c in "\r\n\0"):
+            raise SettingsError(f"{where}.{key} must be one line of text, not {value!r}")
+        return value.strip()
+
+    def optional_line(key: str) -> str | None:
+        return line(key) if block.get(key) is not None else None
+
+    def address(value: object, key: str) -> str:
+        if not isinstance(value, str) or value.count("@") != 1 or any(c in value for c in "\r\n\0<>, "):
+            raise SettingsError(f"{where}.{key}: {value!r} is not a mail address such as me@example.com")
+        return value
+
+    security = block.get("security", "starttls")
+    if not isinstance(security, str) or security not in SECURITY_PORTS:
+        raise SettingsError(f"{where}.security must be one of {', '.join(SECURITY_PORTS)}, not {security!r}")
+    port = block.get("port", SECURITY_PORTS[security])
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise SettingsError(f"{where}.port must be a port number, not {port!r}")
+    host, user = line("host"), optional_line("user")
+    if user is not None and security == "none":
+        raise SettingsError(f"{where}: security none would send the password in the clear; use starttls or ssl "
+                            "(none is for a local relay that needs no user)")
+    sender = block.get("from", user)
+    if sender is None:
+        raise SettingsError(f"{where}.from: who sends the digest (or user, when it is a mail address)")
+    sender = address(sender, "from" if "from" in block else "user")
+    to = block.get("to", sender)
+    recipients = tuple(address(one, "to") for one in (to if isinstance(to, list) and to else [to]))
+    return MailSettings(host, port, security, user, sender, recipients,
+                        optional_line("password_env") or PASSWORD_VARIABLE, optional_line("password_command"))
 
 
 def settings_from_mapping(block: object, contacts: str = "contacts", where: str = "mkdocs.yml: plugins.followup",
-                          site_url: object = None) -> Settings:
-    """Validate the followup settings; `contacts` is MkDocs' docs_dir, `where` how messages name the block."""
+                          site_url: object = None, directory_urls: object = True) -> Settings:
+    """Validate the followup settings; `contacts` is MkDocs' docs_dir, `where` how messages name the block;
+    `site_url` and `directory_urls` are MkDocs' own settings, which say where the pages are."""
     if block is None:
         block = {}
     if not isinstance(block, dict):
@@ -79,6 +171,24 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
             parse_weekly_block(weekly)
         except DateError as error:
             raise SettingsError(f"{where}.block: {error}") from None
+    remind_at = None
+    if block.get("remind_at") is not None:
+        try:
+            remind_at = parse_time_of_day(block["remind_at"])
+        except DateError as error:
+            raise SettingsError(f"{where}.remind_at: {error}") from None
+    mail = mail_from_mapping(block["mail"], f"{where}.mail") if block.get("mail") is not None else None
+    editor = block.get("editor")
+    if editor is None or (isinstance(editor, str) and editor in EDITORS):
+        editor = EDITORS[editor or "file"]
+    elif not isinstance(editor, str) or not _EDITOR_URL.fullmatch(editor) or \
+            editor.lower().startswith(("javascript:", "data:", "vbscript:")):
+        raise SettingsError(f"{where}.editor must be one of {', '.join(EDITORS)} or a link with {{path}} (and "
+                            f"{{line}}), such as \"vscode://file{{path}}:{{line}}\"; not {editor!r}")
+    if site_url is not None and site_url != "" and \
+            not (isinstance(site_url, str) and re.match(r"https?://[^\s/]", site_url, re.IGNORECASE)):
+        raise SettingsError(f"site_url must be the site's web address, such as https://journal.example/, "
+                            f"not {site_url!r}")
     default = block.get("default_cadence")
     return Settings(
         contacts=contacts,
@@ -93,5 +203,9 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         block=weekly,
         calendar_notes=flag("calendar_notes"),
         retry_days=whole("retry_days", 0),
-        site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url.strip() else None,
+        remind_at=remind_at,
+        editor=editor,
+        mail=mail,
+        site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url else None,
+        directory_urls=directory_urls is not False,
     )

@@ -29,12 +29,13 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def dashboard_data(journal: Journal, url_of: dict[str, str]) -> dict:
+def dashboard_data(journal: Journal, url_of: dict[str, str], fixed_day: bool = False) -> dict:
     """What the Due dashboard needs to redo the due rule in the browser on a later day (followup.js).
 
     Cadences are resolved here (category defaults included) and every known touch date is listed, so
     the browser only does date arithmetic; names carry Python's casefold for the same order. `url_of`
-    gives each person's page by slug.
+    gives each person's page by slug. A `fixed_day` (FOLLOWUP_TODAY) is a picture of that day: the
+    browser shows it as built rather than redo it with its own clock.
     """
     people = []
     for person in journal.people:
@@ -51,6 +52,6 @@ def dashboard_data(journal: Journal, url_of: dict[str, str]) -> dict:
             "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],
         })
     settings = journal.settings
-    return {"built": journal.today.isoformat(), "years": [FIRST_YEAR, LAST_YEAR], "soon_days": settings.soon_days,
-            "picks_per_day": settings.picks_per_day, "dates_days": settings.dates_days,
+    return {"built": journal.today.isoformat(), "fixed": fixed_day, "years": [FIRST_YEAR, LAST_YEAR],
+            "soon_days": settings.soon_days, "picks_per_day": settings.picks_per_day, "dates_days": settings.dates_days,
             "dashboard_rows": settings.dashboard_rows, "retry_days": settings.retry_days, "people": people}

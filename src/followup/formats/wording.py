@@ -26,7 +26,7 @@ WORDS = {
     "times": "{attempts} times",
     "inactive": "inactive",
     "pick": "today's pick",
-    "booking-passed": "booked for {next}: log how it went",
+    "booking-passed": "booked for {next} — log how it went",
     # promises, and the dashboard's day
     "by": "by {due}",
     "by-late": "by {due} (late)",
@@ -55,10 +55,12 @@ def when(person: Person) -> str:
 
 
 def labels(person: Person, picked: bool = False) -> list[str]:
-    """What else a list says beside someone's status: inactive, tried so many times since the last touch,
-    today's pick (in a list other than the picks)."""
+    """What else a list says beside someone's status: inactive, a booking that passed (log how it went), tried
+    so many times since the last touch, today's pick (in a list other than the picks)."""
     due = person.due
     found = [WORDS["inactive"]] if not person.contact.active else []
+    if due.booking_passed:
+        found.append(WORDS["booking-passed"].format(next=person.contact.next))
     if due.attempts:
         times = WORDS["once"] if due.attempts == 1 else WORDS["times"].format(attempts=due.attempts)
         found.append(WORDS["attempts-since" if due.last_touch else "attempts"].format(times=times, last=due.last_touch))

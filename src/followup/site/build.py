@@ -8,11 +8,14 @@ file reaches the HTML unescaped; notes' HTML is sanitised on its final form (saf
 from __future__ import annotations
 
 import gc
+import hashlib
 import html
 import json
 import logging
 import os
+from collections import defaultdict
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from markdown.extensions import Extension
@@ -23,12 +26,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from followup.core import due as rule
-from followup.core.contact import Problem
+from followup.core.contact import Contact, Problem
 from followup.core.dates import today as current_day
+from followup.core.dates import today_is_fixed
 from followup.core.due import STATUS_ORDER
+from followup.core.names import slugify
 from followup.core.settings import Settings
+from followup.formats.atom import ATOM_FEED, due_feed
 from followup.formats.browser import dashboard_data, reach_links
-from followup.formats.calendar import journal_calendar
+from followup.formats.calendar import FEED, journal_calendars
+from followup.formats.links import category_feed, category_source, person_source
 from followup.formats.wording import WORDS, detail, labels, when
 from followup.site import charts
 from followup.site.pages import (
@@ -40,8 +47,6 @@ from followup.site.pages import (
     REVIEW,
     GeneratedPage,
     PersonPage,
-    category_page,
-    person_page,
 )
 from followup.site.safe_html import is_elsewhere, sanitise
 from followup.store import cache
@@ -51,6 +56,7 @@ from followup.store.review import weekly_review
 
 log = logging.getLogger("mkdocs.plugins.followup")
 TEMPLATES = Path(__file__).parent / "templates"
+DATA_SCRIPT = "followup-data.js"  # what the dashboard's script redoes the due rule from
 
 
 class _ImagesFromElsewhereAsLinks(Treeprocessor):
@@ -82,17 +88,22 @@ class SiteBuild:
     journal: Journal
     store: cache.PageStore
 
-    def __init__(self, config, settings: Settings, root: Path):
+    def __init__(self, config, settings: Settings, root: Path, serving: bool = False):
+        """`serving`: the site is served on this machine (mkdocs serve), where an Edit link may open a local
+        editor; a built site, which may be published, links to the git host's editor only."""
         self.settings = settings
         self.root = root
         self.strict = settings.strict or bool(config.strict)
         self.today = current_day()
+        self.fixed_day = today_is_fixed()
         self.heatmap_start = charts.heatmap_start(self.today)
         self.pages: dict[str, GeneratedPage] = {}
         self.person_at: dict[str, Person] = {}  # the person of each person page, by its src_uri
         self.category_at: dict[str, str] = {}
         self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
         self.render_problems: list[Problem] = []
+        self.problems_of: dict[str, list[Problem]] = defaultdict(list)  # by contact file, for its person page
+        self.editor = LocalEditor(settings.editor) if serving else None
         self.urls: dict[str, str] = {}
         self.page_url = ""
         self.prefixes: dict[str, str] = {}
@@ -107,12 +118,13 @@ class SiteBuild:
         )
         # Filters rather than global functions: a compiled template calls a filter directly, but a
         # function through Context.call, which costs more than the work itself on 10,000 pages.
-        self.env.globals.update(link=self.link, words=WORDS,
+        self.env.globals.update(link=self.link, asset=self.asset, words=WORDS,
                                 status_rank={status: rank for rank, status in enumerate(STATUS_ORDER)})
         self.env.filters.update(
-            person_link=lambda person: self.link(person_page(person)),
-            category_link=lambda name: self.link(category_page(name)), reach=reach_links, detail=detail,
-            when=when, labels=labels,
+            person_link=lambda person: self.link(person_source(person.slug)),
+            category_link=lambda name: self.link(category_source(name)), reach=reach_links, detail=detail,
+            when=when, labels=labels, category_feed=category_feed, problem_anchor=problem_anchor,
+            path_breaks=path_breaks,
         )
 
     def build_files(self, files: Files, config) -> Files:
@@ -123,6 +135,7 @@ class SiteBuild:
         gc.freeze()
         for problem in journal.problems:
             log.warning(str(problem))
+            self.problems_of[problem.path].append(problem)
         if journal.history.warning:
             log.warning(journal.history.warning)
         for skipped in journal.history.skipped:  # never a warning: only rewriting history could clear it
@@ -132,7 +145,8 @@ class SiteBuild:
         # What every page depends on; a list page also depends on the day and on everyone in the journal.
         self.stamp = cache.fingerprint(self.settings, self.use_directory_urls, template_versions(self.theme_dirs))
         versions = [journal.version(person) for person in journal.people]
-        self.everyone = cache.fingerprint(self.stamp, self.today, versions, journal.problems, journal.history.warning)
+        self.everyone = cache.fingerprint(self.stamp, self.today, self.fixed_day, versions, journal.problems,
+                                          journal.history.warning)
         self.own_person_template = template_in_use(self.theme_dirs, PERSON.template) != \
             (TEMPLATES / PERSON.template).resolve()
         self.store = cache.PageStore(cache.cache_path(self.root, "pages", ".sqlite3"))
@@ -144,35 +158,47 @@ class SiteBuild:
         for kind, src_uri in LISTS.items():
             self._add(files, config, GeneratedPage(kind, src_uri))
         for category in journal.categories:
-            self.category_at[category_page(category)] = category
-            self._add(files, config, GeneratedPage(CATEGORY, category_page(category), category))
+            self.category_at[category_source(category)] = category
+            self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))
         for person in journal.people:
-            self.person_at[person_page(person)] = person
-            file = self._add(files, config, GeneratedPage(PERSON, person_page(person), person),
+            self.person_at[person_source(person.slug)] = person
+            file = self._add(files, config, GeneratedPage(PERSON, person_source(person.slug), person),
                              "" if person.contact.notes_as_text else person.contact.notes)
-            PersonPage(file, config, person, self.render_failed)
-        files.append(self._asset(config, "followup.ics", lambda: journal_calendar(
-            journal, self.settings.block, self.settings.calendar_notes, cache.cache_path(self.root, "calendar"))))
-        url_of = {person.slug: self.urls[person_page(person)] for person in journal.people}
-        files.append(self._asset(config, "followup-data.js", lambda: (
-            "window.followupData = " + json.dumps(dashboard_data(journal, url_of), ensure_ascii=False) + ";\n"
-        ).encode()))
+            # MkDocs makes the page's edit_url from repo_url and edit_uri (or edit_uri_template) and this path.
+            file.edit_uri = os.path.relpath(self.root / person.contact.path, config.docs_dir).replace(os.sep, "/")
+            page = PersonPage(file, config, person, self.render_failed)
+            if page.edit_url is None and self.editor is not None:
+                page.edit_url = self.editor.url(self.root / person.contact.path, person.contact)
+        url_of = {person.slug: self.urls[person_source(person.slug)] for person in journal.people}
+        assets = [
+            *self._assets(config, [FEED, *map(category_feed, journal.categories)],
+                          lambda: journal_calendars(journal, cache.cache_path(self.root, "calendar"))),
+            *self._assets(config, [ATOM_FEED], lambda: {ATOM_FEED: due_feed(journal)}),
+            *self._assets(config, [DATA_SCRIPT], lambda: {DATA_SCRIPT: (
+                "window.followupData = " + json.dumps(dashboard_data(journal, url_of, self.fixed_day),
+                                                      ensure_ascii=False) + ";\n").encode()}),
+        ]
+        for file in assets:
+            files.append(file)
         return files
 
-    def _asset(self, config, name: str, draw) -> File:
-        """A generated file, kept in .followup-cache/site/ for MkDocs to copy like any static file (in
-        memory it would be held until the build ends: 4 MB each at 10,000 contacts), and drawn again
-        only when the journal or the day has changed since it was written."""
+    def _assets(self, config, names: list[str], draw) -> list[File]:
+        """Generated files, drawn together by `draw` (a mapping of name to bytes) and kept in
+        .followup-cache/site/ for MkDocs to copy like any static file (in memory they would be held until
+        the build ends: 4 MB each at 10,000 contacts); drawn again only when the journal or the day has
+        changed since they were written."""
         folder = self.root / cache.FOLDER / "site"
-        path = folder / name
         try:
-            if self.store.get(name, self.everyone) is None or not path.is_file():
-                folder.mkdir(parents=True, exist_ok=True)
-                atomic_write(path, draw())
-                self.store.put(name, self.everyone, "")  # kept only if the build ends well (close)
+            if self.store.get(names[0], self.everyone) is None or not all((folder / name).is_file() for name in names):
+                drawn = draw()
+                for name in names:
+                    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(folder / name, drawn[name])
+                self.store.put(names[0], self.everyone, "")  # kept only if the build ends well (close)
         except OSError:  # a read-only journal still builds
-            return File.generated(config, name, content=draw())
-        return File(name, str(folder), config.site_dir, config.use_directory_urls)
+            drawn = draw()
+            return [File.generated(config, name, content=drawn[name]) for name in names]
+        return [File(name, str(folder), config.site_dir, config.use_directory_urls) for name in names]
 
     def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "") -> File:
         inclusion = InclusionLevel.INCLUDED if page.kind.in_nav else InclusionLevel.NOT_IN_NAV
@@ -188,6 +214,7 @@ class SiteBuild:
         problem = Problem(person.contact.path, None, f"the notes could not be rendered ({reason[:200]}); "
                                                      "they are shown as plain text")
         self.render_problems.append(problem)
+        self.problems_of[problem.path].append(problem)
         log.warning(str(problem))
         if self.strict:
             raise Abort(f"followup: {problem} and strict is on")
@@ -199,6 +226,10 @@ class SiteBuild:
 
     def page(self, page) -> GeneratedPage | None:
         return self.pages.get(page.file.src_uri)
+
+    def asset(self, path: str) -> str:
+        """A file of the site that is not a page (a feed), relative to the page being rendered."""
+        return get_relative_url(path, self.page_url)
 
     def link(self, src_uri: str) -> str:
         """A generated page's URL relative to the page being rendered, so the site also works from disk."""
@@ -233,7 +264,8 @@ class SiteBuild:
         notes_html = page.content[start:end]
         person = self.person_at[page.file.src_uri]
         fingerprint = cache.fingerprint(self.stamp, self.journal.version(person), self.as_of_today(person),
-                                        page.file.src_uri, notes_html)
+                                        page.file.src_uri, notes_html, self.problems_of.get(person.contact.path),
+                                        page.edit_url)
         return self.drawn(page, fingerprint, notes_html)
 
     def as_of_today(self, person: Person) -> object:
@@ -244,7 +276,7 @@ class SiteBuild:
         if self.own_person_template:
             return self.today
         due = person.due
-        return (self.heatmap_start, due.status, due.last_touch, due.next_due, when(person),
+        return (self.heatmap_start, due.status, due.last_touch, due.next_due, due.booking_passed, when(person),
                 [self.journal.promise_is_late(promise) for promise in person.contact.promises])
 
     def list_page_html(self, page) -> str:
@@ -274,6 +306,8 @@ class SiteBuild:
             person = self.person_at[src_uri]
             context["timeline"] = journal.timeline(person)
             context["heatmap"] = Markup(charts.person_heatmap(journal, person))
+            context["file_problems"] = self.problems_of.get(person.contact.path, [])
+            context["edit_url"] = page.edit_url
         elif kind is CATEGORIES:
             trend = charts.on_track_history(journal)
             context["summaries"] = [{**category_summary(name, members), "trend": Markup(charts.sparkline(
@@ -308,3 +342,29 @@ def category_summary(name: str, members: list[Person]) -> dict:
     """Size, how many are overdue, and the share on track (not overdue, among those with a cadence)."""
     return {"name": name, "size": len(members), "overdue": sum(person.status == "overdue" for person in members),
             "on_track": rule.share_on_track([person.due for person in members])}
+
+
+def problem_anchor(path: str) -> str:
+    """The id of a file's problems on /problems/: readable, and unique even for paths that slugify alike."""
+    return f"file-{slugify(path)[:40]}-{hashlib.sha1(path.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+
+
+def path_breaks(path: str) -> Markup:
+    """A path that a narrow screen breaks after a '/': each part is kept whole (an inline block), and broken
+    inside only when it is wider than the screen itself."""
+    parts = path.split("/")
+    return Markup("<wbr>").join(Markup('<span class="fu-part">{}</span>').format(part + ("/" if n < len(parts) else ""))
+                                for n, part in enumerate(parts, start=1))
+
+
+class LocalEditor:
+    """Edit links that open a contact file in an editor of this machine, for a site served here."""
+
+    def __init__(self, template: str):
+        self.template = template
+
+    def url(self, path: Path, contact: Contact) -> str:
+        # The cursor on the newest log line, where the next one goes; line 1 when there is no log yet.
+        line = min((entry.line for entry in contact.log), default=1)
+        return self.template.format(path=quote(str(path.resolve()), safe="/"), line=line)
+

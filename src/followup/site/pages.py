@@ -9,7 +9,6 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from followup.core.names import slugify
 from followup.store.journal import Person
 
 
@@ -53,19 +52,6 @@ class GeneratedPage:
         if self.kind.title is not None:
             return self.kind.title
         return self.subject.name if isinstance(self.subject, Person) else str(self.subject)
-
-
-def _page_name(slug: str) -> str:
-    """'index' would land on the folder's own list page (people/index.md), so it takes another name."""
-    return "index-page" if slug == "index" else slug
-
-
-def person_page(person: Person) -> str:
-    return f"people/{_page_name(person.slug)}.md"
-
-
-def category_page(name: str) -> str:
-    return f"categories/{_page_name(slugify(name))}.md"
 
 
 class PersonPage(Page):

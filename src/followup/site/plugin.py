@@ -40,6 +40,9 @@ class FollowupConfig(base.Config):
     default_cadence = c.Optional(c.Type(str))
     categories = c.Type(dict, default={})
     retry_days = c.Type(int, default=DEFAULTS.retry_days)
+    remind_at = c.Optional(c.Type((str, int)))  # an int is 9:00 unquoted, which the core explains
+    mail = c.Optional(c.Type(dict))
+    editor = c.Optional(c.Type(str))
 
 
 def journal_paths(config) -> tuple[Path, str]:
@@ -75,7 +78,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         else:
             block, where = dict(self.config), f"{source}: plugins.followup"
         try:
-            return settings_from_mapping(block, contacts, where, config.site_url)
+            return settings_from_mapping(block, contacts, where, config.site_url, config.use_directory_urls)
         except SettingsError as error:
             raise PluginError(str(error)) from None
 
@@ -97,7 +100,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         config.theme["font"] = False
         config.markdown_extensions.append(PrivateNotes())
         config.extra.setdefault("generator", False)
-        self.build = SiteBuild(config, settings, root)
+        self.build = SiteBuild(config, settings, root, serving=self.command == "serve")
         return config
 
     def on_serve(self, server, *, config, builder):

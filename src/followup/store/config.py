@@ -76,7 +76,8 @@ def load_settings(root: Path) -> Settings:
         raise SettingsError(f"{root}: no {' or '.join(CONFIG_FILES)}")
     config = read_config(path)
     block, where = settings_block(config, path.name)
-    return settings_from_mapping(block, str(config.get("docs_dir", "contacts")), where, config.get("site_url"))
+    return settings_from_mapping(block, str(config.get("docs_dir", "contacts")), where, config.get("site_url"),
+                                 config.get("use_directory_urls", True))
 
 
 def is_journal(folder: Path) -> bool:

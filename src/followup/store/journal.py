@@ -172,7 +172,7 @@ class Journal:
         items += [DayItem("booking", person, day, person.contact.next_note or "")
                   for day, person in booked if day == today]
         items += [DayItem("booking-passed", person, day, person.contact.next_note or "")
-                  for day, person in booked if rule.booking_passed(person.contact, person.due, today)]
+                  for day, person in booked if person.due.booking_passed]
         items += [DayItem("pick", person, today) for person in self.picks(picks)]
         items += [DayItem("date-today" if occasion.date == today else "date-tomorrow", person, occasion.date,
                           occasion.label, occasion.years) for person, occasion in self.occasions(days=1)]

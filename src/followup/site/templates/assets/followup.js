@@ -42,14 +42,18 @@
       if (year < years[0] || year > years[1]) return; // the years followup works with (dates.py)
       if (n <= today && (last === null || n > last)) last = n;
     });
-    if (!person.cadence) return {status: "none", last: last, next: null, late: null, lateness: 0, attempts: 0};
+    var booked = person.next ? dayNumber(person.next) : null;
+    var passed = booked !== null && booked < today && (last === null || last < booked);
+    if (!person.cadence) {
+      return {status: "none", last: last, next: null, late: null, lateness: 0, attempts: 0, passed: passed};
+    }
     var next = last !== null ? after(person.cadence, last) : today;
     var late = today - next, status;
     var attempts = person.attempts.map(dayNumber).filter(function (n) {
       return (last === null || n > last) && n <= today;
     });
     var retry = attempts.length ? Math.max.apply(null, attempts) + data.retry_days : null;
-    if (person.next && dayNumber(person.next) >= today) status = "booked";
+    if (booked !== null && booked >= today) status = "booked";
     else if (person.snooze && dayNumber(person.snooze) > today) status = "snoozed";
     else if (late >= 0 && retry !== null && retry > today) status = "tried";
     else if (late > 0) status = "overdue";
@@ -58,7 +62,7 @@
     else status = "ok";
     var lateness = last !== null ? late / Math.max(next - last, 1) : 0;
     return {status: status, last: last, next: next, late: late, lateness: lateness, attempts: attempts.length,
-            retry: retry};
+            retry: retry, passed: passed};
   }
 
   function compare(a, b) {
@@ -155,6 +159,7 @@
   }
   function labels(row, picked) { // wording.labels, in the browser
     var found = row.person.inactive ? [words.inactive] : [];
+    if (row.due.passed) found.push(say("booking-passed", {next: row.person.next}));
     var count = row.due.attempts;
     if (count) {
       var times = count === 1 ? words.once : say("times", {attempts: count});
@@ -245,7 +250,8 @@
   }
 
   window.followup = {dashboard: dashboard, dayNumber: dayNumber, isoOf: isoOf};
-  if (window.followupData && rows) {
+  // A site built for a named day (FOLLOWUP_TODAY) is a picture of that day: the page is already drawn for it.
+  if (window.followupData && rows && !window.followupData.fixed) {
     render(window.followupData, localToday());
   }
 })();

@@ -1,0 +1,84 @@
+"""The morning digest: promises late and near, bookings of today and those that passed, today's picks with
+one-tap links, how many are overdue in each category, and the dates of the next days. Plain text for cron
+and mail, or a self-contained HTML mail body: both drawn from templates that escape every value in HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from followup.core.contact import Promise
+from followup.core.due import Occasion
+from followup.formats.browser import reach_links
+from followup.formats.links import person_source, site_link
+from followup.formats.wording import WORDS, labels, when
+from followup.store.journal import DayItem, Journal, Person
+
+DAYS_AHEAD = 7  # the dates of the coming week
+NO_CATEGORY = "no category"
+NOTHING_DUE = "nothing due"
+
+
+@dataclass(frozen=True)
+class Digest:
+    today: dt.date
+    days: int
+    promises: list[tuple[Person, Promise, bool]]  # and whether it is late
+    bookings: list[DayItem]  # today's, and those that passed with no touch since
+    picks: list[Person]
+    overdue: int
+    due: int
+    overdue_by_category: list[tuple[str, int]]
+    dates: list[tuple[Person, Occasion]]
+    site_url: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.promises or self.bookings or self.picks or self.overdue or self.due or self.dates)
+
+    @property
+    def subject(self) -> str:
+        counts = [f"{count} {what}" for count, what in ((self.overdue, "overdue"), (self.due, "due today"),
+                                                        (len(self.promises), "promises")) if count]
+        return f"followup, {self.today:%a %d %b}: {', '.join(counts) or NOTHING_DUE}"
+
+
+def morning_digest(journal: Journal, days: int = DAYS_AHEAD) -> Digest:
+    today = journal.today
+    overdue = journal.with_status("overdue")
+    by_category = Counter(category for person in overdue for category in person.contact.categories or [NO_CATEGORY])
+    return Digest(
+        today=today, days=days,
+        promises=[(person, promise, journal.promise_is_late(promise)) for person, promise in journal.promises()],
+        bookings=[item for item in journal.day_list() if item.kind in ("booking", "booking-passed")],
+        picks=journal.picks(), overdue=len(overdue), due=len(journal.with_status("due")),
+        overdue_by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0].casefold())),
+        dates=journal.occasions(days), site_url=journal.settings.site_url,
+    )
+
+
+def _environment(journal: Journal, html: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=html,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+    )
+    environment.globals["words"] = WORDS
+    environment.filters.update(
+        when=when, labels=labels, reach=reach_links, one_tap=lambda link: f"{link['label']} {link['href']}",
+        page=lambda person: site_link(journal.settings, person_source(person.slug)),
+    )
+    return environment
+
+
+def digest_text(journal: Journal, digest: Digest) -> str:
+    if digest.empty:
+        return NOTHING_DUE + "\n"
+    return _environment(journal, html=False).get_template("digest.txt").render(digest=digest)
+
+
+def digest_html(journal: Journal, digest: Digest) -> str:
+    return _environment(journal, html=True).get_template("digest.html").render(digest=digest)

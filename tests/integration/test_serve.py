@@ -4,8 +4,10 @@ import os
 import signal
 import subprocess
 import urllib.request
+from urllib.parse import quote
 
 import pytest
+from bs4 import BeautifulSoup
 
 from helpers import free_port, wait_for
 
@@ -67,6 +69,18 @@ def test_serve_binds_loopback_and_rebuilds_when_a_contact_changes(journal, runni
     page = wait_for(lambda: (text := fetch(f"http://127.0.0.1:{port}/people/ana/")) and "Tea by the river" in text
                     and text)
     assert "Tea by the river" in page
+
+
+def test_served_here_the_edit_link_opens_the_file_in_a_local_editor(journal, running):
+    journal.settings("editor: vscode")
+    journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: weekly\n---\nNotes.\n\n## Log\n- 2026-11-01 Coffee\n")
+    journal.commit("Add Ana")
+    port = free_port()
+    running("serve", "--port", str(port), cwd=journal.root)
+    page = BeautifulSoup(wait_for(lambda: fetch(f"http://127.0.0.1:{port}/people/ana/")), "html.parser")
+    path = quote(str((journal.contacts / "ana.md").resolve()))
+    # the cursor on the log's newest line, where the next one goes
+    assert page.select_one("a.fu-edit-link")["href"] == f"vscode://file{path}:8"
 
 
 def test_watch_rebuilds_the_static_site(journal, running):

@@ -141,8 +141,7 @@ def test_problems_page_lists_bad_files_and_the_rest_builds(journal):
     journal.commit("Mixed bag")
     result = journal.build()
     assert "contacts/bad-yaml.md:" in result.stderr
-    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")]
-            for tr in journal.page("problems").select("tbody tr")]
+    rows = [[td.get_text().strip() for td in tr.select("td")] for tr in journal.page("problems").select("tbody tr")]
     paths = [row[0] for row in rows]
     assert paths == ["contacts/bad-cadence.md", "contacts/bad-yaml.md", "contacts/sub/good.md"]
     assert rows[0][1] == "3" and "unknown cadence 'sometimes'" in rows[0][2]

@@ -11,9 +11,12 @@ from collections import Counter
 from html import escape
 
 from followup.core import due as rule
+from followup.core.dates import add_months
 from followup.store.journal import Journal, Person
 
 CELL, STEP = 11, 13  # a day's square and the distance between squares
+LEFT, TOP = 28, 14  # room for the weekday labels, and for the month labels above the squares
+WEEKS, PHONE_WEEKS = 53, 26  # a year; half of one on a phone, where a year's squares would be specks
 
 
 def touch_days(journal: Journal, person: Person) -> list[dt.date]:
@@ -21,35 +24,54 @@ def touch_days(journal: Journal, person: Person) -> list[dt.date]:
     return [day for day in journal.touch_dates(person) if day <= journal.today]
 
 
-def heatmap_start(today: dt.date) -> dt.date:
-    """The Sunday a year back where a heatmap begins: the cells move once a week, not every day."""
-    return today - dt.timedelta(days=364 + (today.weekday() + 1) % 7)
+def heatmap_start(today: dt.date, weeks: int = WEEKS) -> dt.date:
+    """The Sunday `weeks` weeks back where a heatmap begins: the cells move once a week, not every day."""
+    return today - dt.timedelta(days=7 * (weeks - 1) + (today.weekday() + 1) % 7)
 
 
-def heatmap(counts: Counter, today: dt.date, label: str) -> str:
-    """53 weeks by 7 days ending today; darker cells for more touches that day.
+def _grid(counts: Counter, today: dt.date, weeks: int, summary: str, kind: str) -> str:
+    """One drawing of the last `weeks` weeks: a row a weekday (Sunday first), a column a week, the months
+    named above the column where they begin, darker squares for more touches.
 
     Empty days are one background pattern, and only days with a touch are drawn: a person page
-    stays a few hundred bytes bigger, not 365 rectangles bigger, on each of 10,000 pages.
-    """
-    start = heatmap_start(today)
+    stays a few hundred bytes bigger, not 365 rectangles bigger, on each of 10,000 pages."""
+    start = heatmap_start(today, weeks)
     shown = {day: count for day, count in counts.items() if start <= day <= today and count}
     peak = max(shown.values(), default=1)
     cells = []
     for day, count in sorted(shown.items()):
         week, weekday = (day - start).days // 7, (day.weekday() + 1) % 7
         level = 1 + min(3, (4 * count - 1) // peak)
-        cells.append(f'<rect x="{week * STEP}" y="{weekday * STEP}" width="{CELL}" height="{CELL}" rx="2" '
-                     f'class="fu-heat{level}" data-date="{day}" data-count="{count}">'
+        cells.append(f'<rect x="{LEFT + week * STEP}" y="{TOP + weekday * STEP}" width="{CELL}" height="{CELL}" '
+                     f'rx="2" class="fu-heat{level}" data-date="{day}" data-count="{count}">'
                      f'<title>{day}: {count} touch{"es" if count != 1 else ""}</title></rect>')
-    width, height = 53 * STEP, 7 * STEP
-    total = sum(shown.values())
-    summary = f'{escape(label)}: {total} touch{"es" if total != 1 else ""} in the last 12 months'
-    return (f'<figure class="fu-heatmap"><svg viewBox="0 0 {width} {height}" role="img" aria-label="{summary}">'
-            f'<defs><pattern id="fu-days" width="{STEP}" height="{STEP}" patternUnits="userSpaceOnUse">'
-            f'<rect width="{CELL}" height="{CELL}" rx="2" class="fu-heat0"/></pattern></defs>'
-            f'<rect width="{width}" height="{height}" fill="url(#fu-days)"/>{"".join(cells)}</svg>'
-            f'<figcaption>{summary}</figcaption></figure>')
+    labels = [f'<text x="0" y="{TOP + row * STEP + 9}">{name}</text>'
+              for row, name in ((1, "Mon"), (3, "Wed"), (5, "Fri"))]
+    # Every month that begins in one of the grid's weeks, this week's included: the drawing changes once a week.
+    first, last_label = start if start.day == 1 else add_months(start.replace(day=1), 1), -3
+    while first < start + dt.timedelta(weeks=weeks):
+        week = (first - start).days // 7
+        if week - last_label >= 3:  # never two names over each other
+            labels.append(f'<text x="{LEFT + week * STEP}" y="10">{first:%b}</text>')
+            last_label = week
+        first = add_months(first, 1)
+    width, height = LEFT + weeks * STEP, TOP + 7 * STEP
+    return (f'<svg class="fu-heat-{kind}" viewBox="0 0 {width} {height}" role="img" aria-label="{summary}">'
+            f'<defs><pattern id="fu-days-{kind}" x="{LEFT}" y="{TOP}" width="{STEP}" height="{STEP}" '
+            f'patternUnits="userSpaceOnUse"><rect width="{CELL}" height="{CELL}" rx="2" class="fu-heat0"/></pattern>'
+            f'</defs><g class="fu-axis">{"".join(labels)}</g>'
+            f'<rect x="{LEFT}" y="{TOP}" width="{weeks * STEP}" height="{7 * STEP}" fill="url(#fu-days-{kind})"/>'
+            f'{"".join(cells)}</svg>')
+
+
+def heatmap(counts: Counter, today: dt.date, label: str) -> str:
+    """The last 12 months of touches, a square a day; on a phone, the last six months at a readable size."""
+    year = sum(count for day, count in counts.items() if heatmap_start(today) <= day <= today)
+    summary = f'{escape(label)}: {year} touch{"es" if year != 1 else ""} in the last 12 months'
+    return (f'<figure class="fu-heatmap">{_grid(counts, today, WEEKS, summary, "year")}'
+            f'{_grid(counts, today, PHONE_WEEKS, summary + " (the last six months shown)", "half")}'
+            f'<figcaption>{summary}<span class="fu-heat-half-note"> (the last six months shown)</span>'
+            f'</figcaption></figure>')
 
 
 def journal_heatmap(journal: Journal) -> str:
@@ -87,15 +109,24 @@ def on_track_history(journal: Journal) -> dict[str, list[tuple[dt.date, int | No
 
 
 def sparkline(points: list[tuple[dt.date, int | None]], label: str) -> str:
-    """A small line of the share on track, 0 to 100 %, month by month."""
-    width, height = 12 * 12, 28
+    """The share on track month by month, on a scale from 0 to 100 % named at its side, with the first
+    and the last month named below it."""
     known = [(i, share) for i, (_, share) in enumerate(points) if share is not None]
     if not known:
         return ""
-    step = width / max(len(points) - 1, 1)
-    path = " ".join(f"{'M' if n == 0 else 'L'}{i * step:.1f},{height - share * height / 100:.1f}"
+    left, plot, top, height = 30, 132, 4, 30
+    step = plot / max(len(points) - 1, 1)
+    y = lambda share: top + height - share * height / 100  # noqa: E731
+    path = " ".join(f"{'M' if n == 0 else 'L'}{left + i * step:.1f},{y(share):.1f}"
                     for n, (i, share) in enumerate(known))
     titles = "; ".join(f"{end:%b %Y}: {share}%" for end, share in points if share is not None)
-    return (f'<svg class="fu-spark" viewBox="0 -2 {width} {height + 4}" width="{width}" height="{height + 4}" '
-            f'role="img" aria-label="{escape(label)} on track, month by month"><title>{escape(titles)}</title>'
+    first, last = points[0][0], points[-1][0]
+    return (f'<svg class="fu-spark" viewBox="0 0 {left + plot + 2} {top + height + 14}" width="{left + plot + 2}" '
+            f'height="{top + height + 14}" role="img" aria-label="{escape(label)}: share on track, 0 to 100%, '
+            f'{first:%B %Y} to {last:%B %Y}"><title>{escape(titles)}</title>'
+            f'<g class="fu-axis"><text x="{left - 4}" y="{top + 4}" text-anchor="end">100%</text>'
+            f'<text x="{left - 4}" y="{top + height + 2}" text-anchor="end">0%</text>'
+            f'<text x="{left}" y="{top + height + 13}">{first:%b %y}</text>'
+            f'<text x="{left + plot}" y="{top + height + 13}" text-anchor="end">{last:%b %y}</text></g>'
+            f'<path class="fu-grid" d="M{left},{top}H{left + plot}M{left},{top + height}H{left + plot}"/>'
             f'<path d="{path}" fill="none" stroke="currentColor" stroke-width="2"/></svg>')

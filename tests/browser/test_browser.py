@@ -68,9 +68,11 @@ def sections(page) -> dict[str, list[str]]:
             for name in ("promises", "picks", "overdue", "due", "soon", "dates")}
 
 
-def expected_sections(journal_root: Path, day: str) -> dict[str, list[str]]:
+def expected_sections(journal_root: Path, day: str, owner: str | None = None) -> dict[str, list[str]]:
     import datetime as dt
     loaded = Journal.load(journal_root, today=dt.date.fromisoformat(day))
+    if owner is not None:
+        loaded = loaded.of_owner(owner)
     tag = lambda people: [f"{p.slug}:{p.status}" for p in people]  # noqa: E731
     return {"promises": [f"{p.slug}:{p.status}" for p, _ in loaded.promises()], "picks": tag(loaded.picks()),
             "overdue": tag(loaded.with_status("overdue")), "due": tag(loaded.with_status("due")),
@@ -118,7 +120,7 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     pages = sorted(p.parent.relative_to(journal.root / "site").as_posix()
                    for p in (journal.root / "site").rglob("index.html"))
-    assert len(pages) == 13  # the dashboard, five lists, five people, two categories
+    assert len(pages) == 14  # the dashboard, six lists (owners: none yet), five people, two categories
     for path in pages:
         path = "" if path == "." else path + "/"
         page.goto(url + path)
@@ -255,3 +257,26 @@ def test_people_are_sorted_by_any_column_and_filtered_as_you_type(browser, site)
     assert names() == ["Ed Inactive"]
     page.fill("input.fu-filter", "")
     assert len(names()) == 5 and problems == []
+
+
+def test_an_owners_dashboard_is_redrawn_with_their_people_only(browser, journal):
+    journal.settings("picks_per_day: 2")
+    for slug, owner, cadence, last in (("ana", "hal", "weekly", "2026-11-10"), ("bob", "hal", "monthly", "2026-11-01"),
+                                       ("cy", "mei", "weekly", "2026-11-01"), ("dee", None, "weekly", "2026-11-20")):
+        journal.write(f"{slug}.md", f"---\nname: {slug.title()}\ncadence: {cadence}\nlast_touch: {last}\n"
+                                    + (f"owner: {owner}\n" if owner else "") + "---\n")
+    journal.commit("A firm")
+    journal.build()
+    server, url = serve(journal.root / "site")
+    try:
+        for owner, path in (("hal", "owners/hal/"), ("unowned", "owners/unowned/")):
+            for day in ("2026-11-23", "2026-12-23"):
+                page, problems, _ = open_page(browser, url + path, day, live=True)
+                assert sections(page) == expected_sections(journal.root, day, owner), (owner, day)
+                assert problems == []
+        later, _, _ = open_page(browser, url + "owners/hal/", "2026-12-23", live=True)
+        shown = later.eval_on_selector_all("[data-fu-section] [data-slug]", "items => items.map(i => i.dataset.slug)")
+        assert set(shown) == {"ana", "bob"}
+    finally:
+        server.shutdown()
+

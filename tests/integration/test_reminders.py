@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import ssl
 import xml.etree.ElementTree as ElementTree
 
 import feedparser
 import pytest
-import trustme
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from bs4 import BeautifulSoup
 from icalendar import Calendar
-
-from helpers import free_port
 
 pytestmark = pytest.mark.build  # also run under ProperDocs in CI
 
@@ -109,46 +103,6 @@ def test_the_digest_links_each_pick_to_its_page_when_the_site_has_an_address(day
 
 
 # ---- the digest by mail ----------------------------------------------------------------------------------------
-
-class Inbox:
-    def __init__(self):
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def mail_server(tmp_path):
-    """A real SMTP server on loopback that offers STARTTLS (under a certificate authority made for the test,
-    which followup is told to trust through SSL_CERT_FILE) and takes tess / s3cret only over TLS."""
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-    trusted = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(trusted))
-    started = []
-
-    def start(starttls: bool = True):
-        inbox = Inbox()
-
-        def check(server, session, envelope, mechanism, data):
-            known = isinstance(data, LoginPassword) and (data.login, data.password) == (b"tess@example.org", b"s3cret")
-            return AuthResult(success=known, handled=False)  # not handled: the server answers 535 itself
-
-        port = free_port()
-        options = {"tls_context": context, "require_starttls": True} if starttls else {}
-        controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=check,
-                                auth_require_tls=starttls, **options)
-        controller.start()
-        started.append(controller)
-        return inbox, port
-
-    yield start, {"SSL_CERT_FILE": str(trusted)}
-    for controller in started:
-        controller.stop()
-
 
 def mail_settings(journal, port: int, **extra: str) -> None:
     lines = "\n".join(f"  {key}: {value}" for key, value in extra.items())

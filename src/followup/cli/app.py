@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -17,12 +18,14 @@ from click.shell_completion import CompletionItem
 from followup import __version__
 from followup.core.dates import parse_day
 from followup.core.dates import today as current_day
-from followup.core.errors import DateError, FollowupError, UsageError
+from followup.core.errors import DateError, FollowupError, LookupProblem, UsageError
 from followup.core.names import match_level
 from followup.store.config import is_journal
-from followup.store.journal import Journal, Person
+from followup.store.git import config_value
+from followup.store.journal import UNOWNED, Journal, Person
 
 PROBLEMS = 1
+OWNER_VARIABLE = "FOLLOWUP_OWNER"  # whose list the commands show by default in a shared journal
 
 
 class Context:
@@ -57,6 +60,49 @@ class Context:
 
     def person(self, who: str) -> Person:
         return self.journal().find(who)
+
+    def journal_of(self, owner: str | None, all_owners: bool) -> tuple[Journal, OwnerChoice | None]:
+        """The journal as one owner sees it: --owner, else FOLLOWUP_OWNER, else `git config followup.owner`;
+        everyone's with --all-owners or when none is set."""
+        journal = self.journal()
+        if all_owners:
+            return journal, None
+        chosen, source = (owner, "--owner") if owner else default_owner(self.root)
+        if chosen is None:
+            return journal, None
+        try:
+            key = journal.find_owner(chosen)
+        except LookupProblem as error:
+            raise LookupProblem(f"{source} {chosen}: {error}", error.candidates) from None
+        name = "nobody" if key == UNOWNED else journal.owner_name(key)
+        return journal.of_owner(key), OwnerChoice(key, name, source)
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    key: str
+    name: str
+    source: str  # where it was chosen: --owner, FOLLOWUP_OWNER or git config followup.owner
+
+    @property
+    def note(self) -> str:
+        """Said under a list chosen by default, so that nobody takes their own list for the firm's."""
+        kept = "the relationships nobody keeps" if self.key == UNOWNED else f"{self.name}'s relationships"
+        return f"{kept} ({self.source}); --all-owners for everyone's"
+
+
+def default_owner(root: Path) -> tuple[str | None, str]:
+    if os.environ.get(OWNER_VARIABLE, "").strip():
+        return os.environ[OWNER_VARIABLE].strip(), OWNER_VARIABLE
+    return config_value(root, "followup.owner"), "git config followup.owner"
+
+
+def owner_options(command):
+    """--owner and --all-owners, for the commands that show one person's list of a shared journal."""
+    command = click.option("--all-owners", is_flag=True,
+                           help=f"Everyone's relationships, whatever {OWNER_VARIABLE} or git config say.")(command)
+    return click.option("--owner", help=f"Only the relationships this owner keeps ({UNOWNED}: those nobody keeps); "
+                                        f"default: {OWNER_VARIABLE}, else git config followup.owner.")(command)
 
 
 pass_context = click.make_pass_decorator(Context)

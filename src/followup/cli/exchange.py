@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import sys
 from pathlib import Path
 
 import click
 
-from followup.cli.app import Context, main, pass_context
+from followup.cli.app import Context, main, owner_options, pass_context
 from followup.cli.output import print_json
 from followup.core.errors import LookupProblem, NotAnAddressBook, SettingsError
 from followup.formats.address_books import Record, Step, plan_import, read_file
@@ -136,15 +137,16 @@ def export(context: Context, kind) -> None:
 @click.option("--days", type=click.IntRange(min=0), default=DAYS_AHEAD, show_default=True,
               help="Birthdays and yearly dates this many days ahead.")
 @click.option("--send", is_flag=True, help="Mail it (text and HTML) as the mail: settings say; nothing on a quiet day.")
+@owner_options
 @pass_context
-def digest(context: Context, as_html, days, send) -> None:
+def digest(context: Context, as_html, days, send, owner, all_owners) -> None:
     """The morning message: promises late and near, bookings, today's picks with one-tap links, how many are
     overdue by category, the dates ahead. Prints "nothing due" (exit 0) when there is nothing.
 
     Example: followup digest | mail -s "followup: today" me@example.com   (a cron line: see the README)
     """
-    journal = context.journal()
-    found = morning_digest(journal, days)
+    journal, chosen = context.journal_of(owner, all_owners)
+    found = morning_digest(journal, days, chosen.name if chosen else None)
     if send:
         mail = journal.settings.mail
         if mail is None:
@@ -153,6 +155,9 @@ def digest(context: Context, as_html, days, send) -> None:
         if found.empty:
             click.echo(f"{NOTHING_DUE} (nothing sent)")
             return
+        known = journal.settings.owners.get(chosen.key) if chosen else None
+        if known is not None and known.email:  # an owner's digest goes to them
+            mail = dataclasses.replace(mail, to=(known.email,))
         send_mail(digest_message(found.subject, digest_text(journal, found), digest_html(journal, found), mail), mail)
         click.echo(f"sent to {', '.join(mail.to)}: {found.subject}")
         return

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from followup.cli.app import OwnerChoice
 from followup.core import due as rule
 from followup.formats.wording import labels, when
 from followup.store.actions import Outcome
@@ -57,10 +58,13 @@ def promises_block(journal: Journal, people: list[Person]) -> None:
     click.echo()
 
 
-def unread_note(journal: Journal) -> None:
-    """Every list ends by saying who it may be missing."""
+def unread_note(journal: Journal, chosen: OwnerChoice | None = None) -> None:
+    """Every list ends by saying who it may be missing: files that could not be read, and (when an owner was
+    chosen by default) everyone else's relationships."""
     if journal.unread:
         click.echo(f"{journal.unread} file(s) could not be read: run followup check")
+    if chosen is not None and chosen.source != "--owner":
+        click.echo(f"Showing {chosen.note}.")
 
 
 def report(outcome: Outcome, text: str) -> None:

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, complete_who, day_argument, main, pass_context
+from followup.cli.app import PROBLEMS, Context, complete_who, day_argument, main, owner_options, pass_context
 from followup.cli.output import people_table, print_json, promises_block, report, table, unread_note
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.errors import CadenceError, UsageError
@@ -240,17 +240,17 @@ def undo(context: Context) -> None:
 
 @main.command()
 @click.option("--category", help="Only this category.")
-@click.option("--owner", help="Only relationships this person keeps.")
+@owner_options
 @click.option("--all", "everyone", is_flag=True, help="Everyone, not only who is due.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_context
-def due(context: Context, category, owner, everyone, as_json) -> None:
+def due(context: Context, category, owner, all_owners, everyone, as_json) -> None:
     """Who is overdue, due today and due soon; promises first.
 
     Example: followup due --category clients --json
     """
-    journal = context.journal()
-    people = agenda(journal, everyone, category, owner)
+    journal, chosen = context.journal_of(owner, all_owners)
+    people = agenda(journal, everyone, category)
     if as_json:
         print_json([person_record(journal, person) for person in people])
         return
@@ -259,7 +259,7 @@ def due(context: Context, category, owner, everyone, as_json) -> None:
         people_table(people, frozenset(person.slug for person in journal.picks()))
     else:
         click.echo("Nobody is due. A good day to add someone to the hit list.")
-    unread_note(journal)
+    unread_note(journal, chosen)
 
 
 DAY_HEADINGS = {"promise-late": "Promises late", "promise-today": "Promises due today", "booking": "Booked today",
@@ -280,15 +280,16 @@ def _day_line(item: DayItem, today: dt.date) -> str:
 
 @main.command()
 @click.option("-n", "count", type=click.IntRange(min=0), help="How many picks (default: picks_per_day).")
+@owner_options
 @click.option("--json", "as_json", is_flag=True, help="One object per line item, with its kind.")
 @pass_context
-def today(context: Context, count, as_json) -> None:
+def today(context: Context, count, owner, all_owners, as_json) -> None:
     """The whole day: promises late and due today, bookings (and those passed with no touch since), today's
     picks, birthdays and yearly dates of today and tomorrow.
 
     Example: followup today
     """
-    journal = context.journal()
+    journal, chosen = context.journal_of(owner, all_owners)
     items = journal.day_list(count)
     if as_json:
         print_json([{"kind": item.kind, "day": item.day.isoformat(), "what": item.what,
@@ -307,7 +308,7 @@ def today(context: Context, count, as_json) -> None:
             for item in mine:
                 click.echo("  " + _day_line(item, journal.today))
         click.echo()
-    unread_note(journal)
+    unread_note(journal, chosen)
 
 
 @main.command()
@@ -371,16 +372,16 @@ def log_command(context: Context, who, as_json) -> None:
 
 @main.command()
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="How far to look back.")
-@click.option("--owner", help="Only relationships this person keeps.")
+@owner_options
 @pass_context
-def review(context: Context, days, owner) -> None:
+def review(context: Context, days, owner, all_owners) -> None:
     """The weekly review: touches, attempts and promises of the last DAYS days, who slipped into overdue,
     each category on track then and now, and the plan for the next 7 days.
 
     Example: followup review --days 7
     """
-    journal = context.journal()
-    found = weekly_review(journal, days, owner)
+    journal, chosen = context.journal_of(owner, all_owners)
+    found = weekly_review(journal, days)
     click.secho(f"The last {days} days ({found.start} to {found.today})", bold=True)
     for keeper, touches in found.touches_by_owner.items():
         click.echo(f"  touches{' by ' + keeper if keeper else ''}: {len(touches)}")
@@ -414,7 +415,7 @@ def review(context: Context, days, owner) -> None:
         click.echo(f"  {occasion.date}  {person.name}: {occasion.label}")
     if not (found.coming_due or found.bookings or found.dates):
         click.echo("  nothing planned")
-    unread_note(journal)
+    unread_note(journal, chosen)
 
 
 @main.command()

@@ -63,3 +63,8 @@ def slugify(text: str) -> str:
         return slug
     # Nothing to transliterate (punctuation only): still a stable name.
     return "u-" + "-".join(f"{ord(c):x}" for c in text.strip()[:8]) if text.strip() else "unnamed"
+
+
+def owner_key(owner: str) -> str:
+    """Who keeps a relationship, as compared: "Hal", "hal" and " hal " are one owner."""
+    return " ".join(owner.split()).casefold()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.dates import parse_time_of_day, parse_weekly_block
 from followup.core.errors import CadenceError, DateError, SettingsError
+from followup.core.names import owner_key
 
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}  # how the digest reaches the mail server, and its port
 PASSWORD_VARIABLE = "FOLLOWUP_SMTP_PASSWORD"
@@ -44,6 +45,16 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """Someone who keeps relationships in a shared journal: `key` as the files write it (compared by
+    owner_key), with a display name and a mail address when the owners setting gives them."""
+
+    key: str
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     contacts: str = "contacts"
     default_cadence: Cadence | None = None
@@ -59,6 +70,7 @@ class Settings:
     retry_days: int = 2  # after a call that did not reach them, days before they come due again
     remind_at: dt.time | None = None  # when the calendar's alarms ring on a due day
     editor: str = EDITORS["file"]  # the local Edit link's URL, {path} and {line} filled in
+    owners: dict[str, Owner] = field(default_factory=dict)  # the known owners by owner_key; empty: any owner
     mail: MailSettings | None = None
     site_url: str | None = None  # MkDocs' own site_url: where the built site is, for links from the feeds
     directory_urls: bool = True  # MkDocs' use_directory_urls: people/ada/ rather than people/ada.html
@@ -74,7 +86,7 @@ class Settings:
 DEFAULTS = Settings()
 SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
-    "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor",
+    "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor", "owners",
 }
 MAIL_NAMES = {"host", "port", "security", "user", "from", "to", "password_env", "password_command"}
 
@@ -123,6 +135,31 @@ def mail_from_mapping(block: object, where: str) -> MailSettings:
     recipients = tuple(address(one, "to") for one in (to if isinstance(to, list) and to else [to]))
     return MailSettings(host, port, security, user, sender, recipients,
                         optional_line("password_env") or PASSWORD_VARIABLE, optional_line("password_command"))
+
+
+def owners_from(value: object, where: str) -> dict[str, Owner]:
+    """`owners:` as a list of owners, or a mapping of each to {name: ..., email: ...}."""
+    if value is None:
+        return {}
+    if isinstance(value, list):
+        value = dict.fromkeys(value)
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where} must list the owners, or map each to {{name: ..., email: ...}}")
+    owners = {}
+    for key, details in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise SettingsError(f"{where}: {key!r} is not an owner's name")
+        details = details if details is not None else {}
+        if not isinstance(details, dict) or set(details) - {"name", "email"} or \
+                not all(isinstance(text, str) for text in details.values()):
+            raise SettingsError(f"{where}.{key} must be {{name: ..., email: ...}}, not {details!r}")
+        email = details.get("email")
+        if email is not None and (email.count("@") != 1 or any(c in email for c in "\r\n\0<>, ")):
+            raise SettingsError(f"{where}.{key}.email: {email!r} is not a mail address")
+        if owner_key(key) in owners:
+            raise SettingsError(f"{where}: {key!r} is listed twice")
+        owners[owner_key(key)] = Owner(key.strip(), details.get("name") or key.strip(), email)
+    return owners
 
 
 def settings_from_mapping(block: object, contacts: str = "contacts", where: str = "mkdocs.yml: plugins.followup",
@@ -205,6 +242,7 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         retry_days=whole("retry_days", 0),
         remind_at=remind_at,
         editor=editor,
+        owners=owners_from(block.get("owners"), f"{where}.owners"),
         mail=mail,
         site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url else None,
         directory_urls=directory_urls is not False,

@@ -7,6 +7,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from followup.core.dates import FIRST_YEAR, LAST_YEAR
+from followup.core.names import owner_key
 from followup.store.journal import Journal, Person
 
 
@@ -46,6 +47,7 @@ def dashboard_data(journal: Journal, url_of: dict[str, str], fixed_day: bool = F
             "url": url_of[person.slug], "cadence": [cadence.count, cadence.unit] if cadence else None,
             "touches": [_day(d) for d in journal.touch_dates(person)], "next": _day(contact.next),
             "snooze": _day(contact.snooze_until), "channel": contact.channel,
+            "owner": owner_key(contact.owner) if contact.owner else None,
             "reach": reach_links(person), "inactive": not contact.active,
             "attempts": [_day(entry.date) for entry in contact.log if entry.kind == "attempt"],
             "promises": [{"due": _day(p.due), "what": p.what} for p in contact.promises],

@@ -24,8 +24,8 @@ from icalendar import Alarm, Calendar, Event
 
 from followup.core import due as rule
 from followup.core.dates import WEEKDAYS, parse_weekly_block
-from followup.core.names import slugify
-from followup.formats.links import category_feed, person_source, site_link
+from followup.core.names import owner_key, slugify
+from followup.formats.links import category_feed, owner_feed, person_source, site_link
 from followup.formats.wording import when
 from followup.store import cache
 from followup.store.journal import Journal, Person
@@ -156,7 +156,8 @@ def _feed(name: str, events: list[bytes], stamp: bytes) -> bytes:
 
 def journal_calendars(journal: Journal, cache_file: Path | None = None) -> dict[str, bytes]:
     """Every feed by its path in the site: followup.ics for the whole journal, calendar/<category>.ics for each
-    category's people (without the weekly block, which is one's own time rather than theirs)."""
+    category's people and owners/<owner>.ics for each owner's (without the weekly block, which is one's own
+    time rather than theirs)."""
     known = (cache.load(cache_file) if cache_file else None) or {}
     made: dict[str, bytes] = {}
 
@@ -166,20 +167,25 @@ def journal_calendars(journal: Journal, cache_file: Path | None = None) -> dict[
         return made[key]
 
     everyone: list[bytes] = []
-    by_category: dict[str, list[bytes]] = defaultdict(list)
-    names: dict[str, str] = {}
+    by_group: dict[str, list[bytes]] = defaultdict(list)
+    names = {owner_feed(key): journal.owner_name(key) for key in journal.owners}  # each owner's, even of nobody yet
+    by_group.update((path, []) for path in names)
     for person in journal.people:
         events = [text(spec) for spec in _person_specs(journal, person, journal.settings.calendar_notes)]
         everyone += events
+        # "Clients" and "clients" are one category, and one feed; so are "Hal" and "hal", as owners.
         paths = {category_feed(category): category for category in person.contact.categories}
-        for path, category in paths.items():  # "Clients" and "clients" are one category, and one feed
-            names.setdefault(path, category)
-            by_category[path] += events
+        if person.contact.owner:
+            key = owner_key(person.contact.owner)
+            paths[owner_feed(key)] = journal.owner_name(key)
+        for path, name in paths.items():
+            names.setdefault(path, name)
+            by_group[path] += events
     if journal.settings.block:
         everyone.append(text(_block_spec(journal, journal.settings.block)))
     if cache_file and made.keys() != known.keys():
         cache.save(cache_file, made)
     stamp = b"\r\nDTSTAMP:" + journal.today.strftime("%Y%m%d").encode() + b"T000000Z\r\n"
     feeds = {FEED: _feed("followup", everyone, stamp)}
-    feeds.update((path, _feed(f"followup: {names[path]}", events, stamp)) for path, events in by_category.items())
+    feeds.update((path, _feed(f"followup: {names[path]}", events, stamp)) for path, events in by_group.items())
     return feeds

@@ -35,6 +35,7 @@ class Digest:
     overdue_by_category: list[tuple[str, int]]
     dates: list[tuple[Person, Occasion]]
     site_url: str | None
+    owner: str | None = None  # whose relationships, in a shared journal
 
     @property
     def empty(self) -> bool:
@@ -44,10 +45,12 @@ class Digest:
     def subject(self) -> str:
         counts = [f"{count} {what}" for count, what in ((self.overdue, "overdue"), (self.due, "due today"),
                                                         (len(self.promises), "promises")) if count]
-        return f"followup, {self.today:%a %d %b}: {', '.join(counts) or NOTHING_DUE}"
+        whose = f" ({self.owner})" if self.owner else ""
+        return f"followup, {self.today:%a %d %b}{whose}: {', '.join(counts) or NOTHING_DUE}"
 
 
-def morning_digest(journal: Journal, days: int = DAYS_AHEAD) -> Digest:
+def morning_digest(journal: Journal, days: int = DAYS_AHEAD, owner: str | None = None) -> Digest:
+    """The digest of `journal` (of one owner's people: Journal.of_owner, named by `owner`)."""
     today = journal.today
     overdue = journal.with_status("overdue")
     by_category = Counter(category for person in overdue for category in person.contact.categories or [NO_CATEGORY])
@@ -57,7 +60,7 @@ def morning_digest(journal: Journal, days: int = DAYS_AHEAD) -> Digest:
         bookings=[item for item in journal.day_list() if item.kind in ("booking", "booking-passed")],
         picks=journal.picks(), overdue=len(overdue), due=len(journal.with_status("due")),
         overdue_by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0].casefold())),
-        dates=journal.occasions(days), site_url=journal.settings.site_url,
+        dates=journal.occasions(days), site_url=journal.settings.site_url, owner=owner,
     )
 
 

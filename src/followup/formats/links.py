@@ -26,6 +26,16 @@ def category_feed(name: str) -> str:
     return f"calendar/{slugify(name)}.ics"
 
 
+def owner_source(key: str) -> str:
+    """An owner's dashboard (UNOWNED's: of the relationships nobody keeps)."""
+    return f"owners/{_page_name(slugify(key))}.md"
+
+
+def owner_feed(key: str) -> str:
+    """The calendar of one owner's people."""
+    return f"owners/{_page_name(slugify(key))}.ics"
+
+
 def page_url(source: str, directory_urls: bool) -> str:
     """The URL MkDocs gives a source path: people/ada.md is people/ada/ (or people/ada.html), an index its folder."""
     stem = source.removesuffix(".md")

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 from collections import defaultdict
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,7 +36,7 @@ from followup.core.settings import Settings
 from followup.formats.atom import ATOM_FEED, due_feed
 from followup.formats.browser import dashboard_data, reach_links
 from followup.formats.calendar import FEED, journal_calendars
-from followup.formats.links import category_feed, category_source, person_source
+from followup.formats.links import category_feed, category_source, owner_feed, owner_source, person_source
 from followup.formats.wording import WORDS, detail, labels, when
 from followup.site import charts
 from followup.site.pages import (
@@ -43,6 +44,9 @@ from followup.site.pages import (
     CATEGORY,
     DUE,
     LISTS,
+    OWNER,
+    OWNERS,
+    OWNERS_IN_NAV,
     PERSON,
     REVIEW,
     GeneratedPage,
@@ -51,7 +55,8 @@ from followup.site.pages import (
 from followup.site.safe_html import is_elsewhere, sanitise
 from followup.store import cache
 from followup.store.files import atomic_write
-from followup.store.journal import Journal, Person
+from followup.store.journal import UNOWNED, Journal, Person
+from followup.store.owners import TOUCH_DAYS, owner_summaries
 from followup.store.review import weekly_review
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -88,9 +93,11 @@ class SiteBuild:
     journal: Journal
     store: cache.PageStore
 
-    def __init__(self, config, settings: Settings, root: Path, serving: bool = False):
+    def __init__(self, config, settings: Settings, root: Path, serving: bool = False, own_nav: bool = False):
         """`serving`: the site is served on this machine (mkdocs serve), where an Edit link may open a local
-        editor; a built site, which may be published, links to the git host's editor only."""
+        editor; a built site, which may be published, links to the git host's editor only. `own_nav`: the
+        navigation is followup's (the journal wrote none), so a journal with owners gets their page in it."""
+        self.own_nav = own_nav
         self.settings = settings
         self.root = root
         self.strict = settings.strict or bool(config.strict)
@@ -100,6 +107,7 @@ class SiteBuild:
         self.pages: dict[str, GeneratedPage] = {}
         self.person_at: dict[str, Person] = {}  # the person of each person page, by its src_uri
         self.category_at: dict[str, str] = {}
+        self.owner_at: dict[str, str] = {}  # the owner's key of each owner page, by its src_uri
         self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
         self.render_problems: list[Problem] = []
         self.problems_of: dict[str, list[Problem]] = defaultdict(list)  # by contact file, for its person page
@@ -155,11 +163,19 @@ class SiteBuild:
         # outside the journal in the contacts folder is never copied into the site.
         docs_dir = os.path.normpath(config.docs_dir)
         files = Files([file for file in files if file.src_dir is None or os.path.normpath(file.src_dir) != docs_dir])
+        # Owners are in the navigation of a journal that has some: a personal journal does without the page.
+        owned = bool(journal.owners)
+        if owned and self.own_nav:
+            config.nav.insert(len(config.nav) - 1, dict(OWNERS_IN_NAV))  # before Problems
         for kind, src_uri in LISTS.items():
-            self._add(files, config, GeneratedPage(kind, src_uri))
+            self._add(files, config, GeneratedPage(kind, src_uri), in_nav=kind.in_nav or (kind is OWNERS and owned))
         for category in journal.categories:
             self.category_at[category_source(category)] = category
             self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))
+        for key in [*journal.owners, *([UNOWNED] if owned and journal.unowned else [])]:
+            self.owner_at[owner_source(key)] = key
+            name = UNOWNED if key == UNOWNED else journal.owner_name(key)
+            self._add(files, config, GeneratedPage(OWNER, owner_source(key), key, name))
         for person in journal.people:
             self.person_at[person_source(person.slug)] = person
             file = self._add(files, config, GeneratedPage(PERSON, person_source(person.slug), person),
@@ -171,7 +187,7 @@ class SiteBuild:
                 page.edit_url = self.editor.url(self.root / person.contact.path, person.contact)
         url_of = {person.slug: self.urls[person_source(person.slug)] for person in journal.people}
         assets = [
-            *self._assets(config, [FEED, *map(category_feed, journal.categories)],
+            *self._assets(config, [FEED, *map(category_feed, journal.categories), *map(owner_feed, journal.owners)],
                           lambda: journal_calendars(journal, cache.cache_path(self.root, "calendar"))),
             *self._assets(config, [ATOM_FEED], lambda: {ATOM_FEED: due_feed(journal)}),
             *self._assets(config, [DATA_SCRIPT], lambda: {DATA_SCRIPT: (
@@ -200,8 +216,8 @@ class SiteBuild:
             return [File.generated(config, name, content=drawn[name]) for name in names]
         return [File(name, str(folder), config.site_dir, config.use_directory_urls) for name in names]
 
-    def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "") -> File:
-        inclusion = InclusionLevel.INCLUDED if page.kind.in_nav else InclusionLevel.NOT_IN_NAV
+    def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "", in_nav: bool = False) -> File:
+        inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         # A leading newline keeps MkDocs from reading a note that opens with '---' as page metadata.
         file = File.generated(config, page.src_uri, content="\n" + markdown, inclusion=inclusion)
         files.append(file)
@@ -218,6 +234,11 @@ class SiteBuild:
         log.warning(str(problem))
         if self.strict:
             raise Abort(f"followup: {problem} and strict is on")
+
+    @cached_property
+    def on_track(self) -> charts.OnTrackHistory:
+        """The share on track month by month, for the hit list's categories and the owners alike (asked once)."""
+        return charts.OnTrackHistory(self.journal)
 
     @property
     def problems(self) -> list[Problem]:
@@ -299,9 +320,10 @@ class SiteBuild:
         self.page_url = page.url
         self.prefixes = {}
         context: dict[str, object] = {"journal": journal, "today": journal.today, "settings": self.settings,
-                                      "content": content, "subject": generated.subject, "problems": self.problems}
+                                      "content": content, "subject": generated.subject, "problems": self.problems,
+                                      "subject_name": generated.title, "owner_filter": None}
         if kind is DUE:
-            context["heatmap"] = Markup(charts.journal_heatmap(journal))
+            context["heatmap"] = Markup(charts.journal_heatmap(journal, "Everyone"))
         elif kind is PERSON:
             person = self.person_at[src_uri]
             context["timeline"] = journal.timeline(person)
@@ -309,9 +331,18 @@ class SiteBuild:
             context["file_problems"] = self.problems_of.get(person.contact.path, [])
             context["edit_url"] = page.edit_url
         elif kind is CATEGORIES:
-            trend = charts.on_track_history(journal)
             context["summaries"] = [{**category_summary(name, members), "trend": Markup(charts.sparkline(
-                trend[name], name))} for name, members in journal.categories.items()]
+                self.on_track.of(members), name))} for name, members in journal.categories.items()]
+        elif kind is OWNERS:
+            context["touch_days"] = TOUCH_DAYS
+            context["summaries"] = [{**vars(summary), "size": summary.size, "source": owner_source(summary.key),
+                                     "trend": Markup(charts.sparkline(self.on_track.of(summary.people), summary.name))}
+                                    for summary in owner_summaries(journal)]
+        elif kind is OWNER:
+            key = self.owner_at[src_uri]
+            view = journal.of_owner(key)
+            context.update(journal=view, owner_filter="" if key == UNOWNED else key, owner_feed=owner_feed(key),
+                           heatmap=Markup(charts.journal_heatmap(view, generated.title)))
         elif kind is CATEGORY:
             context["members"] = journal.categories[self.category_at[src_uri]]
         elif kind is REVIEW:

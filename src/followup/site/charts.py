@@ -74,11 +74,12 @@ def heatmap(counts: Counter, today: dt.date, label: str) -> str:
             f'</figcaption></figure>')
 
 
-def journal_heatmap(journal: Journal) -> str:
+def journal_heatmap(journal: Journal, label: str) -> str:
+    """Everyone's touches (an owner's, in their journal: Journal.of_owner)."""
     counts: Counter = Counter()
     for person in journal.people:
         counts.update(touch_days(journal, person))
-    return heatmap(counts, journal.today, "Everyone")
+    return heatmap(counts, journal.today, label)
 
 
 def person_heatmap(journal: Journal, person: Person) -> str:
@@ -94,18 +95,23 @@ def month_ends(today: dt.date, months: int = 12) -> list[dt.date]:
     return [*reversed(ends[:-1]), today]
 
 
-def on_track_history(journal: Journal) -> dict[str, list[tuple[dt.date, int | None]]]:
-    """Per category, the share on track at each month end: the due rule itself, asked as of that day
-    with what was known by then (the touches up to it; snoozes and bookings as written today)."""
-    ends = month_ends(journal.today)
-    state = {}
-    for person in journal.people:
-        days = journal.touch_dates(person)
-        cadence = rule.cadence_of(person.contact, journal.settings)
-        for end in ends:
-            state[person.slug, end] = rule.due_as_of(person.contact, cadence, days, end, journal.settings)
-    return {category: [(end, rule.share_on_track([state[p.slug, end] for p in members])) for end in ends]
-            for category, members in journal.categories.items()}
+class OnTrackHistory:
+    """The share on track at each of the last 12 month ends, for any group of people (a category, an
+    owner's): the due rule itself, asked once per person as of each day with what was known by then (the
+    touches up to it; snoozes and bookings as written today)."""
+
+    def __init__(self, journal: Journal):
+        self.ends = month_ends(journal.today)
+        self.states: dict[str, list[rule.Due]] = {}
+        for person in journal.people:
+            days = journal.touch_dates(person)
+            cadence = rule.cadence_of(person.contact, journal.settings)
+            self.states[person.slug] = [rule.due_as_of(person.contact, cadence, days, end, journal.settings)
+                                        for end in self.ends]
+
+    def of(self, people: list[Person]) -> list[tuple[dt.date, int | None]]:
+        return [(end, rule.share_on_track([self.states[person.slug][n] for person in people]))
+                for n, end in enumerate(self.ends)]
 
 
 def sparkline(points: list[tuple[dt.date, int | None]], label: str) -> str:

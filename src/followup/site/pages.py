@@ -31,27 +31,33 @@ PEOPLE = PageKind("people", "People", in_nav=True)
 CATEGORIES = PageKind("categories", "Hit list", in_nav=True)
 INACTIVE = PageKind("inactive", "Inactive", in_nav=True)
 REVIEW = PageKind("review", "Review", in_nav=True)
+OWNERS = PageKind("owners", "Owners")  # in the navigation of a journal with owners only (SiteBuild)
 PROBLEMS = PageKind("problems", "Problems", in_nav=True)
 CATEGORY = PageKind("category")
+OWNER = PageKind("owner")
 PERSON = PageKind("person")
 
-# The pages of everyone, each at its own place; a page per category and per person come with them.
+# The pages of everyone, each at its own place; a page per category, per owner and per person come with them.
 LISTS = {DUE: "index.md", PEOPLE: "people/index.md", CATEGORIES: "categories/index.md", INACTIVE: "inactive.md",
-         REVIEW: "review.md", PROBLEMS: "problems.md"}
+         REVIEW: "review.md", OWNERS: "owners/index.md", PROBLEMS: "problems.md"}
 NAV = [{kind.title: src_uri} for kind, src_uri in LISTS.items() if kind.in_nav]
+OWNERS_IN_NAV = {OWNERS.title: LISTS[OWNERS]}
 
 
 @dataclass(frozen=True, slots=True)
 class GeneratedPage:
     kind: PageKind
     src_uri: str
-    subject: Person | str | None = None  # the person, the category's name, or nobody for a list
+    subject: Person | str | None = None  # the person, the category's name, the owner's key, or nobody for a list
+    subject_name: str | None = None  # how the page names its subject, when not as the subject itself
 
     @property
     def title(self) -> str:
         if self.kind.title is not None:
             return self.kind.title
-        return self.subject.name if isinstance(self.subject, Person) else str(self.subject)
+        if isinstance(self.subject, Person):
+            return self.subject.name
+        return self.subject_name or str(self.subject)
 
 
 class PersonPage(Page):

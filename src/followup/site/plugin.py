@@ -43,6 +43,7 @@ class FollowupConfig(base.Config):
     remind_at = c.Optional(c.Type((str, int)))  # an int is 9:00 unquoted, which the core explains
     mail = c.Optional(c.Type(dict))
     editor = c.Optional(c.Type(str))
+    owners = c.Optional(c.Type((list, dict)))
 
 
 def journal_paths(config) -> tuple[Path, str]:
@@ -94,13 +95,14 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         # The page templates ship in the package; a journal's own custom_dir (overrides/) comes first.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
-        if not config.nav:
-            config.nav = NAV
+        own_nav = not config.nav
+        if own_nav:
+            config.nav = [dict(item) for item in NAV]  # a copy: a journal with owners adds theirs to it
         # Privacy: Material would otherwise load Roboto from Google Fonts on every page view.
         config.theme["font"] = False
         config.markdown_extensions.append(PrivateNotes())
         config.extra.setdefault("generator", False)
-        self.build = SiteBuild(config, settings, root, serving=self.command == "serve")
+        self.build = SiteBuild(config, settings, root, serving=self.command == "serve", own_nav=own_nav)
         return config
 
     def on_serve(self, server, *, config, builder):

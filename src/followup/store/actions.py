@@ -132,6 +132,15 @@ def book(root: Path, person: Person, day: dt.date, today: dt.date, note: str | N
     return _edit(root, person, change, f"Book {person.name} for {day}{': ' + note if note else ''}", commit, "book")
 
 
+def hand_over(root: Path, people: list[Person], receiver: str, giver_name: str, receiver_name: str,
+              commit: bool = True) -> Outcome:
+    """Everyone in `people` now kept by `receiver` (their `owner:`), in one commit whose subject each timeline
+    shows: who handed over to whom, by their names."""
+    count = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
+    return _edit_all(root, people, lambda text, _: text.set_scalar("owner", receiver),
+                     f"Hand over {count} from {giver_name} to {receiver_name}", commit, "handover")
+
+
 def set_status(root: Path, person: Person, status: str, commit: bool = True) -> Outcome:
     """active or inactive: an inactive client is still due by the cadence, and labelled so in every list."""
     if status not in ("active", "inactive"):

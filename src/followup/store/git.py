@@ -20,6 +20,14 @@ def _git(folder: Path, *args: str) -> str:
     return result.stdout
 
 
+def config_value(folder: Path, key: str) -> str | None:
+    """A git configuration value (the repository's, else the user's), or None when it is not set."""
+    try:
+        return _git(folder, "config", "--get", key).strip() or None
+    except GitError:
+        return None
+
+
 def inside_repository(folder: Path) -> bool:
     try:
         return _git(folder, "rev-parse", "--is-inside-work-tree").strip() == "true"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import os
@@ -16,7 +17,7 @@ from followup.core import due as rule
 from followup.core.contact import Contact, Problem, Promise
 from followup.core.dates import today as real_today
 from followup.core.errors import LookupProblem
-from followup.core.names import fold, match_level, slugify
+from followup.core.names import fold, match_level, owner_key, slugify
 from followup.core.settings import Settings
 from followup.store import cache
 from followup.store.config import load_settings
@@ -26,6 +27,7 @@ from followup.store.timeline import Event, build_timeline
 
 # Nothing outside the contacts folder is read, or published, through a link.
 LINKED = "is a symbolic link, which followup does not follow"
+UNOWNED = "unowned"  # the owner filter of the people nobody keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ class Journal:
         self._folder_prefix = "" if folder.is_absolute() else folder.as_posix() + "/"
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
+        # How many files could not be read: lists say so at their end rather than leave them out.
+        self.unread = len({problem.path for problem in problems} - {contact.path for contact in contacts})
 
     @classmethod
     def load(cls, root: Path, settings: Settings | None = None, today: dt.date | None = None,
@@ -104,8 +108,19 @@ class Journal:
             cache.save(cache.cache_path(root, "contacts"), fresh)
         history = read_history(folder, cache.cache_path(root, "history")) if with_history and folder.is_dir() \
             else History()
+        problems += unknown_owners(contacts, settings)
         return cls(root, settings, today, contacts, problems, history,
                    {rel: known[0] for rel, known in fresh.items()})
+
+    def only(self, people: list[Person]) -> Journal:
+        """The journal seen through some of its people (an owner's): every query asks only them; the
+        problems, the history and the settings are the journal's."""
+        view = copy.copy(self)
+        for name in _CACHED:
+            view.__dict__.pop(name, None)
+        view.people = people
+        view.by_slug = {person.slug: person for person in people}
+        return view
 
     def person_from(self, contact: Contact) -> Person:
         """A contact with its due state, as of the journal's today and git history."""
@@ -178,10 +193,45 @@ class Journal:
                           occasion.label, occasion.years) for person, occasion in self.occasions(days=1)]
         return sorted(items, key=lambda item: DAY_ORDER.index(item.kind))
 
+    @cached_property
+    def owners(self) -> dict[str, list[Person]]:
+        """Each owner (by owner_key) with the relationships they keep, ranked: the owners setting's, even
+        with nobody yet, and every owner a file names."""
+        members: dict[str, list[Person]] = {key: [] for key in self.settings.owners}
+        for person in self.ranked:
+            if person.contact.owner:
+                members.setdefault(owner_key(person.contact.owner), []).append(person)
+        return dict(sorted(members.items(), key=lambda item: self.owner_name(item[0]).casefold()))
+
     @property
-    def unread(self) -> int:
-        """How many contact files could not be read: lists say so at their end rather than leave them out."""
-        return len({problem.path for problem in self.problems} - {person.contact.path for person in self.people})
+    def unowned(self) -> list[Person]:
+        return [person for person in self.ranked if not person.contact.owner]
+
+    def owner_name(self, key: str) -> str:
+        """How an owner is shown: the owners setting's name, else as their first file writes it."""
+        known = self.settings.owners.get(key)
+        if known is not None:
+            return known.name
+        return next((person.contact.owner for person in self.people
+                     if person.contact.owner and owner_key(person.contact.owner) == key), key)
+
+    def find_owner(self, who: str) -> str:
+        """An owner's key from how someone names them (as files write it, the setting's display name or the
+        page's slug, case aside); UNOWNED for the people nobody keeps."""
+        wanted = owner_key(who)
+        for key in self.owners:
+            if wanted in (key, owner_key(self.owner_name(key)), slugify(key)):
+                return key
+        if wanted == UNOWNED:
+            return UNOWNED
+        listed = ", ".join(self.owners) or "none yet (give contacts an owner: line)"
+        close = difflib.get_close_matches(wanted, list(self.owners), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise LookupProblem(f"nobody is kept by {who!r}: owners are {listed}{hint}", [])
+
+    def of_owner(self, key: str) -> Journal:
+        """The journal of one owner's relationships (UNOWNED: of those nobody keeps)."""
+        return self.only(self.unowned if key == UNOWNED else self.owners.get(key, []))
 
     @cached_property
     def categories(self) -> dict[str, list[Person]]:
@@ -272,8 +322,22 @@ def read_contacts(root: Path, folder: Path, today: dt.date, parsed: dict | None 
     return contacts, problems, parsed if unchanged else fresh
 
 
-def agenda(journal: Journal, everyone: bool = False, category: str | None = None,
-           owner: str | None = None) -> list[Person]:
+def unknown_owners(contacts: list[Contact], settings: Settings) -> list[Problem]:
+    """With an owners setting, an owner no one listed is a problem on its line (a typo hides a client)."""
+    if not settings.owners:
+        return []
+    known = ", ".join(owner.key for owner in settings.owners.values())
+    found = []
+    for contact in contacts:
+        if contact.owner and owner_key(contact.owner) not in settings.owners:
+            close = difflib.get_close_matches(owner_key(contact.owner), list(settings.owners), n=1, cutoff=0.6)
+            hint = f"; did you mean {settings.owners[close[0]].key}?" if close else ""
+            found.append(Problem(contact.path, contact.line_of("owner"),
+                                 f"owner {contact.owner!r} is not in the owners setting ({known}){hint}"))
+    return found
+
+
+def agenda(journal: Journal, everyone: bool = False, category: str | None = None) -> list[Person]:
     """Who to reach: people with a late or near promise first, then overdue, due and soon, ranked."""
     people = journal.ranked if everyone else [
         person for person in journal.ranked
@@ -282,6 +346,7 @@ def agenda(journal: Journal, everyone: bool = False, category: str | None = None
     if category:
         wanted = slugify(category)
         people = [p for p in people if any(slugify(c) == wanted for c in p.contact.categories)]
-    if owner:
-        people = [p for p in people if (p.contact.owner or "").casefold() == owner.casefold()]
     return sorted(people, key=lambda p: not any(journal.promise_is_late(x) for x in p.contact.promises))
+
+
+_CACHED = [name for name, value in vars(Journal).items() if isinstance(value, cached_property)]

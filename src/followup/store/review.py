@@ -49,11 +49,10 @@ class Review:
         return dict(sorted(grouped.items()))
 
 
-def weekly_review(journal: Journal, days: int = 7, owner: str | None = None) -> Review:
-    """The last `days` days, today included, and the next seven; of one owner's relationships, if given."""
+def weekly_review(journal: Journal, days: int = 7) -> Review:
+    """The last `days` days, today included, and the next seven (of one owner's people: Journal.of_owner)."""
     today = journal.today
-    people = [person for person in journal.people
-              if owner is None or (person.contact.owner or "").casefold() == owner.casefold()]
+    people = journal.people
     start = today - dt.timedelta(days=days - 1)
     review = Review(start, today)
     ahead = today + dt.timedelta(days=NEXT_DAYS)

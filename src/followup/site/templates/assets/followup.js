@@ -249,9 +249,16 @@
     if (built) built.textContent = say("built", {today: isoOf(today), built: data.built});
   }
 
+  /* An owner's dashboard (data-owner: their key, "" for the relationships nobody keeps) is of their people. */
+  function ofThisPage(data) {
+    var owner = rows.dataset.owner;
+    if (owner === undefined) return data;
+    return Object.assign({}, data, {people: data.people.filter(function (p) { return (p.owner || "") === owner; })});
+  }
+
   window.followup = {dashboard: dashboard, dayNumber: dayNumber, isoOf: isoOf};
   // A site built for a named day (FOLLOWUP_TODAY) is a picture of that day: the page is already drawn for it.
   if (window.followupData && rows && !window.followupData.fixed) {
-    render(window.followupData, localToday());
+    render(ofThisPage(window.followupData), localToday());
   }
 })();

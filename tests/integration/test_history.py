@@ -133,6 +133,36 @@ def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, t
     assert "friends/ana.md" not in rewritten.events and rewritten.commits == 3
 
 
+def test_a_long_history_read_in_parallel_parts_equals_one_read(journal):
+    """A full read is split along the first-parent line and read by concurrent git processes; renames, a
+    revert and a merge that cross the cuts come out as from one read."""
+    from followup.store.history import read_history
+
+    for day in range(1, 13):
+        journal.write("ana.md", ana(f"2026-09-{day:02d}"))
+        journal.commit(f"Touch Ana {day}", date=f"2026-09-{day:02d}")
+        if day == 4:
+            (journal.contacts / "friends").mkdir()
+            journal.git("mv", "contacts/ana.md", "contacts/friends/ana.md")
+            journal.commit("Move Ana", date="2026-09-04")
+            journal.git("mv", "contacts/friends/ana.md", "contacts/ana.md")
+            journal.commit("Move Ana back", date="2026-09-04")
+        if day == 7:
+            journal.git("revert", "--no-edit", "HEAD")  # takes back the touch of the 7th, across a cut
+        if day == 9:
+            journal.git("checkout", "-q", "-b", "side")
+            journal.write("bob.md", ana("2026-09-09").replace("Ana Ribeiro", "Bob"))
+            journal.commit("Bob on a branch", date="2026-09-09")
+            journal.git("checkout", "-q", "-")
+            journal.git("merge", "-q", "--no-ff", "--no-edit", "side")
+    whole = read_history(journal.contacts, parts=1)
+    for parts in (2, 3, 4):
+        split = read_history(journal.contacts, parts=parts, part_commits=3)
+        assert split.commits == whole.commits and events_of(split) == events_of(whole), parts
+    kinds = {subject: kind for kind, _, subject in events_of(whole)["ana.md"]}
+    assert kinds["Touch Ana 7"] == "edit" and kinds["Touch Ana 8"] == "touch"
+
+
 def test_parse_cache_notices_an_edit_of_the_same_size(journal):
     path = journal.write("ana.md", ana("2026-09-01"))
     journal.commit("Add Ana")

@@ -22,7 +22,7 @@ from followup.core.settings import Settings
 from followup.store import cache
 from followup.store.config import load_settings
 from followup.store.files import load_contact
-from followup.store.history import History, read_history
+from followup.store.history import History, HistoryReader
 from followup.store.timeline import Event, build_timeline
 
 # Nothing outside the contacts folder is read, or published, through a link.
@@ -102,12 +102,14 @@ class Journal:
         settings = settings or load_settings(root)
         today = today or real_today()
         folder = root / settings.contacts
+        # git reads the history while the files are parsed.
+        reader = HistoryReader(folder, cache.cache_path(root, "history")) if with_history and folder.is_dir() \
+            else None
         parsed = cache.load(cache.cache_path(root, "contacts")) or {}
         contacts, problems, fresh = read_contacts(root, folder, today, parsed)
         if fresh is not parsed:
             cache.save(cache.cache_path(root, "contacts"), fresh)
-        history = read_history(folder, cache.cache_path(root, "history")) if with_history and folder.is_dir() \
-            else History()
+        history = reader.history() if reader is not None else History()
         problems += unknown_owners(contacts, settings)
         return cls(root, settings, today, contacts, problems, history,
                    {rel: known[0] for rel, known in fresh.items()})

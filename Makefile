@@ -17,9 +17,10 @@ $(READY): pyproject.toml
 	rm -f $(VENV)/.ready-*
 	touch $@
 
-# --livereload explicitly: click 8.3.0-8.3.3 switched mkdocs serve's file watching off by default.
+# --livereload explicitly: click 8.3.0-8.3.3 switched mkdocs serve's file watching off by default;
+# --dirty: a rebuild writes only the pages that changed, as followup serve does.
 serve: $(READY)
-	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 
 build: $(READY)
 	FOLLOWUP_TODAY=$(DEMO_TODAY) $(BIN)/mkdocs build --strict

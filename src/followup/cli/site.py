@@ -72,7 +72,8 @@ def serve(context: Context, port) -> None:
         raise UsageError(f"port {port} is in use: try --port {port + 1 if port < 65535 else port - 1}")
     # This process becomes the server (exec), so a signal that stops followup stops the server with it.
     # --livereload explicitly: some click releases (8.3.0-8.3.3) switched file watching off by default.
-    command = _command(root, "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload")
+    # --dirty: a rebuild writes only the pages that changed (followup.site.incremental keeps that correct).
+    command = _command(root, "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload", "--dirty")
     os.chdir(root)
     os.execve(sys.executable, command, _environment())
 

@@ -7,15 +7,18 @@ file reaches the HTML unescaped; notes' HTML is sanitised on its final form (saf
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import html
+import importlib.metadata
 import json
 import logging
 import os
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 import jinja2
@@ -23,7 +26,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from followup.core import due as rule
@@ -39,6 +42,8 @@ from followup.formats.calendar import FEED, journal_calendars
 from followup.formats.links import category_feed, category_source, owner_feed, owner_source, person_source
 from followup.formats.wording import WORDS, detail, labels, when
 from followup.site import charts
+from followup.site.assets import GeneratedAssets
+from followup.site.incremental import GeneratedFile, KeptPages
 from followup.site.pages import (
     CATEGORIES,
     CATEGORY,
@@ -54,12 +59,31 @@ from followup.site.pages import (
 )
 from followup.site.safe_html import is_elsewhere, sanitise
 from followup.store import cache
-from followup.store.files import atomic_write
 from followup.store.journal import UNOWNED, Journal, Person
 from followup.store.owners import TOUCH_DAYS, owner_summaries
 from followup.store.review import weekly_review
 
 log = logging.getLogger("mkdocs.plugins.followup")
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Page templates compiled once per process (`followup serve` builds again and again), each checked
+    against its source: an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _CompiledTemplates()
+# The last build's month-end states of each person, with what they were computed from (SiteBuild.on_track).
+_ON_TRACK_BEFORE: dict[str, tuple[str, list]] = {}
 TEMPLATES = Path(__file__).parent / "templates"
 DATA_SCRIPT = "followup-data.js"  # what the dashboard's script redoes the due rule from
 
@@ -92,12 +116,17 @@ class SiteBuild:
     # Set by build_files, the first event of a build that lists the pages; every later event reads them.
     journal: Journal
     store: cache.PageStore
+    assets: GeneratedAssets
 
-    def __init__(self, config, settings: Settings, root: Path, serving: bool = False, own_nav: bool = False):
+    def __init__(self, config, settings: Settings, root: Path, serving: bool = False, own_nav: bool = False,
+                 kept: KeptPages | None = None):
         """`serving`: the site is served on this machine (mkdocs serve), where an Edit link may open a local
         editor; a built site, which may be published, links to the git host's editor only. `own_nav`: the
-        navigation is followup's (the journal wrote none), so a journal with owners gets their page in it."""
+        navigation is followup's (the journal wrote none), so a journal with owners gets their page in it.
+        `kept`: a dirty build of `followup serve`, which leaves the person pages that have not changed."""
         self.own_nav = own_nav
+        self.kept = kept
+        self.written_as: dict[str, str] = {}  # a person page's fingerprint, as kept.written will know it
         self.settings = settings
         self.root = root
         self.strict = settings.strict or bool(config.strict)
@@ -111,7 +140,7 @@ class SiteBuild:
         self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
         self.render_problems: list[Problem] = []
         self.problems_of: dict[str, list[Problem]] = defaultdict(list)  # by contact file, for its person page
-        self.editor = LocalEditor(settings.editor) if serving else None
+        self.editor = LocalEditor(settings.editor, root) if serving else None
         self.urls: dict[str, str] = {}
         self.page_url = ""
         self.prefixes: dict[str, str] = {}
@@ -121,7 +150,7 @@ class SiteBuild:
         self.everyone = ""
         self.own_person_template = False
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False,
+            loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False, bytecode_cache=COMPILED,
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
         )
         # Filters rather than global functions: a compiled template calls a filter directly, but a
@@ -157,6 +186,12 @@ class SiteBuild:
                                           journal.history.warning)
         self.own_person_template = template_in_use(self.theme_dirs, PERSON.template) != \
             (TEMPLATES / PERSON.template).resolve()
+        if self.kept is not None:
+            self.kept.start(config.site_dir)
+            # What every page of the theme shows: the configuration (site name, palette, extra), the nav and
+            # every file of the theme folders, and the versions of what draws them.
+            self.site_stamp = cache.fingerprint(self.stamp, config_text(config), config.nav,
+                                                theme_files(self.theme_dirs), package_versions())
         self.store = cache.PageStore(cache.cache_path(self.root, "pages", ".sqlite3"))
 
         # Only generated pages are published: a photo, a stray file or a symbolic link to something
@@ -184,46 +219,46 @@ class SiteBuild:
             file.edit_uri = os.path.relpath(self.root / person.contact.path, config.docs_dir).replace(os.sep, "/")
             page = PersonPage(file, config, person, self.render_failed)
             if page.edit_url is None and self.editor is not None:
-                page.edit_url = self.editor.url(self.root / person.contact.path, person.contact)
+                page.edit_url = self.editor.url(person.contact)
+            if self.kept is not None:
+                self.written_as[file.src_uri] = fingerprint = cache.fingerprint(
+                    self.site_stamp, self.journal.version(person), self.as_of_today(person), file.src_uri,
+                    self.problems_of.get(person.contact.path), page.edit_url)
+                self.kept.keep(file, fingerprint)
         url_of = {person.slug: self.urls[person_source(person.slug)] for person in journal.people}
-        assets = [
-            *self._assets(config, [FEED, *map(category_feed, journal.categories), *map(owner_feed, journal.owners)],
-                          lambda: journal_calendars(journal, cache.cache_path(self.root, "calendar"))),
-            *self._assets(config, [ATOM_FEED], lambda: {ATOM_FEED: due_feed(journal)}),
-            *self._assets(config, [DATA_SCRIPT], lambda: {DATA_SCRIPT: (
-                "window.followupData = " + json.dumps(dashboard_data(journal, url_of, self.fixed_day),
-                                                      ensure_ascii=False) + ";\n").encode()}),
-        ]
-        for file in assets:
-            files.append(file)
+        self.assets = GeneratedAssets(self.root, self.store, self.everyone)
+        for asset in self.assets.files(config, [
+            ([FEED, *map(category_feed, journal.categories), *map(owner_feed, journal.owners)],
+             lambda: journal_calendars(journal, cache.cache_path(self.root, "calendar"))),
+            ([ATOM_FEED], lambda: {ATOM_FEED: due_feed(journal)}),
+            ([DATA_SCRIPT], lambda: {DATA_SCRIPT: ("window.followupData = " + json.dumps(
+                dashboard_data(journal, url_of, self.fixed_day), ensure_ascii=False) + ";\n").encode()}),
+        ]):
+            files.append(asset)
         return files
 
-    def _assets(self, config, names: list[str], draw) -> list[File]:
-        """Generated files, drawn together by `draw` (a mapping of name to bytes) and kept in
-        .followup-cache/site/ for MkDocs to copy like any static file (in memory they would be held until
-        the build ends: 4 MB each at 10,000 contacts); drawn again only when the journal or the day has
-        changed since they were written."""
-        folder = self.root / cache.FOLDER / "site"
-        try:
-            if self.store.get(names[0], self.everyone) is None or not all((folder / name).is_file() for name in names):
-                drawn = draw()
-                for name in names:
-                    (folder / name).parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write(folder / name, drawn[name])
-                self.store.put(names[0], self.everyone, "")  # kept only if the build ends well (close)
-        except OSError:  # a read-only journal still builds
-            drawn = draw()
-            return [File.generated(config, name, content=drawn[name]) for name in names]
-        return [File(name, str(folder), config.site_dir, config.use_directory_urls) for name in names]
-
-    def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "", in_nav: bool = False) -> File:
+    def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "", in_nav: bool = False
+             ) -> GeneratedFile:
         inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         # A leading newline keeps MkDocs from reading a note that opens with '---' as page metadata.
-        file = File.generated(config, page.src_uri, content="\n" + markdown, inclusion=inclusion)
+        file = cast(GeneratedFile, GeneratedFile.generated(config, page.src_uri, content="\n" + markdown,
+                                                           inclusion=inclusion))
         files.append(file)
         self.pages[page.src_uri] = page
         self.urls[page.src_uri] = file.url
         return file
+
+    def page_written(self, page) -> None:
+        """Under a dirty build: a person page was drawn into the site folder (on_post_page)."""
+        if self.kept is not None and page.file.src_uri in self.written_as:
+            failed = any(problem.path == self.person_at[page.file.src_uri].contact.path
+                         for problem in self.render_problems)
+            self.kept.drawn(page.file, self.written_as[page.file.src_uri], page.url, failed)
+
+    def finish(self, config) -> None:
+        """Under a dirty build: what is gone leaves the site folder, and the search index is written whole."""
+        if self.kept is not None:
+            self.kept.finish(set(self.pages), {self.urls[src_uri] for src_uri in self.person_at}, config.site_dir)
 
     def render_failed(self, person: Person, error: Exception) -> None:
         reason = "nested too deeply" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
@@ -237,8 +272,15 @@ class SiteBuild:
 
     @cached_property
     def on_track(self) -> charts.OnTrackHistory:
-        """The share on track month by month, for the hit list's categories and the owners alike (asked once)."""
-        return charts.OnTrackHistory(self.journal)
+        """The share on track month by month, for the hit list's categories and the owners alike (asked once;
+        in `followup serve`, again only for the people who changed since the last build)."""
+        global _ON_TRACK_BEFORE
+        keys = {person.slug: cache.fingerprint(self.stamp, self.today, self.journal.version(person))
+                for person in self.journal.people}
+        history = charts.OnTrackHistory(self.journal, {slug: states for slug, (key, states) in _ON_TRACK_BEFORE.items()
+                                                       if keys.get(slug) == key})
+        _ON_TRACK_BEFORE = {slug: (keys[slug], states) for slug, states in history.states.items()}
+        return history
 
     @property
     def problems(self) -> list[Problem]:
@@ -302,8 +344,19 @@ class SiteBuild:
 
     def list_page_html(self, page) -> str:
         """Drawn as the page is built, not with the rest of the Markdown: the lists of a big journal
-        weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends."""
-        return self.drawn(page, cache.fingerprint(self.everyone, self.render_problems, page.file.src_uri), page.content)
+        weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends. A category's
+        or an owner's page is drawn again only when one of their people changed, the lists of everyone
+        whenever anyone did."""
+        src_uri = page.file.src_uri
+        members = self.journal.categories.get(self.category_at[src_uri]) if src_uri in self.category_at else \
+            self.journal.of_owner(self.owner_at[src_uri]).people if src_uri in self.owner_at else None
+        if members is None:
+            fingerprint = cache.fingerprint(self.everyone, self.render_problems, src_uri)
+        else:
+            fingerprint = cache.fingerprint(self.stamp, self.today, src_uri, self.journal.unread,
+                                            len(self.problems), [(self.journal.version(person), person.due)
+                                                                 for person in members])
+        return self.drawn(page, fingerprint, page.content)
 
     def drawn(self, page, fingerprint: str, content: str) -> str:
         """The page as cached when nothing it is drawn from has changed, else rendered and kept."""
@@ -350,6 +403,34 @@ class SiteBuild:
         return self.env.get_template(kind.template).render(context)
 
 
+def config_text(config) -> bytes:
+    try:
+        with open(config.config_file_path, "rb") as stream:
+            return stream.read()
+    except (OSError, TypeError):
+        return b""
+
+
+def theme_files(theme_dirs: list[str]) -> list[tuple[str, int, int]]:
+    """Every file of the theme folders (a journal's overrides, followup's templates, Material's), as path, size,
+    mtime: what any page may be drawn from."""
+    found = []
+    for folder in theme_dirs:
+        for directory, _, names in os.walk(folder):
+            for name in names:
+                status = os.stat(os.path.join(directory, name))
+                found.append((os.path.join(directory, name), status.st_size, status.st_mtime_ns))
+    return sorted(found)
+
+
+def package_versions() -> list[tuple[str, str]]:
+    found = []
+    for name in ("mkdocs", "mkdocs-material", "properdocs"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            found.append((name, importlib.metadata.version(name)))
+    return found
+
+
 def template_in_use(theme_dirs: list[str], name: str) -> Path | None:
     """The page template Jinja loads: the first theme folder that has it (a journal's overrides come first)."""
     for folder in theme_dirs:
@@ -391,11 +472,12 @@ def path_breaks(path: str) -> Markup:
 class LocalEditor:
     """Edit links that open a contact file in an editor of this machine, for a site served here."""
 
-    def __init__(self, template: str):
+    def __init__(self, template: str, root: Path):
         self.template = template
+        self.root = root.resolve()  # once: a contact's own path is inside it (no symbolic link is followed)
 
-    def url(self, path: Path, contact: Contact) -> str:
+    def url(self, contact: Contact) -> str:
         # The cursor on the newest log line, where the next one goes; line 1 when there is no log yet.
         line = min((entry.line for entry in contact.log), default=1)
-        return self.template.format(path=quote(str(path.resolve()), safe="/"), line=line)
+        return self.template.format(path=quote(str(self.root / contact.path), safe="/"), line=line)
 

@@ -100,10 +100,14 @@ class OnTrackHistory:
     owner's): the due rule itself, asked once per person as of each day with what was known by then (the
     touches up to it; snoozes and bookings as written today)."""
 
-    def __init__(self, journal: Journal):
+    def __init__(self, journal: Journal, known: dict[str, list[rule.Due]] | None = None):
+        """`known`: the states of people already asked, as they still are (the caller knows)."""
         self.ends = month_ends(journal.today)
         self.states: dict[str, list[rule.Due]] = {}
         for person in journal.people:
+            if known and person.slug in known:
+                self.states[person.slug] = known[person.slug]
+                continue
             days = journal.touch_dates(person)
             cadence = rule.cadence_of(person.contact, journal.settings)
             self.states[person.slug] = [rule.due_as_of(person.contact, cadence, days, end, journal.settings)

@@ -9,12 +9,14 @@ from followup.site.plugin import FollowupPlugin
 __all__ = [
     "on_build_error",
     "on_config",
+    "on_env",
     "on_files",
     "on_page_content",
     "on_page_context",
     "on_page_markdown",
     "on_post_build",
     "on_post_page",
+    "on_shutdown",
     "on_startup",
 ]
 
@@ -35,6 +37,10 @@ def on_config(config):
 
 def on_files(files, config):
     return files if _listed_as_plugin else _plugin.on_files(files, config=config)
+
+
+def on_env(env, config, files):
+    return env if _listed_as_plugin else _plugin.on_env(env, config=config, files=files)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -61,3 +67,7 @@ def on_post_build(config):
 def on_build_error(error):
     if not _listed_as_plugin:
         _plugin.on_build_error(error=error)
+
+
+def on_shutdown():
+    _plugin.on_shutdown()

@@ -21,7 +21,9 @@ from mkdocs.plugins import BasePlugin
 from followup.core.errors import SettingsError
 from followup.core.settings import DEFAULTS, Settings, settings_from_mapping
 from followup.site.build import TEMPLATES, PrivateNotes, SiteBuild
+from followup.site.incremental import KeptPages, quiet_dirty_builds
 from followup.site.pages import NAV, PERSON
+from followup.store import cache
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -63,6 +65,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
     def __init__(self) -> None:
         self.command: str | None = None
         self.options_given = False
+        self.kept: KeptPages | None = None  # under `mkdocs serve --dirty`: the pages already in its site folder
 
     def load_config(self, options, config_file_path=None):
         self.options_given = bool(options)
@@ -85,6 +88,13 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
+        if dirty and command == "serve":
+            self.kept = KeptPages()
+            quiet_dirty_builds()
+            cache.defer_saves()
+
+    def on_shutdown(self) -> None:
+        cache.flush()
 
     def on_config(self, config):
         root, contacts = journal_paths(config)
@@ -102,7 +112,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         config.theme["font"] = False
         config.markdown_extensions.append(PrivateNotes())
         config.extra.setdefault("generator", False)
-        self.build = SiteBuild(config, settings, root, serving=self.command == "serve", own_nav=own_nav)
+        self.build = SiteBuild(config, settings, root, serving=self.command == "serve", own_nav=own_nav,
+                               kept=self.kept)
         return config
 
     def on_serve(self, server, *, config, builder):
@@ -114,6 +125,10 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
 
     def on_files(self, files, *, config):
         return self.build.build_files(files, config)
+
+    def on_env(self, env, *, config, files):
+        self.build.assets.wait()  # MkDocs copies static files next
+        return env
 
     def on_page_markdown(self, markdown, *, page, config, files):
         generated = self.build.page(page)
@@ -139,14 +154,26 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         generated = self.build.page(page)
         if generated is not None and generated.kind is not PERSON:
             page.content = ""  # written: let the list go (list_page_html)
+        elif generated is not None:
+            self.build.page_written(page)
         return output
 
     def on_post_build(self, *, config) -> None:
+        self.build.finish(config)
+        if self.kept is not None:
+            # Material's search merges a dirty build's entries into the last index as if one page had changed;
+            # followup writes the index whole (KeptPages.finish), from this build's entries alone.
+            for name in ("material/search", "search"):
+                search = config.plugins.get(name)
+                if search is not None and hasattr(search, "search_index_prev"):
+                    search.search_index_prev = None
         self.build.store.close()
         gc.unfreeze()  # `followup serve` builds again and again in one process: let this build's objects go
 
     def on_build_error(self, *, error) -> None:
-        store = getattr(getattr(self, "build", None), "store", None)  # the error may come before there was one
-        if store is not None:
-            store.abandon()
+        build = getattr(self, "build", None)  # the error may come before there was one
+        if build is not None and hasattr(build, "assets"):
+            build.assets.wait()
+        if build is not None and hasattr(build, "store"):
+            build.store.abandon()
         gc.unfreeze()

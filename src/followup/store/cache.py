@@ -40,20 +40,70 @@ def cache_path(root: Path, name: str, suffix: str = ".pickle") -> Path:
     return root / FOLDER / f"{name}{suffix}"
 
 
+# What this process last read or wrote in each cache file, with the file's identity then: `followup serve`
+# builds again and again in one process, and unpickling 10,000 contacts each time was a second of each.
+# Callers treat what load() gives as read-only.
+_held: dict[Path, tuple[tuple, object]] = {}
+# Under `followup serve`, what is saved is held in memory and written when the server stops (flush): writing
+# the parse cache of 10,000 contacts after each save was most of a rebuild. A cache on disk that is older
+# than the files only costs the next run their parsing again.
+_deferred: set[Path] | None = None
+
+
+def defer_saves() -> None:
+    global _deferred
+    if _deferred is None:
+        _deferred = set()
+
+
+def flush() -> None:
+    """Write what defer_saves() held back."""
+    global _deferred
+    waiting, _deferred = _deferred or set(), None
+    for path in waiting:
+        if path in _held:
+            save(path, _held[path][1])
+
+
+def _identity(path: Path) -> tuple:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def _held_identity(path: Path) -> tuple:
+    """The identity of the file as it is now (a later change on disk, by another process, is then noticed)."""
+    try:
+        return _identity(path)
+    except OSError:
+        return ()
+
+
 def load(path: Path):
     try:
+        identity = _identity(path)
+        held = _held.get(path)
+        if held is not None and held[0] == identity:
+            return held[1]
         with path.open("rb") as stream:
             stamp, data = pickle.load(stream)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return None
-    return data if stamp == _STAMP else None
+    if stamp != _STAMP:
+        return None
+    _held[path] = (identity, data)
+    return data
 
 
 def save(path: Path, data) -> None:
+    if _deferred is not None:
+        _deferred.add(path)
+        _held[path] = (_held_identity(path), data)
+        return
     try:
         payload = pickle.dumps((_STAMP, data), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(exist_ok=True)
         atomic_write(path, payload)
+        _held[path] = (_identity(path), data)
     except (OSError, RecursionError, pickle.PicklingError):
         pass  # a read-only journal, or data pickle cannot hold: it still builds, only more slowly
 

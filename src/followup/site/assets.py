@@ -1,0 +1,90 @@
+"""The files a build generates beside its pages: the calendars, the Atom feed, the dashboard's data.
+
+They are kept in .followup-cache/site/ for MkDocs to copy like any static file (in memory they would be held
+until the build ends: 4 MB each at 10,000 contacts), and drawn again only when the journal or the day has
+changed since they were written. When they must be drawn, a child process draws them (fork, where there is
+one and the build runs alone in its process) while MkDocs reads the pages' Markdown on the other core: the
+calendars of 10,000 people were seconds of a first build. MkDocs copies static files only after it has read
+every page (on_env), which is when the build waits for the child; a child that failed is redone in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.structure.files import File
+
+from followup.store import cache
+from followup.store.files import atomic_write
+
+Draw = Callable[[], dict[str, bytes]]
+
+
+@dataclass
+class _Group:
+    names: list[str]
+    draw: Draw
+
+
+class GeneratedAssets:
+    def __init__(self, root: Path, store: cache.PageStore, fingerprint: str):
+        self.folder = root / cache.FOLDER / "site"
+        self.store, self.fingerprint = store, fingerprint
+        self.stale: list[_Group] = []
+        self.child: int | None = None
+
+    def files(self, config, groups: list[tuple[list[str], Draw]]) -> list[File]:
+        """The files of each group (its names, and how to draw them all), started drawing if they are stale."""
+        self.stale = [_Group(names, draw) for names, draw in groups
+                      if self.store.get(names[0], self.fingerprint) is None
+                      or not all((self.folder / name).is_file() for name in names)]
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if self.stale:
+                self._start()
+        except OSError:  # a read-only journal still builds, from memory
+            return [File.generated(config, name, content=content) for names, draw in groups
+                    for name, content in draw().items() if name in names]
+        return [File(name, str(self.folder), config.site_dir, config.use_directory_urls)
+                for names, _ in groups for name in names]
+
+    def _start(self) -> None:
+        # fork copies the build's memory as it is; a process with other threads (mkdocs serve's server) may
+        # hold a lock the child would wait on forever, so there the files are drawn here and now.
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            self._draw()
+            return
+        pid = os.fork()
+        if pid == 0:  # the child: draw, write, and leave without running the parent's exit handlers
+            try:
+                self._draw(mark=False)
+                cache.flush()
+            except BaseException:
+                os._exit(1)
+            os._exit(0)
+        self.child = pid
+
+    def _draw(self, mark: bool = True) -> None:
+        for group in self.stale:
+            drawn = group.draw()
+            for name in group.names:
+                (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.folder / name, drawn[name])
+            if mark:
+                self.store.put(group.names[0], self.fingerprint, "")  # kept only if the build ends well (close)
+
+    def wait(self) -> None:
+        """Before MkDocs copies the files: the child's work done, or done here if the child failed."""
+        if self.child is None:
+            return
+        _, status = os.waitpid(self.child, 0)
+        self.child = None
+        if status != 0 or not all((self.folder / name).is_file() for group in self.stale for name in group.names):
+            self._draw()
+            return
+        for group in self.stale:
+            self.store.put(group.names[0], self.fingerprint, "")

@@ -2,7 +2,8 @@
 
 Contacts get categories, cadences, log entries and owners; about 1% are broken on purpose; the
 history touches contacts (moving last_touch and adding a log line), edits notes, and renames files
-into subfolders, as years of use would.
+into subfolders, as years of use would. By default most files are in one flat folder (the first
+benchmark's layout); `by_owner` keeps each owner's files in a folder of their own, as a firm would.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ CHANNELS = ["phone", "text", "email", "video", "in person", "letter"]
 TODAY = dt.date(2026, 11, 23)
 
 
-def _contact(rng: random.Random, number: int) -> dict:
+def _contact(rng: random.Random, number: int, owners: int, by_owner: bool) -> dict:
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {number}"
+    owner = f"lawyer-{rng.randrange(owners):03d}" if owners else None
     return {
-        "slug": f"c{number:05d}",
-        "folder": rng.choice(["", "", "", "clients/", "family/"]),
+        "slug": f"c{number:06d}",
+        "owner": owner,
+        "folder": f"{owner}/" if by_owner and owner else rng.choice(["", "", "", "clients/", "family/"]),
         "name": name,
         "categories": rng.sample(CATEGORIES, rng.randint(1, 2)),
         "cadence": rng.choice(CADENCES),
@@ -49,7 +52,10 @@ def render(contact: dict) -> bytes:
     if contact["cadence"]:
         lines.append(f"cadence: {contact['cadence'] if not contact['broken'] else 'now and then'}")
     lines += [f"last_touch: {contact['last_touch']}", f"channel: {contact['channel']}",
-              f"email: {contact['email']}", f"birthday: {contact['birthday']}", "---", contact["notes"], "",
+              f"email: {contact['email']}", f"birthday: {contact['birthday']}"]
+    if contact["owner"]:
+        lines.append(f"owner: {contact['owner']}")
+    lines += ["---", contact["notes"], "",
               "## Log"]
     lines += [f"- {day} {text}" for day, text in reversed(contact["log"])]
     return ("\n".join(lines) + "\n").encode()
@@ -59,14 +65,15 @@ def path_of(contact: dict) -> str:
     return f"contacts/{contact['folder']}{contact['slug']}.md"
 
 
-def generate(root: Path, contacts: int, commits: int, seed: int = 1) -> Path:
-    """A journal at root/journal with `contacts` people and `commits` commits; returns its path."""
+def generate(root: Path, contacts: int, commits: int, seed: int = 1, owners: int = 0, by_owner: bool = False) -> Path:
+    """A journal at root/journal with `contacts` people and `commits` commits, the people kept by `owners`
+    owners (none: a personal journal); returns its path."""
     rng = random.Random(seed)
     journal = root / "journal"
     if journal.exists():
         shutil.rmtree(journal)
     create_journal(journal, "Benchmark journal")
-    people = [_contact(rng, n) for n in range(contacts)]
+    people = [_contact(rng, n, owners, by_owner) for n in range(contacts)]
     start = dt.datetime(2021, 11, 23, 9, 0)
     step = (dt.datetime(2026, 11, 23, 9, 0) - start) / max(commits, 1)
     stream = bytearray()
@@ -88,9 +95,9 @@ def generate(root: Path, contacts: int, commits: int, seed: int = 1) -> Path:
         else:
             person = rng.choice(people)
             roll = rng.random()
-            if roll < 0.005 and not person["folder"]:
+            if roll < 0.005 and person["folder"] in ("", f"{person['owner']}/"):
                 old = path_of(person)
-                person["folder"] = "moved/"
+                person["folder"] += "moved/"
                 message, changes = f"File {person['name']} under moved", [("R", person, old)]
             elif roll < 0.2:
                 person["notes"] += " More notes."

@@ -72,21 +72,22 @@ print(sum(spent.values()), parse, git, history.commits)
 
 
 SERVE_REBUILD = """
-import sys, time
+import sys, tempfile, time
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-def load():
-    config = load_config("mkdocs.yml")
-    config.plugins.on_startup(command="serve", dirty=False)
-    return config
+site_dir = tempfile.mkdtemp(prefix="followup-bench-serve-")
 
-build(load())  # the build `followup serve` starts with
+def load():
+    return load_config("mkdocs.yml", site_dir=site_dir)
+
+load().plugins.on_startup(command="serve", dirty=True)  # as `followup serve` runs `mkdocs serve --dirty`
+build(load(), dirty=True)  # the build it starts with
 saved = Path(sys.argv[1])
 saved.write_text(saved.read_text() + "\\n- 2026-11-23 Saved while serving\\n")
 start = time.perf_counter()
-build(load())  # what `mkdocs serve` does on a change: the config read again, one build in the same process
+build(load(), dirty=True)  # what it does on a change: the config read again, one build in the same process
 print(time.perf_counter() - start)
 """
 

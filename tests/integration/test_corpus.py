@@ -88,7 +88,7 @@ def test_the_corpus_is_large_enough():
 def corpus_result(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
     make_corpus(root / "contacts", root)
-    contacts, problems, _ = read_contacts(root, root / "contacts", dt.date(2026, 11, 23))
+    contacts, problems = read_contacts(root, root / "contacts", dt.date(2026, 11, 23))
     return {c.path.removeprefix("contacts/"): c for c in contacts}, problems
 
 

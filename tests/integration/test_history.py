@@ -108,9 +108,10 @@ def events_of(history):
 
 
 def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, tmp_path):
+    from followup.store import cache
     from followup.store.history import read_history
 
-    cache_file = tmp_path / "history.pickle"
+    cache_file = tmp_path / "history.sqlite3"
     journal.write("ana.md", ana("2026-09-01"))
     journal.write("bob.md", ana("2026-09-02").replace("Ana Ribeiro", "Bob"))
     journal.commit("Add two", date="2026-09-01")
@@ -121,8 +122,11 @@ def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, t
     (journal.contacts / "friends").mkdir()
     journal.git("mv", "contacts/ana.md", "contacts/friends/ana.md")
     journal.commit("Move Ana", date="2026-10-02")
+    cache.history_held.clear()  # as in a new process: from the cache file alone
     incremental = read_history(journal.contacts, cache_file)
     assert incremental.commits == 4 and events_of(incremental) == events_of(read_history(journal.contacts))
+    stored = cache.HistoryStore(cache_file).events()
+    assert stored.keys() == incremental.events.keys() and "ana.md" not in stored  # its rows moved with the file
     assert [e[2] for e in events_of(incremental)["friends/ana.md"]] == ["Move Ana", "Touch Ana", "Add two"]
 
     journal.git("reset", "-q", "--hard", "HEAD~2")  # history rewritten: the cached HEAD is gone
@@ -167,7 +171,26 @@ def test_parse_cache_notices_an_edit_of_the_same_size(journal):
     path = journal.write("ana.md", ana("2026-09-01"))
     journal.commit("Add Ana")
     assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-01"
-    assert (journal.root / ".followup-cache/contacts.pickle").exists()
+    assert (journal.root / ".followup-cache/contacts.sqlite3").exists()
     path.write_text(path.read_text().replace("2026-09-01", "2026-09-02"))
     assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-02"
     assert "followup-cache" in (journal.root / ".gitignore").read_text()
+
+
+def test_a_cache_laid_out_by_another_followup_is_replaced(journal):
+    import sqlite3
+
+    from followup.store import cache
+
+    journal.write("ana.md", ana("2026-09-01"))
+    journal.commit("Add Ana")
+    (journal.root / cache.FOLDER).mkdir()
+    for name in ("contacts", "history"):
+        with sqlite3.connect(journal.root / cache.FOLDER / f"{name}.sqlite3") as older:
+            older.execute("CREATE TABLE stamp (stamp TEXT)")
+            older.execute("INSERT INTO stamp VALUES ('an older followup')")
+            older.execute("CREATE TABLE files (path TEXT, size INTEGER)")
+            older.execute("CREATE TABLE events (path TEXT, kind TEXT, day TEXT)")
+    assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-01"
+    assert cache.ParseStore(journal.root / cache.FOLDER / "contacts.sqlite3").known().keys() == {"contacts/ana.md"}
+    assert cache.HistoryStore(journal.root / cache.FOLDER / "history.sqlite3").events().keys() >= {"ana.md"}

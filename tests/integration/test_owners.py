@@ -4,6 +4,9 @@ view of everyone, and relationships handed over when someone leaves."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from icalendar import Calendar
@@ -180,3 +183,66 @@ def test_a_digest_for_an_owner_goes_to_their_address(firm, mail_server):
     assert firm.followup("digest", "--owner", "unowned", "--send", env=env).returncode == 0  # no address: the desk's
     assert [envelope.rcpt_tos for envelope in inbox.messages] == [["hal@firm.example"], ["desk@firm.example"]]
     assert "(Hal Jordan)" in inbox.messages[0].content.decode()
+
+
+# ---- one owner's list, read from their files alone ---------------------------------------------------------------
+
+SEEN_BY = """
+import json, sys
+from followup.store.journal import Journal
+root, owner, mode = sys.argv[1:]
+whole = Journal.load(root)
+journal = Journal.load(root, owner=owner) if mode == "alone" else whole.of_owner(whole.find_owner(owner))
+print(json.dumps({
+    "owner": journal.owner,
+    "people": [[p.slug, repr(p.due), [repr(e) for e in journal.timeline(p)]] for p in journal.ranked],
+    "problems": sorted(str(problem) for problem in journal.problems if problem.path in
+                       {p.contact.path for p in journal.people} | {"contacts/broken.md", "contacts/clients/dee.md"}),
+    "unread": journal.unread,
+}))
+"""
+
+
+def seen_by(journal, owner: str, mode: str) -> dict:
+    """The journal of one owner in a fresh process (nothing held from an earlier load but the caches on disk)."""
+    done = subprocess.run([sys.executable, "-c", SEEN_BY.replace("whole = Journal.load(root)\n", "")
+                           if mode == "alone" else SEEN_BY, str(journal.root), owner, mode],
+                          capture_output=True, text=True, env={**os.environ, "FOLLOWUP_TODAY": "2026-11-23"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_one_owners_journal_read_alone_is_the_firms_seen_through_them(firm):
+    firm.followup("due", "--all-owners")  # fills the caches
+    (firm.contacts / "cy.md").write_text((firm.contacts / "cy.md").read_text().replace("owner: hal", "owner: mei"))
+    firm.write("fay.md", "---\nname: Fay New\ncadence: weekly\nlast_touch: 2026-11-01\nowner: HAL\n---\n")
+    firm.write("broken.md", "---\nname: [unclosed\n---\n")
+    (firm.contacts / "clients").mkdir()
+    firm.write("clients/dee.md", "---\nname: Dee Again\nowner: hal\n---\n")  # a second "dee": a problem of Hal's
+    firm.write("ana.md", (firm.contacts / "ana.md").read_text().replace("last_touch: 2026-09-01",
+                                                                         "last_touch: 2026-11-21"))
+    firm.commit("Lunch with Ana", date="2026-11-21")
+    firm.git("mv", "contacts/bob.md", "contacts/clients/bob.md")
+    firm.commit("File Bob under clients", date="2026-11-22")
+    for owner in ("hal", "Mei Chen", "unowned", "zed"):
+        alone = seen_by(firm, owner, "alone")  # the history cache is behind HEAD: new commits read for these files
+        assert alone == seen_by(firm, owner, "whole"), owner  # ... which brings the caches up to HEAD
+        assert seen_by(firm, owner, "alone") == alone, owner  # the history of these files, from the cache
+    hal = seen_by(firm, "hal", "alone")
+    assert [slug for slug, _, _ in hal["people"]] == ["fay", "bob", "ana"] and hal["unread"] == 2
+    assert any("Lunch with Ana" in event for event in hal["people"][2][2])
+    assert any("File Bob under clients" in event for event in hal["people"][1][2])
+    assert any("'dee' is already used" in problem for problem in seen_by(firm, "mei", "alone")["problems"])
+    listed = firm.followup("due", "--owner", "hal")
+    assert "Fay New" in listed.stdout and "Cy Family" not in listed.stdout
+    assert "2 file(s) could not be read: run followup check" in listed.stdout  # broken.md, clients/dee.md
+
+
+def test_a_firm_of_many_owners_is_not_listed_whole_in_a_message(journal):
+    for number in range(30):
+        journal.write(f"p{number}.md", f"---\nname: Person {number}\nowner: lawyer-{number:02d}\n---\n")
+    journal.commit("Thirty lawyers' people")
+    done = journal.followup("due", "--owner", "lawyer-3")
+    assert done.returncode == 2
+    assert "owners are lawyer-00, lawyer-01" in done.stderr and "lawyer-29" not in done.stderr
+    assert "(30 in all: followup owners lists them); did you mean lawyer-" in done.stderr

@@ -63,19 +63,18 @@ class Context:
 
     def journal_of(self, owner: str | None, all_owners: bool) -> tuple[Journal, OwnerChoice | None]:
         """The journal as one owner sees it: --owner, else FOLLOWUP_OWNER, else `git config followup.owner`;
-        everyone's with --all-owners or when none is set."""
-        journal = self.journal()
-        if all_owners:
-            return journal, None
-        chosen, source = (owner, "--owner") if owner else default_owner(self.root)
+        everyone's with --all-owners or when none is set. One owner's is read from their files alone."""
+        chosen, source = (None, "") if all_owners else (owner, "--owner") if owner else default_owner(self.root)
         if chosen is None:
-            return journal, None
+            return self.journal(), None
         try:
-            key = journal.find_owner(chosen)
+            journal = Journal.load(self.root, today=self.today, owner=chosen) if self._journal is None else \
+                self._journal.of_owner(self._journal.find_owner(chosen))
         except LookupProblem as error:
             raise LookupProblem(f"{source} {chosen}: {error}", error.candidates) from None
-        name = "nobody" if key == UNOWNED else journal.owner_name(key)
-        return journal.of_owner(key), OwnerChoice(key, name, source)
+        assert journal.owner is not None
+        name = "nobody" if journal.owner == UNOWNED else journal.owner_name(journal.owner)
+        return journal, OwnerChoice(journal.owner, name, source)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ def _strip_prefix(path: str) -> str | None:
 
 
 PART_COMMITS = 5000  # a part of a full read is at least this many commits: below, one process is quicker
+PARTS = min(os.cpu_count() or 1, 4)  # read at once, at most
 
 
 class _Log:
@@ -121,20 +122,22 @@ def _split_points(folder: Path, head: str, parts: int, part_commits: int) -> lis
 
 class HistoryReader:
     """Every commit that touched `folder`, attributed to today's path of each file; git starts reading when
-    the reader is made, and history() waits for it.
+    the reader is made, and history() waits for it. With `paths`, the history of those files only (one
+    owner's, in a firm's journal): read from the cache, which a full read keeps.
 
     With a cache of an earlier run, only the commits since its HEAD are read and the cached events
     are carried over (through any rename since). A rewritten history (a rebase, an amend, a reset)
     is noticed because the cached HEAD is not where the new commits start, and read in full.
     """
 
-    def __init__(self, folder: Path, cache_file: Path | None = None, parts: int = min(os.cpu_count() or 1, 4),
-                 part_commits: int = PART_COMMITS):
-        self.folder, self.cache_file = folder, cache_file
+    def __init__(self, folder: Path, cache_file: Path | None = None, parts: int = PARTS,
+                 part_commits: int = PART_COMMITS, paths: list[str] | None = None):
+        self.folder, self.paths = folder, paths
         self.parts, self.part_commits = parts, part_commits
         self.done: History | None = None
         self.logs: list[_Log] = []
-        self.cached: dict | None = None
+        self.cached: tuple[str, int, list[str]] | None = None  # the cache's HEAD, commits and skipped values
+        self.store = cache.HistoryStore(cache_file) if cache_file else None
         try:
             head = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify", "-q", "HEAD"],
                                   capture_output=True, text=True)
@@ -147,15 +150,24 @@ class HistoryReader:
                                 "the git repository has no commits yet: timelines show the written log only")
             return
         self.head = head.stdout.strip()
-        cached = cache.load(cache_file) if cache_file else None
-        if cached and cached["folder"] == str(folder):
-            if cached["head"] == self.head:
-                self.done = History(events=cached["events"], commits=cached["commits"], skipped=cached["skipped"])
+        known = self.store.head() if self.store else None
+        if known and known[0] == str(folder):
+            _, cached_head, commits, skipped = known
+            if cached_head == self.head:
+                self.done = History(events=self._cached_events(cached_head, paths), commits=commits, skipped=skipped)
                 return
-            self.cached = cached
-            self.logs = [_Log(folder, "--boundary", self.head, f"^{cached['head']}")]
+            self.cached = cached_head, commits, skipped
+            self.logs = [_Log(folder, "--boundary", self.head, f"^{cached_head}")]
         else:
             self._read_in_full()
+
+    def _cached_events(self, head: str, paths: list[str] | None) -> dict[str, list[GitEvent]]:
+        assert self.store is not None
+        held = cache.history_held.get(self.store.path)
+        if held is not None and held[:2] == (str(self.folder), head):
+            events = held[2].events  # type: ignore[attr-defined]
+            return events if paths is None else {path: events[path] for path in paths if path in events}
+        return self.store.events(paths)
 
     def _read_in_full(self) -> None:
         # Without a pathspec git does not simplify history file by file: twice as fast over a whole journal.
@@ -169,8 +181,18 @@ class HistoryReader:
             return self.done
         if self.cached is not None:  # an incremental read
             segment, _ = self.logs[0].result()
-            if segment is not None and self.cached["head"] in segment.boundary:
-                return self._stored(_carry_over(segment, self.cached))
+            cached_head, commits, skipped = self.cached
+            if segment is not None and cached_head in segment.boundary:
+                wanted = None if self.paths is None else \
+                    [*self.paths, *(old for old, new in segment.renamed_to.items() if new in set(self.paths))]
+                history = _carry_over(segment, {"events": self._cached_events(cached_head, wanted),
+                                                "commits": commits, "skipped": skipped})
+                if self.paths is not None:  # a part of the history is not kept: the cache stays at its HEAD
+                    return self._only(history)
+                changed = {*segment.events, *segment.renamed_to.values(), *segment.undone}
+                self._keep(history, {path: history.events[path] for path in changed if path in history.events},
+                           {old for old in segment.renamed_to if old not in history.events})
+                return history
             self._read_in_full()
         segments = [log.result() for log in self.logs]
         failed = next((error for segment, error in segments if segment is None), None)
@@ -184,16 +206,24 @@ class HistoryReader:
             assert segment is not None
             history = _carry_over(segment, {"events": history.events, "commits": history.commits,
                                             "skipped": history.skipped})
-        return self._stored(history)
+        self._keep(history, history.events, None)
+        return self._only(history)
 
-    def _stored(self, history: History) -> History:
-        if self.cache_file is not None:
-            _store(self.cache_file, self.folder, self.head, history)
-        return history
+    def _keep(self, history: History, changed: dict[str, list[GitEvent]], gone: set[str] | None) -> None:
+        if self.store is not None:
+            self.store.keep(str(self.folder), self.head, history.commits, history.skipped, changed, gone)
+            cache.history_held[self.store.path] = (str(self.folder), self.head, history)
+
+    def _only(self, history: History) -> History:
+        if self.paths is None:
+            return history
+        return History(events={path: history.events[path] for path in self.paths if path in history.events},
+                       commits=history.commits, skipped=history.skipped)
 
 
-def read_history(folder: Path, cache_file: Path | None = None, **parts: int) -> History:
-    return HistoryReader(folder, cache_file, **parts).history()
+def read_history(folder: Path, cache_file: Path | None = None, parts: int = PARTS,
+                 part_commits: int = PART_COMMITS) -> History:
+    return HistoryReader(folder, cache_file, parts, part_commits).history()
 
 
 def _carry_over(segment: _Segment, cached: dict) -> History:
@@ -204,11 +234,6 @@ def _carry_over(segment: _Segment, cached: dict) -> History:
         events.setdefault(current, []).extend(_undo_one(event, undone) for event in older)
     return History(events=events, commits=segment.commits + cached["commits"],
                    skipped=segment.skipped + cached["skipped"])
-
-
-def _store(cache_file: Path, folder: Path, head: str, history: History) -> None:
-    cache.save(cache_file, {"folder": str(folder), "head": head, "events": history.events,
-                            "commits": history.commits, "skipped": history.skipped})
 
 
 @dataclass

@@ -5,13 +5,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import functools
+import operator
 import os
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from stat import S_ISLNK, S_ISREG
+from stat import S_ISREG
 
 from followup.core import due as rule
 from followup.core.contact import Contact, Problem, Promise
@@ -28,6 +31,7 @@ from followup.store.timeline import Event, build_timeline
 # Nothing outside the contacts folder is read, or published, through a link.
 LINKED = "is a symbolic link, which followup does not follow"
 UNOWNED = "unowned"  # the owner filter of the people nobody keeps
+LISTED_OWNERS = 12  # an unknown owner's message names this many; a firm has hundreds
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +67,47 @@ class Person:
         return self.due.status
 
 
-def contact_files(folder: Path) -> tuple[list[str], list[str]]:
-    """Markdown files below `folder` in a stable order, hidden folders skipped, and the folders below it
-    that are symbolic links (never followed: what they point at is outside the journal).
-    Paths as strings: a Path object per file was most of the time of a build with nothing changed."""
-    found: list[str] = []
-    linked: list[str] = []
-    for directory, subfolders, names in os.walk(folder):
-        visible = sorted(name for name in subfolders if not name.startswith("."))
-        linked.extend(path for name in visible if os.path.islink(path := os.path.join(directory, name)))
-        subfolders[:] = visible
-        found.extend(os.path.join(directory, name) for name in sorted(names)
-                     if name.endswith(".md") and not name.startswith("."))
-    return found, linked
+_NAME = operator.attrgetter("name")
+
+
+def contact_files(folder: str, prefix: str) -> tuple[dict[str, tuple], list[Problem]]:
+    """Markdown files below `folder` in a stable order (a folder's own files, then its subfolders'), hidden
+    names skipped: each file's path in the journal (`prefix` + its path in the folder) and its identity (size,
+    mtime, inode). And a problem for each name that is not read: a symbolic link (never followed: what it points
+    at is outside the journal), a FIFO, a device or a socket."""
+    found: dict[str, tuple] = {}
+    problems: list[Problem] = []
+
+    def scan(directory: str, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=_NAME)
+        except OSError:
+            return
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if name.endswith(".md") and entry.is_file(follow_symlinks=False):  # the common case first
+                status = entry.stat(follow_symlinks=False)
+                if S_ISREG(status.st_mode):  # still, when the stat is read
+                    found[prefix + name] = (status.st_size, status.st_mtime_ns, status.st_ino)
+                    continue
+            if entry.is_symlink():
+                if entry.is_dir():
+                    problems.append(Problem(prefix + name, None, f"{LINKED}; its files are not read"))
+                elif name.endswith(".md"):
+                    problems.append(Problem(prefix + name, None, f"{LINKED}; only regular files are read"))
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry)
+            elif name.endswith(".md"):
+                problems.append(Problem(prefix + name, None, "is not a regular file (a FIFO, device or socket); "
+                                                             "only regular files are read"))
+        for entry in subfolders:
+            scan(entry.path, f"{prefix}{entry.name}/")
+
+    scan(folder, prefix)
+    return found, problems
 
 
 class Journal:
@@ -87,9 +119,7 @@ class Journal:
         self.today = today
         self.problems = problems
         self.history = history
-        # git history is keyed by the path inside the contacts folder (history.py)
-        folder = Path(settings.contacts)
-        self._folder_prefix = "" if folder.is_absolute() else folder.as_posix() + "/"
+        self.owner: str | None = None  # the owner (key) whose relationships alone this journal holds
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
         # How many files could not be read: lists say so at their end rather than leave them out.
@@ -97,22 +127,28 @@ class Journal:
 
     @classmethod
     def load(cls, root: Path, settings: Settings | None = None, today: dt.date | None = None,
-             with_history: bool = True) -> Journal:
+             with_history: bool = True, owner: str | None = None) -> Journal:
+        """The journal as its files and history are now; with `owner`, the journal of that owner's
+        relationships only (as of_owner() gives it), from their files' parses and history alone."""
         root = Path(root)
         settings = settings or load_settings(root)
         today = today or real_today()
         folder = root / settings.contacts
+        with_history = with_history and folder.is_dir()
+        history_cache = cache.cache_path(root, "history", ".sqlite3")
         # git reads the history while the files are parsed.
-        reader = HistoryReader(folder, cache.cache_path(root, "history")) if with_history and folder.is_dir() \
-            else None
-        parsed = cache.load(cache.cache_path(root, "contacts")) or {}
-        contacts, problems, fresh = read_contacts(root, folder, today, parsed)
-        if fresh is not parsed:
-            cache.save(cache.cache_path(root, "contacts"), fresh)
+        reader = HistoryReader(folder, history_cache) if with_history and owner is None else None
+        files = ContactFiles(root, folder, cache.ParseStore(cache.cache_path(root, "contacts", ".sqlite3")))
+        names = owner_names(settings, files.owners()) if owner is not None else {}
+        key = None if owner is None else choose_owner(owner, names)
+        contacts, problems = files.read(today, None if key is None else keeper(key, names))
+        if key is not None and with_history:
+            reader = HistoryReader(folder, history_cache, paths=[history_key(settings, c.path) for c in contacts])
         history = reader.history() if reader is not None else History()
         problems += unknown_owners(contacts, settings)
-        return cls(root, settings, today, contacts, problems, history,
-                   {rel: known[0] for rel, known in fresh.items()})
+        journal = cls(root, settings, today, contacts, problems, history, files.sources)
+        journal.owner = key
+        return journal
 
     def only(self, people: list[Person]) -> Journal:
         """The journal seen through some of its people (an owner's): every query asks only them; the
@@ -126,7 +162,7 @@ class Journal:
 
     def person_from(self, contact: Contact) -> Person:
         """A contact with its due state, as of the journal's today and git history."""
-        key = contact.path.removeprefix(self._folder_prefix)
+        key = history_key(self.settings, contact.path)
         return Person(contact, rule.assess(contact, self.settings, self.today, self._git_touches(key)), key)
 
     def _git_touches(self, history_key: str) -> list[dt.date]:
@@ -199,11 +235,11 @@ class Journal:
     def owners(self) -> dict[str, list[Person]]:
         """Each owner (by owner_key) with the relationships they keep, ranked: the owners setting's, even
         with nobody yet, and every owner a file names."""
-        members: dict[str, list[Person]] = {key: [] for key in self.settings.owners}
+        members: dict[str, list[Person]] = defaultdict(list)
         for person in self.ranked:
             if person.contact.owner:
-                members.setdefault(owner_key(person.contact.owner), []).append(person)
-        return dict(sorted(members.items(), key=lambda item: self.owner_name(item[0]).casefold()))
+                members[owner_key(person.contact.owner)].append(person)
+        return {key: members[key] for key in self._owner_names}
 
     @property
     def unowned(self) -> list[Person]:
@@ -211,29 +247,24 @@ class Journal:
 
     def owner_name(self, key: str) -> str:
         """How an owner is shown: the owners setting's name, else as their first file writes it."""
-        known = self.settings.owners.get(key)
-        if known is not None:
-            return known.name
-        return next((person.contact.owner for person in self.people
-                     if person.contact.owner and owner_key(person.contact.owner) == key), key)
+        return self._owner_names.get(key, key)
+
+    @cached_property
+    def _owner_names(self) -> dict[str, str]:
+        spellings: dict[str, str] = {}
+        for person in self.people:
+            if person.contact.owner:
+                spellings.setdefault(owner_key(person.contact.owner), person.contact.owner)
+        return owner_names(self.settings, spellings)
 
     def find_owner(self, who: str) -> str:
-        """An owner's key from how someone names them (as files write it, the setting's display name or the
-        page's slug, case aside); UNOWNED for the people nobody keeps."""
-        wanted = owner_key(who)
-        for key in self.owners:
-            if wanted in (key, owner_key(self.owner_name(key)), slugify(key)):
-                return key
-        if wanted == UNOWNED:
-            return UNOWNED
-        listed = ", ".join(self.owners) or "none yet (give contacts an owner: line)"
-        close = difflib.get_close_matches(wanted, list(self.owners), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise LookupProblem(f"nobody is kept by {who!r}: owners are {listed}{hint}", [])
+        return choose_owner(who, self._owner_names)
 
     def of_owner(self, key: str) -> Journal:
         """The journal of one owner's relationships (UNOWNED: of those nobody keeps)."""
-        return self.only(self.unowned if key == UNOWNED else self.owners.get(key, []))
+        view = self.only(self.unowned if key == UNOWNED and key not in self.owners else self.owners.get(key, []))
+        view.owner = key
+        return view
 
     @cached_property
     def categories(self) -> dict[str, list[Person]]:
@@ -273,55 +304,151 @@ class Journal:
         raise LookupProblem(f"nobody called {who!r} in the journal{hint}", [names[n] for n in close])
 
 
-def read_contacts(root: Path, folder: Path, today: dt.date, parsed: dict | None = None
-                  ) -> tuple[list[Contact], list[Problem], dict]:
-    """The contacts and problems of a folder. `parsed` holds earlier parses by path, size, mtime and
-    inode; the third result is the same for this run (the very object when nothing changed)."""
-    parsed = parsed if parsed is not None else {}
-    fresh: dict = {}
-    contacts: list[Contact] = []
-    problems: list[Problem] = []
-    owner_of: dict[str, str] = {}
-    top = str(folder)
-    shown_as = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else top
-    if folder.is_symlink():
-        return [], [Problem(shown_as, None, f"{LINKED}; make it a real folder")], parsed
-    if not folder.is_dir():
-        return [], [Problem(shown_as, None, "the contacts folder does not exist")], parsed
-    files, linked = contact_files(folder)
-    problems.extend(Problem(posixpath.normpath(shown_as + path[len(top):].replace(os.sep, "/")), None,
-                            f"{LINKED}; its files are not read") for path in linked)
-    for file in files:
-        rel = posixpath.normpath(shown_as + file[len(top):].replace(os.sep, "/"))
-        status = os.lstat(file)
-        if S_ISLNK(status.st_mode):
-            problems.append(Problem(rel, None, f"{LINKED}; only regular files are read"))
-            continue
-        if not S_ISREG(status.st_mode):
-            problems.append(Problem(rel, None, "is not a regular file (a FIFO, device or socket); "
-                                               "only regular files are read"))
-            continue
-        key = (status.st_size, status.st_mtime_ns, status.st_ino)
-        known = parsed.get(rel)
-        if known is not None and known[0] == key:
-            contact, found = known[1], known[2]
-        else:
-            contact, found = load_contact(Path(file), rel)
-        fresh[rel] = (key, contact, found)
-        problems.extend(found)
-        if contact is None:
-            continue
-        if contact.slug in owner_of:
-            problems.append(Problem(rel, None, f"the name {contact.slug!r} is already used by "
-                                               f"{owner_of[contact.slug]}; rename one of the files"))
-            continue
-        owner_of[contact.slug] = rel
-        if contact.last_touch is not None and contact.last_touch > today:
-            problems.append(Problem(rel, contact.line_of("last_touch"),
-                                    f"last_touch {contact.last_touch} is in the future (today is {today})"))
-        contacts.append(contact)
-    unchanged = fresh.keys() == parsed.keys() and all(fresh[k][0] == parsed[k][0] for k in fresh)
-    return contacts, problems, parsed if unchanged else fresh
+def history_key(settings: Settings, path: str) -> str:
+    """A contact file's path as git history keys it: inside the contacts folder (history.py)."""
+    folder = Path(settings.contacts)
+    return path if folder.is_absolute() else path.removeprefix(folder.as_posix() + "/")
+
+
+def owner_names(settings: Settings, spellings: dict[str, str]) -> dict[str, str]:
+    """Every owner's key and how it is shown (the owners setting's name, else the first file's spelling of
+    it), in the order of those names: the setting's owners, even with nobody yet, and every owner a file names."""
+    names = {key: known.name for key, known in settings.owners.items()}
+    for key, spelling in spellings.items():
+        names.setdefault(key, spelling)
+    return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
+
+
+def choose_owner(who: str, names: dict[str, str]) -> str:
+    """An owner's key from how someone names them (as files write it, the setting's display name or the
+    page's slug, case aside); UNOWNED for the people nobody keeps. `names`: owner_names()."""
+    wanted = owner_key(who)
+    for key, name in names.items():
+        if wanted in (key, owner_key(name), slugify(key)):
+            return key
+    if wanted == UNOWNED:
+        return UNOWNED
+    listed = ", ".join(list(names)[:LISTED_OWNERS]) or "none yet (give contacts an owner: line)"
+    if len(names) > LISTED_OWNERS:
+        listed += f"... ({len(names)} in all: followup owners lists them)"
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    raise LookupProblem(f"nobody is kept by {who!r}: owners are {listed}{hint}", [])
+
+
+def keeper(key: str, names: dict[str, str]) -> Callable[[str | None], bool]:
+    """Whether a file's owner line (as written; None: none) names the owner `key` (UNOWNED: nobody, unless an
+    owner is called so). `names`: owner_names()."""
+    if key == UNOWNED and key not in names:
+        return lambda written: written is None
+    return functools.cache(lambda written: written is not None and owner_key(written) == key)  # 100,000 files
+
+
+_UNKNOWN = ((),)
+
+
+class ContactFiles:
+    """The contact files of a folder as they are now, each parsed again only when its size, mtime or inode
+    changed since the parse the store holds; read() then gives the contacts (of one owner, or everyone's).
+    Written for 100,000 files: what is done file by file is done in comprehensions."""
+
+    def __init__(self, root: Path, folder: Path, store: cache.ParseStore | None = None):
+        self.store = store
+        self.problems: list[Problem] = []
+        self.sources: dict[str, tuple] = {}  # each file's identity (size, mtime, inode), by path in the journal
+        # the store's listing: each file's identity when parsed, and the owner and slug it names
+        self.known: dict[str, tuple] = {}
+        self.parsed: dict[str, tuple] = {}  # path -> (identity, contact, problems) as read now or held
+        shown_as = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.as_posix()
+        if folder.is_symlink():
+            self.problems.append(Problem(shown_as, None, f"{LINKED}; make it a real folder"))
+            return
+        if not folder.is_dir():
+            self.problems.append(Problem(shown_as, None, "the contacts folder does not exist"))
+            return
+        self.folder, self.prefix = str(folder), "" if shown_as == "." else posixpath.normpath(shown_as) + "/"
+        self.sources, self.problems = contact_files(self.folder, self.prefix)
+        known = self.known = store.known() if store is not None else {}
+        held = store.held if store is not None else {}
+        self.parsed = {rel: parse for rel, parse in held.items() if self.sources.get(rel) == parse[0]}
+        fresh = {rel: (identity, *self._parse(rel)) for rel, identity in self.sources.items()
+                 if rel not in self.parsed and known.get(rel, _UNKNOWN)[0] != identity}
+        self.parsed.update(fresh)
+        if store is not None and (fresh or known.keys() - self.sources.keys()):
+            store.keep(self._listing(), fresh, set(known) - set(self.sources))
+
+    def _parse(self, rel: str) -> tuple[Contact | None, list[Problem]]:
+        return load_contact(Path(self.folder, rel[len(self.prefix):]), rel)
+
+    def _listing(self) -> dict[str, tuple]:
+        listing = {}
+        for rel in self.sources:
+            if rel in self.parsed:
+                identity, contact, _ = self.parsed[rel]
+                listing[rel] = (identity, contact.owner if contact else None, contact.slug if contact else None)
+            else:
+                listing[rel] = self.known[rel]
+        return listing
+
+    def owners(self) -> dict[str, str]:
+        """Every owner a file names (by owner_key), as the first file spells it."""
+        spellings: dict[str, str] = {}
+        seen: set[str] = set()
+        for rel in self.sources:
+            parse = self.parsed.get(rel)
+            written = (parse[1].owner if parse[1] else None) if parse is not None else self.known[rel][1]
+            if written is not None and written not in seen:
+                seen.add(written)
+                spellings.setdefault(owner_key(written), written)
+        return spellings
+
+    def read(self, today: dt.date, keeps: Callable[[str | None], bool] | None = None
+             ) -> tuple[list[Contact], list[Problem]]:
+        """The contacts and their problems: everyone's, or those whose owner line `keeps` says are wanted
+        (and every file that could not be read, so that lists can say how many)."""
+        wanted = [rel for rel in self.sources if rel not in self.parsed
+                  and (keeps is None or (row := self.known[rel])[2] is None or keeps(row[1]))]
+        if wanted:
+            assert self.store is not None
+            stored = self.store.parses(wanted)
+            for rel in wanted:
+                identity = self.sources[rel]
+                parse = stored.get(rel)
+                self.parsed[rel] = (identity, *parse) if parse is not None else \
+                    (identity, *self._parse(rel))
+                self.store.held[rel] = self.parsed[rel]
+        contacts: list[Contact] = []
+        problems = list(self.problems)
+        owner_of: dict[str, str] = {}
+        for rel in self.sources:
+            if rel in self.parsed:
+                _, contact, found = self.parsed[rel]
+                mine = contact is None or keeps is None or keeps(contact.owner)
+                slug = contact.slug if contact is not None else None
+            else:
+                contact, found, mine, slug = None, [], False, self.known[rel][2]
+            if mine:
+                problems.extend(found)
+            if slug is None:
+                continue
+            if slug in owner_of:  # in nobody's list, so said in everyone's (as an unreadable file is)
+                problems.append(Problem(rel, None, f"the name {slug!r} is already used by {owner_of[slug]}; "
+                                                   "rename one of the files"))
+                continue
+            owner_of[slug] = rel
+            if not mine or contact is None:
+                continue
+            if contact.last_touch is not None and contact.last_touch > today:
+                problems.append(Problem(rel, contact.line_of("last_touch"),
+                                        f"last_touch {contact.last_touch} is in the future (today is {today})"))
+            contacts.append(contact)
+        return contacts, problems
+
+
+def read_contacts(root: Path, folder: Path, today: dt.date, store: cache.ParseStore | None = None
+                  ) -> tuple[list[Contact], list[Problem]]:
+    """Everyone's contacts in a folder, and their problems."""
+    return ContactFiles(root, folder, store).read(today)
 
 
 def unknown_owners(contacts: list[Contact], settings: Settings) -> list[Problem]:

@@ -2,12 +2,18 @@
 
     .venv/bin/python bench/run.py                 # 1,000/2,000 and 10,000/50,000
     .venv/bin/python bench/run.py --sizes 1000:2000 --repeat 3
+    .venv/bin/python bench/run.py --sizes '' --firm 100000:300000:500 --hands 50
 
 For each size: a synthetic journal (bench/journal.py) and a plain mkdocs-material site with the
 same Markdown in docs/ (out of the nav, no hook) are built alternately; wall time and peak memory
 (each build in its own process) and their ratio are printed, with `followup due --json`, the hook's
 own share (measured in-process by timing the hook's event functions), and the core split into
 parsing and git. A last line compares 1k with 10k: linear cost means a ratio near 10.
+
+--firm builds a firm's journal (each owner's people in a folder of their own) against plain
+mkdocs-material with the same pages, and times one owner's `followup due`. --hands runs many
+clones touching the same people and pushing in turn (bench/hands.py), checks that nothing was
+lost, and times `git pull` through the merge driver in clones of the largest --sizes journal.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 BIN = Path(sys.executable).parent
 
+from hands import Hands, clones_of, lost_work, many_hands  # noqa: E402
 from journal import generate, plain_copy  # noqa: E402
 
 ENV = {**os.environ, "FOLLOWUP_TODAY": "2026-11-23", "NO_MKDOCS_2_WARNING": "1"}
@@ -147,14 +154,57 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
     }
 
 
+def measure_firm(contacts: int, commits: int, owners: int, folder: Path) -> dict:
+    start = time.perf_counter()
+    journal = generate(folder, contacts, commits, owners=owners, by_owner=True)
+    plain = plain_copy(journal, folder)
+    made = time.perf_counter() - start
+    cold, cold_mb = timed([str(BIN / "mkdocs"), "build", "-q"], journal)
+    plain_time, plain_mb = timed([str(BIN / "mkdocs"), "build", "-q"], plain)
+    warm, warm_mb = timed([str(BIN / "mkdocs"), "build", "-q"], journal)
+    plain_beside = timed([str(BIN / "mkdocs"), "build", "-q"], plain)[0]
+    one = [timed([str(BIN / "followup"), "due", "--owner", f"lawyer-{number:03d}", "--json"], journal)
+           for number in range(0, owners, max(owners // 5, 1))]
+    everyone = timed([str(BIN / "followup"), "due", "--all-owners", "--json"], journal)
+    return {"made": made, "cold": cold, "cold_mb": cold_mb, "plain": min(plain_time, plain_beside),
+            "plain_mb": plain_mb, "warm": warm, "warm_mb": warm_mb, "one": one, "everyone": everyone}
+
+
+def measure_hands(clones: int, folder: Path) -> tuple[Hands, list[str]]:
+    """Many clones of a small journal, each touching the same people and adding one, pushing in turn."""
+    shared = ["ana", "bob", "cy", "dee"]
+    journal = generate(folder, 0, 0)
+    for slug in shared:
+        (journal / "contacts" / f"{slug}.md").write_text(
+            f"---\nname: {slug.title()} Shared\ncadence: monthly\nlast_touch: 2026-09-01\n---\n\n## Log\n"
+            "- 2026-09-01 Met\n")
+    subprocess.run(["git", "-C", str(journal), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(journal), "commit", "-q", "-m", "Shared clients"], check=True)
+    hub, made = clones_of(journal, folder, clones)
+    hands = many_hands(made, shared, rounds=1)
+    final = folder / "final"
+    subprocess.run(["git", "clone", "-q", str(hub), str(final)], check=True)
+    return hands, lost_work(final, shared, hands)
+
+
+def pulls_at(journal: Path, folder: Path, clones: int = 3) -> list[float]:
+    """Seconds of each `git pull` through the merge driver, in clones of a big journal touching its people."""
+    shared = sorted(path.stem for path in (journal / "contacts").glob("*.md"))[:4]
+    folder.mkdir()
+    _, made = clones_of(journal, folder, clones)
+    return many_hands(made, shared, rounds=1).pulls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000:2000,10000:50000", help="contacts:commits,...")
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind per size (best is kept)")
+    parser.add_argument("--firm", help="contacts:commits:owners of a firm's journal, e.g. 100000:300000:500")
+    parser.add_argument("--hands", type=int, default=0, help="clones pushing in turn to one repository, e.g. 50")
     arguments = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="followup-bench-") as folder:
-        for size in arguments.sizes.split(","):
+        for size in filter(None, arguments.sizes.split(",")):
             contacts, commits = (int(part) for part in size.split(":"))
             result = measure(contacts, commits, arguments.repeat, Path(folder) / size.replace(":", "-"))
             results.append(result)
@@ -180,6 +230,33 @@ def main() -> None:
                   f"{result['plain_beside_next_day']:.2f} s), peak memory "
                   f"{result['next_day_mb']:.0f} MB ({result['next_day_mb'] / result['plain_mb']:.2f}x)")
             print(f"  followup due --json {result['due']:.2f} s", flush=True)
+            if arguments.hands:
+                pulls = sorted(pulls_at(Path(folder) / size.replace(":", "-") / "journal",
+                                        Path(folder) / f"pulls-{contacts}"))
+                print(f"  git pull with the merge driver, {len(pulls)} clones touching the same people: "
+                      f"median {pulls[len(pulls) // 2]:.2f} s, slowest {pulls[-1]:.2f} s", flush=True)
+        if arguments.hands:
+            start = time.perf_counter()
+            hands, lost = measure_hands(arguments.hands, Path(folder) / "hands")
+            print(f"{arguments.hands} clones touching 4 shared people and adding one each, pushing in turn: "
+                  f"{len(hands.touches)} touches and {len(hands.added)} people, "
+                  f"{'nothing lost' if not lost else 'LOST: ' + '; '.join(lost[:5])}; git pull median "
+                  f"{sorted(hands.pulls)[len(hands.pulls) // 2]:.2f} s, slowest {max(hands.pulls):.2f} s "
+                  f"(all in {time.perf_counter() - start:.0f} s)", flush=True)
+        if arguments.firm:
+            contacts, commits, owners = (int(part) for part in arguments.firm.split(":"))
+            firm = measure_firm(contacts, commits, owners, Path(folder) / "firm")
+            one = sorted(seconds for seconds, _ in firm["one"])
+            print(f"{contacts:>6} contacts {commits:>6} commits {owners} owners, each in a folder "
+                  f"(made in {firm['made']:.0f} s)")
+            print(f"  build       first {firm['cold']:.0f} s ({firm['cold'] / firm['plain']:.2f}x), again "
+                  f"{firm['warm']:.0f} s ({firm['warm'] / firm['plain']:.2f}x); plain mkdocs-material of the same "
+                  f"pages {firm['plain']:.0f} s")
+            print(f"  peak memory first build {firm['cold_mb']:.0f} MB, again {firm['warm_mb']:.0f} MB, "
+                  f"plain {firm['plain_mb']:.0f} MB")
+            print(f"  followup due --owner X (warm): median {one[len(one) // 2]:.2f} s, slowest {one[-1]:.2f} s, "
+                  f"{max(mb for _, mb in firm['one']):.0f} MB; everyone's (--all-owners) {firm['everyone'][0]:.1f} s",
+                  flush=True)
     if len(results) >= 2:
         small, large = results[0], results[-1]
         scale = large["contacts"] / small["contacts"]

@@ -108,7 +108,7 @@ def events_of(history):
 
 
 def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, tmp_path):
-    from followup.store import cache
+    from followup.store import cache, history
     from followup.store.history import read_history
 
     cache_file = tmp_path / "history.sqlite3"
@@ -122,7 +122,7 @@ def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, t
     (journal.contacts / "friends").mkdir()
     journal.git("mv", "contacts/ana.md", "contacts/friends/ana.md")
     journal.commit("Move Ana", date="2026-10-02")
-    cache.history_held.clear()  # as in a new process: from the cache file alone
+    history._held.clear()  # as in a new process: from the cache file alone
     incremental = read_history(journal.contacts, cache_file)
     assert incremental.commits == 4 and events_of(incremental) == events_of(read_history(journal.contacts))
     stored = cache.HistoryStore(cache_file).events()

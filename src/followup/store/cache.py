@@ -3,10 +3,10 @@
 Parsing 10,000 contact files takes seconds and reading 50,000 commits takes longer: a later run
 re-parses only the files whose size, mtime or inode changed, and reads only the commits that are
 new since the cached HEAD. Both are kept in SQLite, by file, so that a run for one owner of a firm's
-100,000 contacts reads only that owner's rows (ParseStore, HistoryStore). Rendering 10,000 person pages takes seconds too: a page is kept with a
-fingerprint of everything it was drawn from, and drawn again only when that changes. A cache that
-cannot be read, or was written by another followup (or an edited one) or Python, is ignored and
-rebuilt; results never differ from a run without it.
+100,000 contacts reads only that owner's rows (ParseStore, HistoryStore). Rendering 10,000 person
+pages takes seconds too: a page is kept with a fingerprint of everything it was drawn from, and
+drawn again only when that changes. A cache that cannot be read, or was written by another followup
+(or an edited one) or Python, is ignored and rebuilt; results never differ from a run without it.
 """
 
 from __future__ import annotations
@@ -188,10 +188,9 @@ def _unpickled(data: bytes):
         return None
 
 
-# Parses and histories this process read or wrote, by cache file: `followup serve` builds again and again in
-# one process, and unpickling 10,000 contacts each time was a second of each.
+# The parses this process read or wrote, by cache file: `followup serve` builds again and again in one
+# process, and unpickling 10,000 contacts each time was a second of each.
 _parses_held: dict[Path, dict[str, tuple]] = {}
-history_held: dict[Path, tuple[str, str, object]] = {}  # folder, HEAD, the History read there
 
 
 class ParseStore(_Database):

@@ -163,9 +163,9 @@ class HistoryReader:
 
     def _cached_events(self, head: str, paths: list[str] | None) -> dict[str, list[GitEvent]]:
         assert self.store is not None
-        held = cache.history_held.get(self.store.path)
+        held = _held.get(self.store.path)
         if held is not None and held[:2] == (str(self.folder), head):
-            events = held[2].events  # type: ignore[attr-defined]
+            events = held[2].events
             return events if paths is None else {path: events[path] for path in paths if path in events}
         return self.store.events(paths)
 
@@ -183,8 +183,9 @@ class HistoryReader:
             segment, _ = self.logs[0].result()
             cached_head, commits, skipped = self.cached
             if segment is not None and cached_head in segment.boundary:
+                mine = set(self.paths or ())
                 wanted = None if self.paths is None else \
-                    [*self.paths, *(old for old, new in segment.renamed_to.items() if new in set(self.paths))]
+                    [*self.paths, *(old for old, new in segment.renamed_to.items() if new in mine)]
                 history = _carry_over(segment, {"events": self._cached_events(cached_head, wanted),
                                                 "commits": commits, "skipped": skipped})
                 if self.paths is not None:  # a part of the history is not kept: the cache stays at its HEAD
@@ -212,13 +213,18 @@ class HistoryReader:
     def _keep(self, history: History, changed: dict[str, list[GitEvent]], gone: set[str] | None) -> None:
         if self.store is not None:
             self.store.keep(str(self.folder), self.head, history.commits, history.skipped, changed, gone)
-            cache.history_held[self.store.path] = (str(self.folder), self.head, history)
+            _held[self.store.path] = (str(self.folder), self.head, history)
 
     def _only(self, history: History) -> History:
         if self.paths is None:
             return history
         return History(events={path: history.events[path] for path in self.paths if path in history.events},
                        commits=history.commits, skipped=history.skipped)
+
+
+# The history this process read or kept, by cache file, with the folder and HEAD it was read at: `followup serve`
+# builds again and again in one process, and unpickling the events of 10,000 files each time was a second of each.
+_held: dict[Path, tuple[str, str, History]] = {}
 
 
 def read_history(folder: Path, cache_file: Path | None = None, parts: int = PARTS,

@@ -488,3 +488,45 @@ def test_sigterm_stops_the_server_and_a_busy_port_is_a_clear_error(journal):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+class _RunsWhenUnpickled:
+    """What a hostile pickle does: unpickling calls any function the file names (here, os.mkdir)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_cache_that_came_with_the_journal_is_never_unpickled(journal, tmp_path):
+    import hashlib
+    import pickle
+    import sqlite3
+
+    from followup.store import cache
+
+    journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: monthly\nlast_touch: 2026-11-01\n---\n")
+    journal.commit("Add Ana")
+    marker = tmp_path / "ran"
+    hostile = pickle.dumps(_RunsWhenUnpickled(marker))
+    folder = journal.root / cache.FOLDER
+    folder.mkdir()
+    # Stamped as followup would stamp it if the stamp were only the code's, which anyone can compute.
+    guessable = hashlib.blake2b(repr(cache._STAMP).encode(), digest_size=16).hexdigest()
+    (folder / "calendar.pickle").write_bytes(guessable.encode() + b"\n" + hostile)
+    with sqlite3.connect(folder / "contacts.sqlite3") as planted:
+        planted.execute("CREATE TABLE stamp (stamp TEXT)")
+        planted.execute("INSERT INTO stamp VALUES (?)", (guessable,))
+        planted.execute("CREATE TABLE files (path TEXT PRIMARY KEY, parse BLOB)")
+        planted.execute("CREATE TABLE listing (files BLOB)")
+        planted.execute("INSERT INTO listing VALUES (?)", (hostile,))
+        planted.execute("INSERT INTO files VALUES ('contacts/ana.md', ?)", (hostile,))
+    journal.git("add", "-f", cache.FOLDER)
+    journal.commit("A cache, committed")  # as it would come with a clone
+    assert journal.followup("due", "--all").returncode == 0
+    assert journal.followup("ics").returncode == 0
+    journal.build()
+    assert not marker.exists()
+    assert "Ana Ribeiro" in journal.followup("due", "--all").stdout  # and the caches work again, rewritten

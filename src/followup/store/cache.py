@@ -6,14 +6,16 @@ new since the cached HEAD. Both are kept in SQLite, by file, so that a run for o
 100,000 contacts reads only that owner's rows (ParseStore, HistoryStore). Rendering 10,000 person
 pages takes seconds too: a page is kept with a fingerprint of everything it was drawn from, and
 drawn again only when that changes. A cache that cannot be read, or was written by another followup
-(or an edited one) or Python, is ignored and rebuilt; results never differ from a run without it.
+(or an edited one), Python or user, is ignored and rebuilt; results never differ from a run without it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import pickle
+import secrets
 import sqlite3
 import sys
 from pathlib import Path
@@ -34,8 +36,35 @@ def _code_version() -> tuple:
                         for path in PACKAGE.rglob("*.py") for status in (path.stat(),)))
 
 
+KEY_BYTES = 32
+
+
+def _user_key() -> bytes:
+    """A secret of this user on this machine, kept outside every journal. Caches are stamped with it, so
+    a cache that came with a journal (committed, pulled, copied from someone else) is never unpickled:
+    unpickling runs what the file says. Without a place to keep it, a key of this run only."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "followup"
+    file = folder / "cache-key"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(secrets.token_bytes(KEY_BYTES))
+    except FileExistsError:
+        pass  # made by an earlier run (or by another at the same moment: read below)
+    except OSError:
+        return secrets.token_bytes(KEY_BYTES)
+    try:
+        key = file.read_bytes()
+    except OSError:
+        return secrets.token_bytes(KEY_BYTES)
+    return key if len(key) == KEY_BYTES else secrets.token_bytes(KEY_BYTES)
+
+
 _STAMP = (3, __version__, sys.version_info[:2], _code_version())
-_STAMPED = hashlib.blake2b(repr(_STAMP).encode(), digest_size=16)  # hashed once; fingerprint() copies it
+# hashed once; fingerprint() copies it
+_STAMPED = hashlib.blake2b(repr(_STAMP).encode(), digest_size=16, key=_user_key())
+_HEADER = _STAMPED.hexdigest().encode() + b"\n"  # what a pickled cache file starts with
 
 
 def cache_path(root: Path, name: str, suffix: str = ".pickle") -> Path:
@@ -87,10 +116,10 @@ def load(path: Path):
         if held is not None and held[0] == identity:
             return held[1]
         with path.open("rb") as stream:
-            stamp, data = pickle.load(stream)
+            if stream.read(len(_HEADER)) != _HEADER:  # another's, or another followup's: never unpickled
+                return None
+            data = pickle.load(stream)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return None
-    if stamp != _STAMP:
         return None
     _held[path] = (identity, data)
     return data
@@ -102,7 +131,7 @@ def save(path: Path, data) -> None:
         _held[path] = (_held_identity(path), data)
         return
     try:
-        payload = pickle.dumps((_STAMP, data), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _HEADER + pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(exist_ok=True)
         atomic_write(path, payload)
         _held[path] = (_identity(path), data)
@@ -111,7 +140,8 @@ def save(path: Path, data) -> None:
 
 
 class _Database:
-    """An SQLite cache file stamped with the code that wrote it: another followup's rows are dropped. Any
+    """An SQLite cache file stamped with the code that wrote it and the user's key: another followup's rows,
+    or another user's, are dropped before any is unpickled. Any
     error (another run holding the file, a damaged or read-only file) leaves the cache out of the run."""
 
     TABLES: tuple[str, ...] = ()

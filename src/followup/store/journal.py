@@ -120,6 +120,7 @@ class Journal:
         self.problems = problems
         self.history = history
         self.owner: str | None = None  # the owner (key) whose relationships alone this journal holds
+        self._history_prefix = history_prefix(settings)  # computed once: person_from runs for every contact
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
         # How many files could not be read: lists say so at their end rather than leave them out.
@@ -143,7 +144,8 @@ class Journal:
         key = None if owner is None else choose_owner(owner, names)
         contacts, problems = files.read(today, None if key is None else keeper(key, names))
         if key is not None and with_history:
-            reader = HistoryReader(folder, history_cache, paths=[history_key(settings, c.path) for c in contacts])
+            prefix = history_prefix(settings)
+            reader = HistoryReader(folder, history_cache, paths=[c.path.removeprefix(prefix) for c in contacts])
         history = reader.history() if reader is not None else History()
         problems += unknown_owners(contacts, settings)
         journal = cls(root, settings, today, contacts, problems, history, files.sources)
@@ -162,7 +164,7 @@ class Journal:
 
     def person_from(self, contact: Contact) -> Person:
         """A contact with its due state, as of the journal's today and git history."""
-        key = history_key(self.settings, contact.path)
+        key = contact.path.removeprefix(self._history_prefix)
         return Person(contact, rule.assess(contact, self.settings, self.today, self._git_touches(key)), key)
 
     def _git_touches(self, history_key: str) -> list[dt.date]:
@@ -304,10 +306,11 @@ class Journal:
         raise LookupProblem(f"nobody called {who!r} in the journal{hint}", [names[n] for n in close])
 
 
-def history_key(settings: Settings, path: str) -> str:
-    """A contact file's path as git history keys it: inside the contacts folder (history.py)."""
+def history_prefix(settings: Settings) -> str:
+    """What a contact file's path in the journal starts with and git history leaves out: history keys a file
+    by its path inside the contacts folder (history.py)."""
     folder = Path(settings.contacts)
-    return path if folder.is_absolute() else path.removeprefix(folder.as_posix() + "/")
+    return "" if folder.is_absolute() else folder.as_posix() + "/"
 
 
 def owner_names(settings: Settings, spellings: dict[str, str]) -> dict[str, str]:

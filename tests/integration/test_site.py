@@ -133,6 +133,20 @@ def test_categories_hit_list(populated):
     assert [li["data-slug"] for li in members.select("li.fu-person")] == ["late-weekly", "late-yearly", "soon", "fine"]
 
 
+def test_a_category_is_named_as_its_first_file_writes_it_whoever_is_due(journal):
+    """The page is laid out from the files while git still reads the history, and its name does not move
+    from day to day with whoever is the most overdue."""
+    journal.write("a-fine.md", person("Ann Fine", categories="[Book Club]", cadence="monthly", last_touch="2026-11-20"))
+    journal.write("b-late.md", person("Bo Late", categories="[book club]", cadence="weekly", last_touch="2026-01-05"))
+    journal.commit("A club")
+    journal.build()
+    page = journal.page("categories/book-club")
+    assert page.select_one("article h1").get_text() == "Book Club"
+    assert [li["data-slug"] for li in page.select("li.fu-person")] == ["b-late", "a-fine"]  # ranked: the late first
+    rows = journal.page("categories").select("tr[data-category]")
+    assert [tr["data-category"] for tr in rows] == ["Book Club"]
+
+
 def test_problems_page_lists_bad_files_and_the_rest_builds(journal):
     journal.write("good.md", person("Good Person", cadence="weekly", last_touch="2026-11-20"))
     journal.write("bad-yaml.md", "---\nname: Bad\ncategories: [a, b\n---\n")

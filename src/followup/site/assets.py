@@ -1,22 +1,21 @@
 """The files a build generates beside its pages: the calendars, the Atom feed, the dashboard's data.
 
-They are kept in .followup-cache/site/ for MkDocs to copy like any static file (in memory they would be held
-until the build ends: 4 MB each at 10,000 contacts), and drawn again only when the journal or the day has
-changed since they were written. When they must be drawn, a child process draws them (fork, where there is
-one and the build runs alone in its process) while MkDocs reads the pages' Markdown on the other core: the
-calendars of 10,000 people were seconds of a first build. MkDocs copies static files only after it has read
-every page (on_env), which is when the build waits for the child; a child that failed is redone in-process.
+They are kept in .followup-cache/site/ (in memory they would be held until the build ends: 4 MB each at 10,000
+contacts), drawn again only when the journal or the day has changed since they were written, and copied into
+the site folder when the pages are written (on_post_build). When they must be drawn, a child process draws them
+(fork, where there is one and the build runs alone in its process) while MkDocs draws the pages on the other
+core: the calendars and dashboards of 500 owners were a minute of a first build at 100,000 contacts. A child
+that failed is redone in-process.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from mkdocs.structure.files import File
 
 from followup.store import cache
 from followup.store.files import atomic_write
@@ -31,26 +30,28 @@ class _Group:
 
 
 class GeneratedAssets:
-    def __init__(self, root: Path, store: cache.PageStore, fingerprint: str):
+    def __init__(self, root: Path):
         self.folder = root / cache.FOLDER / "site"
-        self.store, self.fingerprint = store, fingerprint
+        self.names: list[str] = []
         self.stale: list[_Group] = []
+        self.in_memory: dict[str, bytes] = {}  # drawn here when the cache folder cannot be written
         self.child: int | None = None
 
-    def files(self, config, groups: list[tuple[list[str], Draw]]) -> list[File]:
+    def start(self, store: cache.PageStore, fingerprint: str, groups: list[tuple[list[str], Draw]]) -> None:
         """The files of each group (its names, and how to draw them all), started drawing if they are stale."""
+        self.store, self.fingerprint = store, fingerprint
+        self.names = [name for names, _ in groups for name in names]
         self.stale = [_Group(names, draw) for names, draw in groups
-                      if self.store.get(names[0], self.fingerprint) is None
+                      if store.get(names[0], fingerprint) is None
                       or not all((self.folder / name).is_file() for name in names)]
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self.stale:
                 self._start()
         except OSError:  # a read-only journal still builds, from memory
-            return [File.generated(config, name, content=content) for names, draw in groups
-                    for name, content in draw().items() if name in names]
-        return [File(name, str(self.folder), config.site_dir, config.use_directory_urls)
-                for names, _ in groups for name in names]
+            self.stale = []
+            self.in_memory = {name: content for names, draw in groups for name, content in draw().items()
+                              if name in names}
 
     def _start(self) -> None:
         # fork copies the build's memory as it is; a process with other threads (mkdocs serve's server) may
@@ -78,7 +79,7 @@ class GeneratedAssets:
                 self.store.put(group.names[0], self.fingerprint, "")  # kept only if the build ends well (close)
 
     def wait(self) -> None:
-        """Before MkDocs copies the files: the child's work done, or done here if the child failed."""
+        """The child's work done, or done here if the child failed."""
         if self.child is None:
             return
         _, status = os.waitpid(self.child, 0)
@@ -88,3 +89,14 @@ class GeneratedAssets:
             return
         for group in self.stale:
             self.store.put(group.names[0], self.fingerprint, "")
+
+    def publish(self, site_dir: str) -> None:
+        """Every file into the site folder, once drawn."""
+        self.wait()
+        for name in self.names:
+            target = Path(site_dir, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if name in self.in_memory:
+                target.write_bytes(self.in_memory[name])
+            else:
+                shutil.copyfile(self.folder / name, target)

@@ -59,7 +59,15 @@ from followup.site.pages import (
 )
 from followup.site.safe_html import is_elsewhere, sanitise
 from followup.store import cache
-from followup.store.journal import UNOWNED, Journal, Person
+from followup.store.journal import (
+    UNOWNED,
+    Journal,
+    JournalReading,
+    Person,
+    category_names,
+    owner_names,
+    written_owners,
+)
 from followup.store.owners import TOUCH_DAYS, owner_summaries
 from followup.store.review import weekly_review
 
@@ -114,9 +122,9 @@ class PrivateNotes(Extension):
 
 class SiteBuild:
     # Set by build_files, the first event of a build that lists the pages; every later event reads them.
-    journal: Journal
     store: cache.PageStore
-    assets: GeneratedAssets
+    # Set by read_journal, once git has read the history (at on_env at the latest); page drawing reads it.
+    journal: Journal
 
     def __init__(self, config, settings: Settings, root: Path, serving: bool = False, own_nav: bool = False,
                  kept: KeptPages | None = None):
@@ -133,8 +141,12 @@ class SiteBuild:
         self.today = current_day()
         self.fixed_day = today_is_fixed()
         self.heatmap_start = charts.heatmap_start(self.today)
+        # git starts reading the history now, while MkDocs lists the docs folder and reads the pages.
+        self.reading = JournalReading(root, settings, self.today)
+        self.assets = GeneratedAssets(root)
         self.pages: dict[str, GeneratedPage] = {}
-        self.person_at: dict[str, Person] = {}  # the person of each person page, by its src_uri
+        self.contact_at: dict[str, Contact] = {}  # the contact of each person page, by its src_uri
+        self.person_at: dict[str, Person] = {}  # the same with their due state, once the journal is read
         self.category_at: dict[str, str] = {}
         self.owner_at: dict[str, str] = {}  # the owner's key of each owner page, by its src_uri
         self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
@@ -165,25 +177,15 @@ class SiteBuild:
         )
 
     def build_files(self, files: Files, config) -> Files:
-        journal = Journal.load(self.root, self.settings, self.today)
-        self.journal = journal
-        # The journal lives until the build ends and holds no cycles to collect: set it aside from the
-        # garbage collector, whose full passes would otherwise walk it again and again (on_post_build).
-        gc.freeze()
-        for problem in journal.problems:
+        """The generated pages, laid out from the contact files alone: git may still be reading the history."""
+        contacts, problems, _ = self.reading.files
+        for problem in problems:
             log.warning(str(problem))
             self.problems_of[problem.path].append(problem)
-        if journal.history.warning:
-            log.warning(journal.history.warning)
-        for skipped in journal.history.skipped:  # never a warning: only rewriting history could clear it
-            log.info(f"followup: git history: {skipped}")
-        if journal.problems and self.strict:
-            raise Abort(f"followup: {len(journal.problems)} problem(s) in the journal and strict is on")
+        if problems and self.strict:
+            raise Abort(f"followup: {len(problems)} problem(s) in the journal and strict is on")
         # What every page depends on; a list page also depends on the day and on everyone in the journal.
         self.stamp = cache.fingerprint(self.settings, self.use_directory_urls, template_versions(self.theme_dirs))
-        versions = [journal.version(person) for person in journal.people]
-        self.everyone = cache.fingerprint(self.stamp, self.today, self.fixed_day, versions, journal.problems,
-                                          journal.history.warning)
         self.own_person_template = template_in_use(self.theme_dirs, PERSON.template) != \
             (TEMPLATES / PERSON.template).resolve()
         if self.kept is not None:
@@ -199,43 +201,65 @@ class SiteBuild:
         docs_dir = os.path.normpath(config.docs_dir)
         files = Files([file for file in files if file.src_dir is None or os.path.normpath(file.src_dir) != docs_dir])
         # Owners are in the navigation of a journal that has some: a personal journal does without the page.
-        owned = bool(journal.owners)
+        owners = owner_names(self.settings, written_owners(contacts))
+        owned = bool(owners)
         if owned and self.own_nav:
             config.nav.insert(len(config.nav) - 1, dict(OWNERS_IN_NAV))  # before Problems
         for kind, src_uri in LISTS.items():
             self._add(files, config, GeneratedPage(kind, src_uri), in_nav=kind.in_nav or (kind is OWNERS and owned))
-        for category in journal.categories:
+        for category in category_names(contacts).values():
             self.category_at[category_source(category)] = category
             self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))
-        for key in [*journal.owners, *([UNOWNED] if owned and journal.unowned else [])]:
+        unowned = owned and any(not contact.owner for contact in contacts)
+        for key, name in [*owners.items(), *([(UNOWNED, UNOWNED)] if unowned else [])]:
             self.owner_at[owner_source(key)] = key
-            name = UNOWNED if key == UNOWNED else journal.owner_name(key)
             self._add(files, config, GeneratedPage(OWNER, owner_source(key), key, name))
-        for person in journal.people:
-            self.person_at[person_source(person.slug)] = person
-            file = self._add(files, config, GeneratedPage(PERSON, person_source(person.slug), person),
-                             "" if person.contact.notes_as_text else person.contact.notes)
+        person_pages: list[tuple[GeneratedFile, PersonPage]] = []
+        for contact in contacts:
+            self.contact_at[person_source(contact.slug)] = contact
+            file = self._add(files, config, GeneratedPage(PERSON, person_source(contact.slug), contact),
+                             "" if contact.notes_as_text else contact.notes)
             # MkDocs makes the page's edit_url from repo_url and edit_uri (or edit_uri_template) and this path.
-            file.edit_uri = os.path.relpath(self.root / person.contact.path, config.docs_dir).replace(os.sep, "/")
-            page = PersonPage(file, config, person, self.render_failed)
+            file.edit_uri = os.path.relpath(self.root / contact.path, config.docs_dir).replace(os.sep, "/")
+            page = PersonPage(file, config, contact, self.render_failed)
             if page.edit_url is None and self.editor is not None:
-                page.edit_url = self.editor.url(person.contact)
-            if self.kept is not None:
+                page.edit_url = self.editor.url(contact)
+            person_pages.append((file, page))
+        if self.kept is not None:
+            # A dirty build decides now which person pages it leaves as they are: MkDocs asks before reading them.
+            self.read_journal()
+            for file, page in person_pages:
+                person = self.person_at[file.src_uri]
                 self.written_as[file.src_uri] = fingerprint = cache.fingerprint(
                     self.site_stamp, self.journal.version(person), self.as_of_today(person), file.src_uri,
                     self.problems_of.get(person.contact.path), page.edit_url)
                 self.kept.keep(file, fingerprint)
+        return files
+
+    def read_journal(self) -> None:
+        """The journal with its git history (waited for here), and the files drawn from it started drawing."""
+        if hasattr(self, "journal"):
+            return
+        journal = self.journal = self.reading.journal()
+        # The journal lives until the build ends and holds no cycles to collect: set it aside from the
+        # garbage collector, whose full passes would otherwise walk it again and again (on_post_build).
+        gc.freeze()
+        self.person_at = {person_source(person.slug): person for person in journal.people}
+        if journal.history.warning:
+            log.warning(journal.history.warning)
+        for skipped in journal.history.skipped:  # never a warning: only rewriting history could clear it
+            log.info(f"followup: git history: {skipped}")
+        versions = [journal.version(person) for person in journal.people]
+        self.everyone = cache.fingerprint(self.stamp, self.today, self.fixed_day, versions, journal.problems,
+                                          journal.history.warning)
         url_of = {person.slug: self.urls[person_source(person.slug)] for person in journal.people}
-        self.assets = GeneratedAssets(self.root, self.store, self.everyone)
-        for asset in self.assets.files(config, [
+        self.assets.start(self.store, self.everyone, [
             ([FEED, *map(category_feed, journal.categories), *map(owner_feed, journal.owners)],
              lambda: journal_calendars(journal, cache.cache_path(self.root, "calendar"))),
             ([ATOM_FEED], lambda: {ATOM_FEED: due_feed(journal)}),
             ([DATA_SCRIPT], lambda: {DATA_SCRIPT: ("window.followupData = " + json.dumps(
                 dashboard_data(journal, url_of, self.fixed_day), ensure_ascii=False) + ";\n").encode()}),
-        ]):
-            files.append(asset)
-        return files
+        ])
 
     def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "", in_nav: bool = False
              ) -> GeneratedFile:
@@ -251,18 +275,19 @@ class SiteBuild:
     def page_written(self, page) -> None:
         """Under a dirty build: a person page was drawn into the site folder (on_post_page)."""
         if self.kept is not None and page.file.src_uri in self.written_as:
-            failed = any(problem.path == self.person_at[page.file.src_uri].contact.path
-                         for problem in self.render_problems)
+            failed = any(problem.path == self.contact_at[page.file.src_uri].path for problem in self.render_problems)
             self.kept.drawn(page.file, self.written_as[page.file.src_uri], page.url, failed)
 
     def finish(self, config) -> None:
-        """Under a dirty build: what is gone leaves the site folder, and the search index is written whole."""
+        """The generated files into the site folder; under a dirty build, what is gone leaves it, and the search
+        index is written whole."""
+        self.assets.publish(config.site_dir)
         if self.kept is not None:
             self.kept.finish(set(self.pages), {self.urls[src_uri] for src_uri in self.person_at}, config.site_dir)
 
-    def render_failed(self, person: Person, error: Exception) -> None:
+    def render_failed(self, contact: Contact, error: Exception) -> None:
         reason = "nested too deeply" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
-        problem = Problem(person.contact.path, None, f"the notes could not be rendered ({reason[:200]}); "
+        problem = Problem(contact.path, None, f"the notes could not be rendered ({reason[:200]}); "
                                                      "they are shown as plain text")
         self.render_problems.append(problem)
         self.problems_of[problem.path].append(problem)
@@ -310,14 +335,14 @@ class SiteBuild:
         page, is most of the difference between a slow and a fast search index on 10,000 pages.
         The page itself is rendered later, in on_page_context, from the notes kept here.
         """
-        person = self.person_at.get(page.file.src_uri)
-        if person is None:
+        contact = self.contact_at.get(page.file.src_uri)
+        if contact is None:
             return notes_html
         notes_html = sanitise(notes_html, page.url)
         # The name first, as a heading: search titles a page by its first heading, and notes may start with one.
-        heading = f"<h1>{html.escape(person.name)}</h1>"
+        heading = f"<h1>{html.escape(contact.name)}</h1>"
         self.notes_span[page.file.src_uri] = (len(heading), len(heading) + len(notes_html))
-        words = [", ".join(person.contact.categories), *(entry.text for entry in person.contact.log)]
+        words = [", ".join(contact.categories), *(entry.text for entry in contact.log)]
         return heading + notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
 
     def person_page_html(self, page) -> str:
@@ -378,7 +403,7 @@ class SiteBuild:
         if kind is DUE:
             context["heatmap"] = Markup(charts.journal_heatmap(journal, "Everyone"))
         elif kind is PERSON:
-            person = self.person_at[src_uri]
+            person = context["subject"] = self.person_at[src_uri]
             context["timeline"] = journal.timeline(person)
             context["heatmap"] = Markup(charts.person_heatmap(journal, person))
             context["file_problems"] = self.problems_of.get(person.contact.path, [])

@@ -9,7 +9,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from followup.store.journal import Person
+from followup.core.contact import Contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +48,14 @@ OWNERS_IN_NAV = {OWNERS.title: LISTS[OWNERS]}
 class GeneratedPage:
     kind: PageKind
     src_uri: str
-    subject: Person | str | None = None  # the person, the category's name, the owner's key, or nobody for a list
+    subject: Contact | str | None = None  # the person's contact, the category's name, the owner's key, or nobody
     subject_name: str | None = None  # how the page names its subject, when not as the subject itself
 
     @property
     def title(self) -> str:
         if self.kind.title is not None:
             return self.kind.title
-        if isinstance(self.subject, Person):
+        if isinstance(self.subject, Contact):
             return self.subject.name
         return self.subject_name or str(self.subject)
 
@@ -65,19 +65,19 @@ class PersonPage(Page):
     nested hundreds deep is a RecursionError) or that it cannot read in reasonable time are shown as
     written, one problem on /problems/, and the rest of the journal builds."""
 
-    def __init__(self, file: File, config, person: Person, on_failure):
+    def __init__(self, file: File, config, contact: Contact, on_failure):
         super().__init__(None, file, config)
-        self.person = person
+        self.contact = contact
         self.on_failure = on_failure
 
     def render(self, config, files: Files) -> None:
-        if not self.person.contact.notes_as_text:
+        if not self.contact.notes_as_text:
             try:
                 super().render(config, files)
                 return
             except Exception as error:  # any failure of any extension is this one page's
-                self.on_failure(self.person, error)
-        self.content = f"<pre class=\"fu-notes-text\">{html.escape(self.person.contact.notes)}</pre>"
+                self.on_failure(self.contact, error)
+        self.content = f"<pre class=\"fu-notes-text\">{html.escape(self.contact.notes)}</pre>"
         self.toc = get_toc([])
         self.present_anchor_ids = set()
         self.links_to_anchors = {}

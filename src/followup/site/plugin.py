@@ -127,7 +127,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         return self.build.build_files(files, config)
 
     def on_env(self, env, *, config, files):
-        self.build.assets.wait()  # MkDocs copies static files next
+        self.build.read_journal()  # MkDocs draws the pages next
         return env
 
     def on_page_markdown(self, markdown, *, page, config, files):

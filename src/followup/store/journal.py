@@ -10,7 +10,7 @@ import operator
 import os
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -134,21 +134,20 @@ class Journal:
         root = Path(root)
         settings = settings or load_settings(root)
         today = today or real_today()
+        if owner is None:
+            return JournalReading(root, settings, today, with_history).journal()
         folder = root / settings.contacts
-        with_history = with_history and folder.is_dir()
-        history_cache = cache.cache_path(root, "history", ".sqlite3")
-        # git reads the history while the files are parsed.
-        reader = HistoryReader(folder, history_cache) if with_history and owner is None else None
         files = ContactFiles(root, folder, cache.ParseStore(cache.cache_path(root, "contacts", ".sqlite3")))
-        names = owner_names(settings, files.owners()) if owner is not None else {}
-        key = None if owner is None else choose_owner(owner, names)
-        contacts, problems = files.read(today, None if key is None else keeper(key, names))
-        if key is not None and with_history:
+        names = owner_names(settings, files.owners())
+        key = choose_owner(owner, names)
+        contacts, problems = files.read(today, keeper(key, names))
+        history = History()
+        if with_history and folder.is_dir():
             prefix = history_prefix(settings)
-            reader = HistoryReader(folder, history_cache, paths=[c.path.removeprefix(prefix) for c in contacts])
-        history = reader.history() if reader is not None else History()
-        problems += unknown_owners(contacts, settings)
-        journal = cls(root, settings, today, contacts, problems, history, files.sources)
+            history = HistoryReader(folder, cache.cache_path(root, "history", ".sqlite3"),
+                                    paths=[contact.path.removeprefix(prefix) for contact in contacts]).history()
+        journal = cls(root, settings, today, contacts, problems + unknown_owners(contacts, settings), history,
+                      files.sources)
         journal.owner = key
         return journal
 
@@ -253,11 +252,7 @@ class Journal:
 
     @cached_property
     def _owner_names(self) -> dict[str, str]:
-        spellings: dict[str, str] = {}
-        for person in self.people:
-            if person.contact.owner:
-                spellings.setdefault(owner_key(person.contact.owner), person.contact.owner)
-        return owner_names(self.settings, spellings)
+        return owner_names(self.settings, written_owners(person.contact for person in self.people))
 
     def find_owner(self, who: str) -> str:
         return choose_owner(who, self._owner_names)
@@ -270,13 +265,13 @@ class Journal:
 
     @cached_property
     def categories(self) -> dict[str, list[Person]]:
-        """Each category (as first written) with its members, ranked."""
-        members: dict[str, list[Person]] = defaultdict(list)
-        spelling: dict[str, str] = {}
+        """Each category (as first written, file by file) with its members, ranked."""
+        names = category_names(person.contact for person in self.people)
+        members: dict[str, list[Person]] = {name: [] for name in names.values()}
         for person in self.ranked:
             for category in person.contact.categories:
-                members[spelling.setdefault(slugify(category), category)].append(person)
-        return dict(sorted(members.items(), key=lambda item: item[0].casefold()))
+                members[names[slugify(category)]].append(person)
+        return members
 
     def find(self, who: str) -> Person:
         """A slug, or a name found by part of it in any script, case and accents aside ("soren", "Ølgaard",
@@ -304,6 +299,49 @@ class Journal:
         close = difflib.get_close_matches(fold(wanted), list(names), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(names[n].name for n in close)}?" if close else ""
         raise LookupProblem(f"nobody called {who!r} in the journal{hint}", [names[n] for n in close])
+
+
+class JournalReading:
+    """A journal being read, for a view with work of its own to do meanwhile: git reads the history from the
+    moment this is made, the files are parsed when first asked for, and journal() waits for git. (The site lays
+    out its pages and MkDocs reads their Markdown while git walks a long history: seconds of a first build.)"""
+
+    def __init__(self, root: Path, settings: Settings, today: dt.date, with_history: bool = True):
+        self.root, self.settings, self.today = root, settings, today
+        folder = root / settings.contacts
+        self._reader = HistoryReader(folder, cache.cache_path(root, "history", ".sqlite3")) \
+            if with_history and folder.is_dir() else None
+
+    @cached_property
+    def files(self) -> tuple[list[Contact], list[Problem], dict[str, tuple]]:
+        """Everyone's contacts, the journal's problems, and each file's identity."""
+        files = ContactFiles(self.root, self.root / self.settings.contacts,
+                             cache.ParseStore(cache.cache_path(self.root, "contacts", ".sqlite3")))
+        contacts, problems = files.read(self.today)
+        return contacts, problems + unknown_owners(contacts, self.settings), files.sources
+
+    def journal(self) -> Journal:
+        contacts, problems, sources = self.files
+        history = self._reader.history() if self._reader is not None else History()
+        return Journal(self.root, self.settings, self.today, contacts, problems, history, sources)
+
+
+def category_names(contacts: Iterable[Contact]) -> dict[str, str]:
+    """Each category's slug and its name as the first file writes it, in the order of the names."""
+    names: dict[str, str] = {}
+    for contact in contacts:
+        for category in contact.categories:
+            names.setdefault(slugify(category), category)
+    return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
+
+
+def written_owners(contacts: Iterable[Contact]) -> dict[str, str]:
+    """Every owner a file names (by owner_key), as the first file spells it (owner_names() gives how each is shown)."""
+    spellings: dict[str, str] = {}
+    for contact in contacts:
+        if contact.owner:
+            spellings.setdefault(owner_key(contact.owner), contact.owner)
+    return spellings
 
 
 def history_prefix(settings: Settings) -> str:

@@ -43,6 +43,7 @@ from followup.formats.links import category_feed, category_source, owner_feed, o
 from followup.formats.wording import WORDS, detail, labels, when
 from followup.site import charts
 from followup.site.assets import GeneratedAssets
+from followup.site.helper import HELPED_FROM, DrawingHelper, can_help
 from followup.site.incremental import GeneratedFile, KeptPages
 from followup.site.pages import (
     CATEGORIES,
@@ -150,6 +151,8 @@ class SiteBuild:
         self.category_at: dict[str, str] = {}
         self.owner_at: dict[str, str] = {}  # the owner's key of each owner page, by its src_uri
         self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
+        self.fingerprints: dict[str, str] = {}  # a person page's, when draw_ahead computed it
+        self.helper: DrawingHelper | None = None
         self.render_problems: list[Problem] = []
         self.problems_of: dict[str, list[Problem]] = defaultdict(list)  # by contact file, for its person page
         self.editor = LocalEditor(settings.editor, root) if serving else None
@@ -281,9 +284,15 @@ class SiteBuild:
     def finish(self, config) -> None:
         """The generated files into the site folder; under a dirty build, what is gone leaves it, and the search
         index is written whole."""
+        self.stop_helping()
         self.assets.publish(config.site_dir)
         if self.kept is not None:
             self.kept.finish(set(self.pages), {self.urls[src_uri] for src_uri in self.person_at}, config.site_dir)
+
+    def stop_helping(self) -> None:
+        if self.helper is not None:
+            self.helper.finish()
+            self.helper = None
 
     def render_failed(self, contact: Contact, error: Exception) -> None:
         reason = "nested too deeply" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
@@ -346,15 +355,39 @@ class SiteBuild:
         return heading + notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
 
     def person_page_html(self, page) -> str:
+        notes_html = self.notes_of(page)
+        del self.notes_span[page.file.src_uri]
+        fingerprint = self.fingerprints.pop(page.file.src_uri, None) or self.person_fingerprint(page, notes_html)
+        return self.drawn(page, fingerprint, notes_html)
+
+    def notes_of(self, page) -> str:
         # The notes are cut from the page's content rather than kept twice, 4 MB at 10,000 contacts.
         # (Plugins read the content in on_page_context; none of MkDocs' or Material's rewrites it.)
-        start, end = self.notes_span.pop(page.file.src_uri)
-        notes_html = page.content[start:end]
+        start, end = self.notes_span[page.file.src_uri]
+        return page.content[start:end]
+
+    def person_fingerprint(self, page, notes_html: str) -> str:
         person = self.person_at[page.file.src_uri]
-        fingerprint = cache.fingerprint(self.stamp, self.journal.version(person), self.as_of_today(person),
-                                        page.file.src_uri, notes_html, self.problems_of.get(person.contact.path),
-                                        page.edit_url)
-        return self.drawn(page, fingerprint, notes_html)
+        return cache.fingerprint(self.stamp, self.journal.version(person), self.as_of_today(person),
+                                 page.file.src_uri, notes_html, self.problems_of.get(person.contact.path),
+                                 page.edit_url)
+
+    def draw_ahead(self, files: Files) -> None:
+        """Once every page's Markdown is read (on_env): with many person pages to draw and a core to spare, a
+        child draws some of them while the build draws the others (helper.py)."""
+        if self.kept is not None or not can_help():
+            return
+        held = self.store.fingerprints()
+        stale = {}
+        for file in files.documentation_pages():
+            if file.src_uri in self.notes_span and file.page is not None:
+                self.fingerprints[file.src_uri] = fingerprint = self.person_fingerprint(file.page,
+                                                                                        self.notes_of(file.page))
+                if held.get(file.src_uri) != fingerprint:
+                    stale[file.src_uri] = file.page
+        if len(stale) >= HELPED_FROM:
+            self.helper = DrawingHelper(list(stale), lambda src_uri: self.render(stale[src_uri],
+                                                                                 self.notes_of(stale[src_uri])))
 
     def as_of_today(self, person: Person) -> object:
         """What a new day can change on a person page. person.html shows the day only through these
@@ -387,7 +420,8 @@ class SiteBuild:
         """The page as cached when nothing it is drawn from has changed, else rendered and kept."""
         shown = self.store.get(page.file.src_uri, fingerprint)
         if shown is None:
-            shown = self.render(page, content)
+            shown = (self.helper.take(page.file.src_uri) if self.helper is not None else None) or \
+                self.render(page, content)
             self.store.put(page.file.src_uri, fingerprint, shown)
         return shown
 

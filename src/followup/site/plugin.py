@@ -128,6 +128,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
 
     def on_env(self, env, *, config, files):
         self.build.read_journal()  # MkDocs draws the pages next
+        self.build.draw_ahead(files)
         return env
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -172,7 +173,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
 
     def on_build_error(self, *, error) -> None:
         build = getattr(self, "build", None)  # the error may come before there was one
-        if build is not None and hasattr(build, "assets"):
+        if build is not None:
+            build.stop_helping()
             build.assets.wait()
         if build is not None and hasattr(build, "store"):
             build.store.abandon()

@@ -336,6 +336,15 @@ class PageStore:
             return None
         return row[1] if row is not None and row[0] == fingerprint else None
 
+    def fingerprints(self) -> dict[str, str]:
+        """Every page held, with the fingerprint it was drawn from."""
+        if self._db is None:
+            return {}
+        try:
+            return dict(self._db.execute("SELECT page, fingerprint FROM pages"))
+        except sqlite3.Error:
+            return {}
+
     def put(self, page: str, fingerprint: str, html: str) -> None:
         if self._db is None:
             return

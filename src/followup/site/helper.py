@@ -1,0 +1,106 @@
+"""Pages drawn on a second core, in a build that must draw many (the first build, the first of a week).
+
+By on_env every page's Markdown is read and the journal with its history is known, so the pages the page
+cache does not hold can be listed in the order MkDocs will write them. A forked child draws them from the
+last one backwards, into a SQLite file of its own, while the build draws from the first one forwards and
+takes what the child drew when it gets there. The build's place in the list is shared with the child (an
+anonymous shared map) so that it stops where they meet. A child that fails, or lags, only means the build
+draws those pages itself: what is drawn is the same either way, as the child draws from a copy of the
+build's own state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import signal
+import sqlite3
+import struct
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+HELPED_FROM = 400  # pages to draw: below this, a second process costs more than it saves
+_PLACE = struct.Struct("q")
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_help() -> bool:
+    """A child can be forked safely (a process with other threads, like mkdocs serve's server, may hold a
+    lock the child would wait on forever) and has a core of its own to run on."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and cores() > 1
+
+
+class DrawingHelper:
+    """A child drawing `pages` (src_uris, in the order the build asks for them) with `draw`, from the end."""
+
+    def __init__(self, pages: list[str], draw: Callable[[str], str]):
+        self.place = {page: number for number, page in enumerate(pages)}
+        self.folder = tempfile.TemporaryDirectory(prefix="followup-helper-")
+        self.path = Path(self.folder.name, "drawn.sqlite3")
+        self.shared = mmap.mmap(-1, _PLACE.size)  # MAP_SHARED: the child sees the build's place
+        _PLACE.pack_into(self.shared, 0, -1)
+        self.taken = 0  # pages the build took from the child
+        self.reader: sqlite3.Connection | None = None
+        with contextlib.closing(sqlite3.connect(self.path)) as database:
+            database.execute("PRAGMA journal_mode=WAL")  # the build reads while the child writes
+            database.execute("CREATE TABLE drawn (page TEXT PRIMARY KEY, html TEXT)")
+        self.child: int | None = os.fork()
+        if self.child == 0:
+            code = 1
+            try:
+                self._draw_backwards(pages, draw)
+                code = 0
+            finally:
+                os._exit(code)  # never the build's exit handlers, nor its open databases
+
+    def _draw_backwards(self, pages: list[str], draw: Callable[[str], str]) -> None:
+        database = sqlite3.connect(self.path, isolation_level=None)
+        batch: list[tuple[str, str]] = []
+        for number in range(len(pages) - 1, -1, -1):
+            if _PLACE.unpack_from(self.shared, 0)[0] >= number:
+                break  # the build has drawn this one and all before it
+            batch.append((pages[number], draw(pages[number])))
+            if len(batch) == 16 or number == 0:
+                database.executemany("INSERT INTO drawn VALUES (?, ?)", batch)
+                batch = []
+        if batch:
+            database.executemany("INSERT INTO drawn VALUES (?, ?)", batch)
+        database.close()
+
+    def take(self, page: str) -> str | None:
+        """The page as the child drew it, if it has; the build is at this page from now on."""
+        number = self.place.get(page)
+        if number is None or self.child is None:
+            return None
+        _PLACE.pack_into(self.shared, 0, number)
+        try:
+            if self.reader is None:
+                self.reader = sqlite3.connect(self.path, timeout=5)
+            row = self.reader.execute("SELECT html FROM drawn WHERE page = ?", (page,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is not None:
+            self.taken += 1
+        return row[0] if row is not None else None
+
+    def finish(self) -> None:
+        """The child stopped (it has nothing left that the build needs) and its file removed."""
+        if self.child is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.child, signal.SIGKILL)
+            os.waitpid(self.child, 0)
+            self.child = None
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+        self.shared.close()
+        self.folder.cleanup()

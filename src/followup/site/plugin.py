@@ -174,6 +174,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
     def on_build_error(self, *, error) -> None:
         build = getattr(self, "build", None)  # the error may come before there was one
         if build is not None:
+            build.reading.stop()
             build.stop_helping()
             build.assets.wait()
         if build is not None and hasattr(build, "store"):

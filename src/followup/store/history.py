@@ -96,6 +96,12 @@ class _Log:
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(command, stdout=self.output, stderr=self.errors)
 
+    def stop(self) -> None:
+        if self.process.poll() is None:  # still reading: nobody will read its output
+            with self.output, self.errors:
+                self.process.kill()
+                self.process.wait()
+
     def result(self) -> tuple[_Segment | None, str]:
         """The parsed segment, or None and git's error."""
         with self.output, self.errors:
@@ -209,6 +215,11 @@ class HistoryReader:
                                             "skipped": history.skipped})
         self._keep(history, history.events, None)
         return self._only(history)
+
+    def stop(self) -> None:
+        """The build it was read for failed: git stops reading."""
+        for log in self.logs:
+            log.stop()
 
     def _keep(self, history: History, changed: dict[str, list[GitEvent]], gone: set[str] | None) -> None:
         if self.store is not None:

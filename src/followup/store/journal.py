@@ -320,6 +320,11 @@ class JournalReading:
         contacts, problems = files.read(self.today)
         return contacts, problems + unknown_owners(contacts, self.settings), files.sources
 
+    def stop(self) -> None:
+        """Nobody will ask for the journal (the build failed): git stops reading."""
+        if self._reader is not None:
+            self._reader.stop()
+
     def journal(self) -> Journal:
         contacts, problems, sources = self.files
         history = self._reader.history() if self._reader is not None else History()

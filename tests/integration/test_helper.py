@@ -1,4 +1,4 @@
-"""Person pages drawn by a forked child while the build draws the others (site/helper.py): the site is the
+"""Pages drawn by a forked child ahead of the build (site/helper.py): the site is the
 same, byte for byte, as one built without it, whether the child drew pages or failed."""
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def twelve(journal):
 
 def test_pages_a_child_drew_are_the_pages_the_build_draws(twelve):
     report, helped = built(twelve, "helped")
-    assert report == ["child exit 0", "taken 12 of 12"]
+    assert report == ["child exit 0", "taken 20 of 20"]  # the 12 people and the 8 lists
     _, alone = built(twelve, "alone")
     assert sorted(helped) == sorted(alone)
     assert [name for name in helped if helped[name] != alone[name]] == []
@@ -93,7 +93,7 @@ def test_pages_a_child_drew_are_the_pages_the_build_draws(twelve):
 
 def test_a_child_that_fails_leaves_the_build_to_draw_every_page(twelve):
     report, failing = built(twelve, "failing")
-    assert report == ["child exit 1", "taken 0 of 12"]
+    assert report == ["child exit 1", "taken 0 of 20"]
     _, alone = built(twelve, "alone")
     assert [name for name in alone if failing.get(name) != alone[name]] == []
 

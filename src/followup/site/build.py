@@ -151,7 +151,7 @@ class SiteBuild:
         self.category_at: dict[str, str] = {}
         self.owner_at: dict[str, str] = {}  # the owner's key of each owner page, by its src_uri
         self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
-        self.fingerprints: dict[str, str] = {}  # a person page's, when draw_ahead computed it
+        self.fingerprints: dict[str, str] = {}  # a page's, when draw_ahead computed it
         self.helper: DrawingHelper | None = None
         self.render_problems: list[Problem] = []
         self.problems_of: dict[str, list[Problem]] = defaultdict(list)  # by contact file, for its person page
@@ -208,15 +208,6 @@ class SiteBuild:
         owned = bool(owners)
         if owned and self.own_nav:
             config.nav.insert(len(config.nav) - 1, dict(OWNERS_IN_NAV))  # before Problems
-        for kind, src_uri in LISTS.items():
-            self._add(files, config, GeneratedPage(kind, src_uri), in_nav=kind.in_nav or (kind is OWNERS and owned))
-        for category in category_names(contacts).values():
-            self.category_at[category_source(category)] = category
-            self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))
-        unowned = owned and any(not contact.owner for contact in contacts)
-        for key, name in [*owners.items(), *([(UNOWNED, UNOWNED)] if unowned else [])]:
-            self.owner_at[owner_source(key)] = key
-            self._add(files, config, GeneratedPage(OWNER, owner_source(key), key, name))
         person_pages: list[tuple[GeneratedFile, PersonPage]] = []
         for contact in contacts:
             self.contact_at[person_source(contact.slug)] = contact
@@ -228,6 +219,17 @@ class SiteBuild:
             if page.edit_url is None and self.editor is not None:
                 page.edit_url = self.editor.url(contact)
             person_pages.append((file, page))
+        # The lists come last: MkDocs draws pages in this order, and by the time it gets to them a child has
+        # drawn them (helper.py), while the build would draw them at once if they came first.
+        for kind, src_uri in LISTS.items():
+            self._add(files, config, GeneratedPage(kind, src_uri), in_nav=kind.in_nav or (kind is OWNERS and owned))
+        for category in category_names(contacts).values():
+            self.category_at[category_source(category)] = category
+            self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))
+        unowned = owned and any(not contact.owner for contact in contacts)
+        for key, name in [*owners.items(), *([(UNOWNED, UNOWNED)] if unowned else [])]:
+            self.owner_at[owner_source(key)] = key
+            self._add(files, config, GeneratedPage(OWNER, owner_source(key), key, name))
         if self.kept is not None:
             # A dirty build decides now which person pages it leaves as they are: MkDocs asks before reading them.
             self.read_journal()
@@ -373,21 +375,23 @@ class SiteBuild:
                                  page.edit_url)
 
     def draw_ahead(self, files: Files) -> None:
-        """Once every page's Markdown is read (on_env): with many person pages to draw and a core to spare, a
-        child draws some of them while the build draws the others (helper.py)."""
+        """Once every page's Markdown is read (on_env): with many pages to draw and a core to spare, a child
+        draws them ahead of the build (helper.py)."""
         if self.kept is not None or not can_help():
             return
         held = self.store.fingerprints()
         stale = {}
         for file in files.documentation_pages():
-            if file.src_uri in self.notes_span and file.page is not None:
-                self.fingerprints[file.src_uri] = fingerprint = self.person_fingerprint(file.page,
-                                                                                        self.notes_of(file.page))
-                if held.get(file.src_uri) != fingerprint:
-                    stale[file.src_uri] = file.page
+            page = file.page
+            if file.src_uri not in self.pages or page is None:
+                continue
+            fingerprint = self.fingerprints[file.src_uri] = self.person_fingerprint(page, self.notes_of(page)) \
+                if file.src_uri in self.notes_span else self.list_fingerprint(file.src_uri)
+            if held.get(file.src_uri) != fingerprint:
+                stale[file.src_uri] = page
         if len(stale) >= HELPED_FROM:
             self.helper = DrawingHelper(list(stale), lambda src_uri: self.render(stale[src_uri],
-                                                                                 self.notes_of(stale[src_uri])))
+                                                                                 self.content_of(stale[src_uri])))
 
     def as_of_today(self, person: Person) -> object:
         """What a new day can change on a person page. person.html shows the day only through these
@@ -402,19 +406,24 @@ class SiteBuild:
 
     def list_page_html(self, page) -> str:
         """Drawn as the page is built, not with the rest of the Markdown: the lists of a big journal
-        weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends. A category's
-        or an owner's page is drawn again only when one of their people changed, the lists of everyone
-        whenever anyone did."""
+        weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends."""
         src_uri = page.file.src_uri
+        fingerprint = self.fingerprints.pop(src_uri, None) or self.list_fingerprint(src_uri)
+        return self.drawn(page, fingerprint, page.content)
+
+    def list_fingerprint(self, src_uri: str) -> str:
+        """A category's or an owner's page is drawn again only when one of their people changed, the lists of
+        everyone whenever anyone did."""
         members = self.journal.categories.get(self.category_at[src_uri]) if src_uri in self.category_at else \
             self.journal.of_owner(self.owner_at[src_uri]).people if src_uri in self.owner_at else None
         if members is None:
-            fingerprint = cache.fingerprint(self.everyone, self.render_problems, src_uri)
-        else:
-            fingerprint = cache.fingerprint(self.stamp, self.today, src_uri, self.journal.unread,
-                                            len(self.problems), [(self.journal.version(person), person.due)
-                                                                 for person in members])
-        return self.drawn(page, fingerprint, page.content)
+            return cache.fingerprint(self.everyone, self.render_problems, src_uri)
+        return cache.fingerprint(self.stamp, self.today, src_uri, self.journal.unread, len(self.problems),
+                                 [(self.journal.version(person), person.due) for person in members])
+
+    def content_of(self, page) -> str:
+        """What a generated page is drawn from: a person's notes, or a list page's own content."""
+        return self.notes_of(page) if page.file.src_uri in self.notes_span else page.content
 
     def drawn(self, page, fingerprint: str, content: str) -> str:
         """The page as cached when nothing it is drawn from has changed, else rendered and kept."""

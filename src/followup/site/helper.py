@@ -1,12 +1,13 @@
 """Pages drawn on a second core, in a build that must draw many (the first build, the first of a week).
 
 By on_env every page's Markdown is read and the journal with its history is known, so the pages the page
-cache does not hold can be listed in the order MkDocs will write them. A forked child draws them from the
-last one backwards, into a SQLite file of its own, while the build draws from the first one forwards and
-takes what the child drew when it gets there. The build's place in the list is shared with the child (an
-anonymous shared map) so that it stops where they meet. A child that fails, or lags, only means the build
-draws those pages itself: what is drawn is the same either way, as the child draws from a copy of the
-build's own state.
+cache does not hold can be listed in the order MkDocs will write them. A forked child draws them in that
+order, into a SQLite file of its own, ahead of the build, which takes each page from it when it gets there.
+The child's page is a part of what the build spends on it (the build also lays out the theme around it),
+so the child keeps ahead, and the build draws a page itself only when it gets there first. The build's place
+in the list is shared with the child (an anonymous shared map): a child that falls behind skips past it.
+A child that fails, or lags, only means the build draws those pages itself: what is drawn is the same
+either way, as the child draws from a copy of the build's own state.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 HELPED_FROM = 400  # pages to draw: below this, a second process costs more than it saves
+BATCH = 16  # pages the child writes at once, unless the build is about to ask for one of them
 _PLACE = struct.Struct("q")
 
 
@@ -40,7 +42,7 @@ def can_help() -> bool:
 
 
 class DrawingHelper:
-    """A child drawing `pages` (src_uris, in the order the build asks for them) with `draw`, from the end."""
+    """A child drawing `pages` (src_uris, in the order the build asks for them) with `draw`, ahead of the build."""
 
     def __init__(self, pages: list[str], draw: Callable[[str], str]):
         self.place = {page: number for number, page in enumerate(pages)}
@@ -57,19 +59,24 @@ class DrawingHelper:
         if self.child == 0:
             code = 1
             try:
-                self._draw_backwards(pages, draw)
+                self._draw_ahead(pages, draw)
                 code = 0
             finally:
                 os._exit(code)  # never the build's exit handlers, nor its open databases
 
-    def _draw_backwards(self, pages: list[str], draw: Callable[[str], str]) -> None:
+    def _draw_ahead(self, pages: list[str], draw: Callable[[str], str]) -> None:
         database = sqlite3.connect(self.path, isolation_level=None)
+        database.execute("PRAGMA synchronous=OFF")  # a scratch file, gone at the end of the build
         batch: list[tuple[str, str]] = []
-        for number in range(len(pages) - 1, -1, -1):
-            if _PLACE.unpack_from(self.shared, 0)[0] >= number:
-                break  # the build has drawn this one and all before it
+        number = 0
+        while True:
+            place = _PLACE.unpack_from(self.shared, 0)[0]
+            number = max(number, place + 1)  # the build has drawn or is drawing those before
+            if number >= len(pages):
+                break
             batch.append((pages[number], draw(pages[number])))
-            if len(batch) == 16 or number == 0:
+            number += 1
+            if len(batch) == BATCH or number - place <= BATCH:
                 database.executemany("INSERT INTO drawn VALUES (?, ?)", batch)
                 batch = []
         if batch:

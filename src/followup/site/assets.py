@@ -62,6 +62,8 @@ class GeneratedAssets:
         pid = os.fork()
         if pid == 0:  # the child: draw, write, and leave without running the parent's exit handlers
             try:
+                # Wanted only when the build ends: a core the pages leave is enough, and the pages come first.
+                os.nice(10)
                 self._draw(mark=False)
                 cache.flush()
             except BaseException:

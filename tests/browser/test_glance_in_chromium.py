@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from helpers import ARTIFACTS, BIN, DOCS_TOOL, ROOT, serve
 
@@ -140,9 +141,9 @@ def test_a_person_with_problems_says_so_at_the_top_and_links_to_them(browser, de
     assert banner.bounding_box()["y"] < page.locator(".fu-card").bounding_box()["y"]  # above the card
     assert "booked for 2026-11-20 — log how it went" in page.inner_text(".fu-booking")
     page.click(".fu-file-problems a")
-    assert page.url.startswith(demo_site + "problems/#file-")
+    page.wait_for_url(demo_site + "problems/#file-*")  # the click only starts the navigation
     target = page.url.split("#")[1]
-    assert page.locator(f"tbody#{target} tr").count() == 3
+    expect(page.locator(f"tbody#{target} tr")).to_have_count(3)
 
 
 def test_a_site_built_for_a_named_day_shows_that_day_and_agrees_with_its_person_pages(browser, demo_site):

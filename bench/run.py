@@ -46,6 +46,18 @@ def generated(folder: Path, contacts: int, commits: int, **layout) -> Path:
     return folder / "journal"
 
 
+# Where the builds write their sites: beside the journals, or under --sites (a memory file system such as
+# /dev/shm), where writing 10,000 folders costs the same every time. On this project's machine it does not
+# on disk: each build that removes and writes the site again makes the next one's writes slower.
+SITES: Path | None = None
+
+
+def built(journal: Path, env: dict = ENV) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one `mkdocs build` of a journal."""
+    site = ["-d", str(SITES / f"{journal.parent.name}-{journal.name}")] if SITES else []
+    return timed([str(BIN / "mkdocs"), "build", "-q", *site], journal, env)
+
+
 def timed(command: list[str], cwd: Path, env: dict = ENV) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one process."""
     start = time.perf_counter()
@@ -93,7 +105,7 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-site_dir = tempfile.mkdtemp(prefix="followup-bench-serve-")
+site_dir = tempfile.mkdtemp(prefix="followup-bench-serve-", dir=sys.argv[2] or None)
 
 def load():
     return load_config("mkdocs.yml", site_dir=site_dir)
@@ -110,8 +122,8 @@ print(time.perf_counter() - start)
 
 def serve_rebuild(journal: Path, saved: Path) -> float:
     """Seconds of the rebuild after a save, in the process that serves the site (no Python start-up)."""
-    return float(subprocess.run([sys.executable, "-c", SERVE_REBUILD, str(saved)], cwd=journal, env=ENV,
-                                capture_output=True, text=True, check=True).stdout.split()[-1])
+    return float(subprocess.run([sys.executable, "-c", SERVE_REBUILD, str(saved), str(SITES or "")], cwd=journal,
+                                env=ENV, capture_output=True, text=True, check=True).stdout.split()[-1])
 
 
 def hook_share(journal: Path, env: dict = ENV) -> tuple[float, float, float, int]:
@@ -125,12 +137,12 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
     journal = generated(folder, contacts, commits)
     plain = plain_copy(journal, folder)
     made = time.perf_counter() - start
-    cold = timed([str(BIN / "mkdocs"), "build", "-q"], journal)  # the first build fills .followup-cache/
-    plain_beside_cold = timed([str(BIN / "mkdocs"), "build", "-q"], plain)[0]
+    cold = built(journal)  # the first build fills .followup-cache/
+    plain_beside_cold = built(plain)[0]
     followup_runs, plain_runs = [], []
     for _ in range(repeat):
-        followup_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], journal))
-        plain_runs.append(timed([str(BIN / "mkdocs"), "build", "-q"], plain))
+        followup_runs.append(built(journal))
+        plain_runs.append(built(plain))
     due = [timed([str(BIN / "followup"), "due", "--json"], journal)[0] for _ in range(repeat)]
     # After you save one contact: a build with everything else cached, in a new process and as
     # `followup serve` does it, in the process already serving.
@@ -138,14 +150,13 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
     saved.write_text(saved.read_text() + "\n- 2026-11-23 Saved during the benchmark\n")
     # The machine's speed drifts over a long run: each of these is set against a plain build timed
     # right beside it, not against the best plain build of the start.
-    after_save = timed([str(BIN / "mkdocs"), "build", "-q"], journal)[0]
+    after_save = built(journal)[0]
     serving = serve_rebuild(journal, saved)
-    plain_beside_save = timed([str(BIN / "mkdocs"), "build", "-q"], plain)[0]
+    plain_beside_save = built(plain)[0]
     hook, parse, git, history_commits = hook_share(journal)
     # A new day redraws the lists and the people whose page shows the day (late, never touched...).
-    next_day, next_day_mb = timed([str(BIN / "mkdocs"), "build", "-q"], journal,
-                                  {**ENV, "FOLLOWUP_TODAY": "2026-11-24"})
-    plain_beside_next_day = timed([str(BIN / "mkdocs"), "build", "-q"], plain)[0]
+    next_day, next_day_mb = built(journal, {**ENV, "FOLLOWUP_TODAY": "2026-11-24"})
+    plain_beside_next_day = built(plain)[0]
     next_day_hook = hook_share(journal, {**ENV, "FOLLOWUP_TODAY": "2026-11-25"})[0]
     new_week_hook = hook_share(journal, {**ENV, "FOLLOWUP_TODAY": "2026-11-29"})[0]  # a Sunday: every page
     shutil.rmtree(journal / ".followup-cache")
@@ -170,10 +181,10 @@ def measure_firm(contacts: int, commits: int, owners: int, folder: Path) -> dict
     journal = generated(folder, contacts, commits, owners=owners, by_owner=True)
     plain = plain_copy(journal, folder)
     made = time.perf_counter() - start
-    cold, cold_mb = timed([str(BIN / "mkdocs"), "build", "-q"], journal)
-    plain_time, plain_mb = timed([str(BIN / "mkdocs"), "build", "-q"], plain)
-    warm, warm_mb = timed([str(BIN / "mkdocs"), "build", "-q"], journal)
-    plain_beside = timed([str(BIN / "mkdocs"), "build", "-q"], plain)[0]
+    cold, cold_mb = built(journal)
+    plain_time, plain_mb = built(plain)
+    warm, warm_mb = built(journal)
+    plain_beside = built(plain)[0]
     one = [timed([str(BIN / "followup"), "due", "--owner", f"lawyer-{number:03d}", "--json"], journal)
            for number in range(0, owners, max(owners // 5, 1))]
     everyone = timed([str(BIN / "followup"), "due", "--all-owners", "--json"], journal)
@@ -212,9 +223,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind per size (best is kept)")
     parser.add_argument("--firm", help="contacts:commits:owners of a firm's journal, e.g. 100000:300000:500")
     parser.add_argument("--hands", type=int, default=0, help="clones pushing in turn to one repository, e.g. 50")
+    parser.add_argument("--sites", type=Path, help="write every site under this folder, e.g. /dev/shm (see SITES)")
     arguments = parser.parse_args()
+    global SITES
     results = []
-    with tempfile.TemporaryDirectory(prefix="followup-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="followup-bench-") as folder, \
+            tempfile.TemporaryDirectory(prefix="followup-bench-sites-", dir=arguments.sites) as sites:
+        SITES = Path(sites) if arguments.sites else None
         for size in filter(None, arguments.sizes.split(",")):
             contacts, commits = (int(part) for part in size.split(":"))
             result = measure(contacts, commits, arguments.repeat, Path(folder) / size.replace(":", "-"))

@@ -161,6 +161,8 @@ class HistoryReader:
             _, cached_head, commits, skipped = known
             if cached_head == self.head:
                 self.done = History(events=self._cached_events(cached_head, paths), commits=commits, skipped=skipped)
+                if paths is None and self.store is not None:
+                    _held[self.store.path] = (str(folder), self.head, self.done)
                 return
             self.cached = cached_head, commits, skipped
             self.logs = [_Log(folder, "--boundary", self.head, f"^{cached_head}")]

@@ -42,10 +42,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for run in range(options.repeat):
             journal = Path(folder) / f"journal{run}"
-            subprocess.run([BIN / "followup", "init", journal], env=ENV, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([str(BIN / "followup"), "init", str(journal)], env=ENV, check=True,
+                           stdout=subprocess.DEVNULL)
             (journal / "cards.vcf").write_bytes(data)
-            first.append(seconds([BIN / "followup", "import", "cards.vcf"], journal))
-            again.append(seconds([BIN / "followup", "import", "cards.vcf"], journal))
+            first.append(seconds([str(BIN / "followup"), "import", "cards.vcf"], journal))
+            again.append(seconds([str(BIN / "followup"), "import", "cards.vcf"], journal))
             copy = Path(folder) / f"copy{run}"
             copy.mkdir()
             subprocess.run(["git", "init", "-q"], cwd=copy, check=True)

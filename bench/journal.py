@@ -87,6 +87,7 @@ def generate(root: Path, contacts: int, commits: int, seed: int = 1, owners: int
                             check=True).stdout.strip()
     branch = subprocess.run(["git", "-C", str(journal), "symbolic-ref", "HEAD"], capture_output=True, text=True,
                             check=True).stdout.strip()
+    changes: list[tuple]  # ("M", person) or ("R", person, old path)
     for number in range(commits):
         when = start + step * number
         stamp = int(when.replace(tzinfo=dt.timezone.utc).timestamp())

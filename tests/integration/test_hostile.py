@@ -220,6 +220,8 @@ BOMBS = {
     "alias-bomb.md": '---\nname: Bomb\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
                      "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
                      "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n---\n",
+    # Block style, no bracket: each level opens with its own ':'.
+    "deep-front.md": "---\nname: Deep Front\nx:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 30)) + "---\n",
     "deep-list.md": "---\nname: Deep List\n---\n" + "\n".join("    " * i + "- x" for i in range(250)) + "\n",
     "brackets-in-notes.md": "---\nname: Many Brackets\n---\n" + "[" * 20_000 + "\n",
     "nested-emphasis.md": "---\nname: Emphasis\n---\n" + "*a " * 5000 + "b*" * 5000 + "\n",
@@ -228,6 +230,7 @@ BOMBS = {
 # file -> (line, words of the problem, still shown as a person)
 BOMB_PROBLEMS = {
     "brackets-in-front.md": (3, "the front matter nests more than 20 levels deep", False),
+    "deep-front.md": (23, "the front matter nests more than 20 levels deep", False),
     "alias-bomb.md": (3, "anchors and aliases (&name, *name) are not read", False),
     "deep-list.md": (None, "the notes could not be rendered (nested too deeply)", True),
     "brackets-in-notes.md": (4, "the notes hold 20000 '['", True),

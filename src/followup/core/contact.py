@@ -206,6 +206,10 @@ def _front_matter_shape(front: str) -> tuple[int, str] | None:
     anchors and aliases; libyaml's event parser reads it without recursion or expansion."""
     if len(front) > MAX_FRONT_MATTER:
         return 2, f"the front matter is {len(front) // 1024} KB; a contact's is under {MAX_FRONT_MATTER // 1024} KB"
+    # Every collection opens with an indicator of its own ('-', ':', '?', '[', '{'), so a text with few of
+    # them cannot nest deeply, and one without '&' and '*' has no anchor or alias: most cards need no pass.
+    if "&" not in front and "*" not in front and sum(map(front.count, "-:?[{")) <= MAX_DEPTH:
+        return None
     loader = yaml.CSafeLoader(front)
     depth = 0
     try:

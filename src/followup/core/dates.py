@@ -45,8 +45,14 @@ def parse_date(value: object) -> dt.date:
         return in_range(value.date())
     if isinstance(value, dt.date):
         return in_range(value)
-    text = str(value).strip() if isinstance(value, (str, int)) else None
-    match = _ISO_DATE.fullmatch(text or "")
+    if isinstance(value, (str, int)):
+        return _date_of_text(str(value).strip(), value)
+    raise DateError(f"{value!r} is not a date written as YYYY-MM-DD")
+
+
+@functools.lru_cache(maxsize=8192)  # a first build reads ~200,000 dates (files, log, commits) of a few thousand days
+def _date_of_text(text: str, value: str | int) -> dt.date:
+    match = _ISO_DATE.fullmatch(text)
     if not match:
         raise DateError(f"{value!r} is not a date written as YYYY-MM-DD")
     year, month, day = (int(part) for part in match.groups())

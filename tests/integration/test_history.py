@@ -194,3 +194,38 @@ def test_a_cache_laid_out_by_another_followup_is_replaced(journal):
     assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-01"
     assert cache.ParseStore(journal.root / cache.FOLDER / "contacts.sqlite3").known().keys() == {"contacts/ana.md"}
     assert cache.HistoryStore(journal.root / cache.FOLDER / "history.sqlite3").events().keys() >= {"ana.md"}
+
+
+def test_the_users_git_settings_do_not_change_what_the_history_says(journal, tmp_path):
+    """`git log -p` prints what the user's configuration asks (no a/ b/ prefixes, a text conversion of
+    Markdown, colours, wider hunks, a check of each commit's signature): the history is read the same
+    under any of them, and no signature is checked. Ana's folder is named "a", as git's prefix for the
+    old side is."""
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "key")], check=True)
+    for name, value in [("gpg.format", "ssh"), ("user.signingkey", str(tmp_path / "key.pub")),
+                        ("commit.gpgSign", "true")]:
+        journal.git("config", name, value)
+    (journal.contacts / "a").mkdir()
+    journal.write("a/ana.md", ana("2026-09-01"))
+    journal.commit("Add Ana", date="2026-09-01")
+    journal.write("a/ana.md", ana("2026-10-05", log="- 2026-10-05 Lunch at the docks\n"))
+    journal.commit("Lunch at the docks", date="2026-10-05")
+    journal.write("a/ana.md", ana("2026-11-01", log="- 2026-10-05 Lunch at the docks\n", notes="Architect, Porto."))
+    journal.commit("Called about the move", date="2026-11-02")
+    plain, _ = timeline(journal, "ana")
+    assert [kind for _, kind, _ in plain] == ["touch", "log", "edit"]
+    for key, value in [("diff.noprefix", "true"), ("diff.mnemonicPrefix", "true"), ("color.ui", "always"),
+                       ("diff.context", "5"), ("diff.interHunkContext", "20"), ("diff.shout.textconv", "tr a-z A-Z"),
+                       ("log.showSignature", "true"), ("diff.renames", "false")]:
+        journal.git("config", key, value)
+    signers, checker, checked = tmp_path / "signers", tmp_path / "checker", tmp_path / "checked"
+    signers.write_text("* " + (tmp_path / "key.pub").read_text())
+    checker.write_text(f'#!/bin/sh\ntouch "{checked}"\nexec ssh-keygen "$@"\n')
+    checker.chmod(0o755)
+    journal.git("config", "gpg.ssh.allowedSignersFile", str(signers))
+    journal.git("config", "gpg.ssh.program", str(checker))
+    assert "Good \"git\" signature" in journal.git("log", "-1").stdout and checked.exists()  # git would check
+    checked.unlink()
+    (journal.root / ".git" / "info" / "attributes").write_text("*.md diff=shout\n")
+    shutil.rmtree(journal.root / ".followup-cache", ignore_errors=True)
+    assert timeline(journal, "ana")[0] == plain and not checked.exists()

@@ -218,6 +218,19 @@ def test_undo_reverts_followups_last_change_and_nothing_else(day):
     assert not_ours.returncode == 2 and "is not one followup made ('A commit made by hand')" in not_ours.stderr
 
 
+def test_undo_and_timelines_when_the_user_signs_commits_and_shows_signatures(day, tmp_path):
+    """With log.showSignature, git prints a verdict on each signature before the commit it asked for."""
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "key")], check=True)
+    for key, value in [("gpg.format", "ssh"), ("user.signingkey", str(tmp_path / "key.pub")),
+                       ("commit.gpgSign", "true"), ("log.showSignature", "true")]:
+        day.git("config", key, value)
+    assert day.followup("touch", "lou", "-m", "A signed call").returncode == 0
+    assert "No signature" in day.git("log", "-1", "--format=%H").stdout  # git does print it
+    undone = day.followup("undo")
+    assert undone.returncode == 0 and undone.stdout.strip() == "Undone: A signed call", undone.stderr
+    assert records(day, "due", "--all")["late"]["last_touch"] == "2026-10-01"
+
+
 @pytest.mark.parametrize("args, field, expected", [
     (["promise", "lou", "call back", "--by", "tomorrow"], "promises", "2026-11-24"),
     (["promise", "lou", "call back", "--by", "fri"], "promises", "2026-11-27"),

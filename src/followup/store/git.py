@@ -82,7 +82,9 @@ class LastCommit:
 
 def last_commit(folder: Path) -> LastCommit | None:
     try:
-        shown = _git(folder, "log", "-1", f"--format=%H%x00%s%x00%(trailers:key={TRAILER},valueonly)")
+        # log.showSignature would print a verdict before the fields
+        shown = _git(folder, "log", "-1", "--no-show-signature",
+                     f"--format=%H%x00%s%x00%(trailers:key={TRAILER},valueonly)")
     except GitError:
         return None  # no commit yet
     sha, subject, command = [*shown.rstrip("\n").split("\0"), "", ""][:3]

@@ -89,6 +89,8 @@ class _Log:
     def __init__(self, folder: Path, *revisions: str):
         command = [
             "git", "-c", "core.quotepath=off", "-C", str(folder), "log", "--relative", "-M", "-p", "-U0",
+            # The output is parsed: none of the user's settings that reshape it for reading apply.
+            "--src-prefix=a/", "--dst-prefix=b/", "--no-textconv", "--no-show-signature",
             "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%m%H%x09%h%x09%as%x09%an%x09%s",
             *revisions,
         ]

@@ -111,6 +111,15 @@ def slugs(soup, section_id: str) -> list[str]:
     return [item["data-slug"] for item in block.select("[data-slug]")]
 
 
+def sign_commits(journal: TempJournal, folder: Path) -> Path:
+    """Every commit of the journal signed, as some users have git do it (an SSH key without a passphrase
+    written in `folder`): the public key's path."""
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "key")], check=True)
+    for key, value in [("gpg.format", "ssh"), ("user.signingkey", str(folder / "key.pub")), ("commit.gpgSign", "true")]:
+        journal.git("config", key, value)
+    return folder / "key.pub"
+
+
 def commits(journal: TempJournal) -> list[str]:
     return journal.git("log", "--format=%s").stdout.splitlines()
 

@@ -6,7 +6,7 @@ import stat
 import subprocess
 
 from followup.store.journal import Journal
-from helpers import TODAY
+from helpers import TODAY, sign_commits
 
 
 def timeline(journal, slug):
@@ -201,10 +201,7 @@ def test_the_users_git_settings_do_not_change_what_the_history_says(journal, tmp
     Markdown, colours, wider hunks, a check of each commit's signature): the history is read the same
     under any of them, and no signature is checked. Ana's folder is named "a", as git's prefix for the
     old side is."""
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "key")], check=True)
-    for name, value in [("gpg.format", "ssh"), ("user.signingkey", str(tmp_path / "key.pub")),
-                        ("commit.gpgSign", "true")]:
-        journal.git("config", name, value)
+    public_key = sign_commits(journal, tmp_path)
     (journal.contacts / "a").mkdir()
     journal.write("a/ana.md", ana("2026-09-01"))
     journal.commit("Add Ana", date="2026-09-01")
@@ -219,7 +216,7 @@ def test_the_users_git_settings_do_not_change_what_the_history_says(journal, tmp
                        ("log.showSignature", "true"), ("diff.renames", "false")]:
         journal.git("config", key, value)
     signers, checker, checked = tmp_path / "signers", tmp_path / "checker", tmp_path / "checked"
-    signers.write_text("* " + (tmp_path / "key.pub").read_text())
+    signers.write_text("* " + public_key.read_text())
     checker.write_text(f'#!/bin/sh\ntouch "{checked}"\nexec ssh-keygen "$@"\n')
     checker.chmod(0o755)
     journal.git("config", "gpg.ssh.allowedSignersFile", str(signers))

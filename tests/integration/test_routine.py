@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from followup.store.journal import Journal
-from helpers import BIN, ROOT, commits, timeline
+from helpers import BIN, ROOT, commits, sign_commits, timeline
 
 
 def records(journal, *args: str) -> dict[str, dict]:
@@ -218,12 +218,10 @@ def test_undo_reverts_followups_last_change_and_nothing_else(day):
     assert not_ours.returncode == 2 and "is not one followup made ('A commit made by hand')" in not_ours.stderr
 
 
-def test_undo_and_timelines_when_the_user_signs_commits_and_shows_signatures(day, tmp_path):
+def test_undo_when_the_user_signs_commits_and_shows_signatures(day, tmp_path):
     """With log.showSignature, git prints a verdict on each signature before the commit it asked for."""
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "key")], check=True)
-    for key, value in [("gpg.format", "ssh"), ("user.signingkey", str(tmp_path / "key.pub")),
-                       ("commit.gpgSign", "true"), ("log.showSignature", "true")]:
-        day.git("config", key, value)
+    sign_commits(day, tmp_path)
+    day.git("config", "log.showSignature", "true")
     assert day.followup("touch", "lou", "-m", "A signed call").returncode == 0
     assert "No signature" in day.git("log", "-1", "--format=%H").stdout  # git does print it
     undone = day.followup("undo")

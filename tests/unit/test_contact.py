@@ -140,3 +140,30 @@ def test_file_encodings(tmp_path):
     assert contact is None and (problems[0].line, problems[0].message) == (
         2, "not UTF-8 text (byte 0xe9); save the file as UTF-8")
     assert "binary file" in load_contact(binary, "binary.md")[1][0].message
+
+
+DEEP_LAYOUTS = {
+    "flow brackets": "x: " + "[" * 5000,
+    "flow braces, one a line": "x:\n" + "{a:\n" * 2000,
+    "nested keys": "x:\n" + "".join(" " * i + "k:\n" for i in range(1, 350)),
+    "sequences of sequences": "x:\n" + "- " * 3000 + "a\n",
+    "sequences at their key's indentation": "x:\n" + "".join("  " * i + "- b:\n" for i in range(150)),
+}
+
+
+def test_deep_front_matter_is_refused_in_our_words_whatever_pyyaml_says():
+    """PyYAML 6.0.4 stops at 1,000 levels with a message of its own ("exceeded maximum nesting depth"); the
+    depth is judged on the text before YAML sees it, so every release says the same."""
+    for layout, front in DEEP_LAYOUTS.items():
+        _, problems = parse_contact(f"---\nname: Deep\n{front}\n---\n", "deep.md", "deep")
+        assert [problem.message for problem in problems] == ["the front matter nests more than 20 levels deep"], layout
+        assert problems[0].line is not None and problems[0].line <= 25, layout
+
+
+def test_what_a_contact_writes_is_never_taken_for_deep_nesting():
+    text = EXAMPLE.replace("owner: hal", "owner: hal\nnote: |\n  [[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"
+                                          "title: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"  # {{{{{{{{{{{{{{{{{{{{{{\n"
+                                          "motto: Ana [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"
+                                          "quoted: '[[[[[[[[[[[[[''[[[[[[[[[[[[[[[[['\n")
+    contact, problems = parse_contact(text, "ana.md", "ana")
+    assert problems == [] and contact is not None and contact.extra["motto"].startswith("Ana [[")

@@ -201,6 +201,83 @@ def conflict_problems(text: str, path: str) -> list[Problem]:
     return found
 
 
+_BLOCK_SCALAR = re.compile(r"[|>][0-9+-]*[ \t]*(?:#.*)?$")  # a value written as a | or > block below it
+_KEY = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\[\]{},][^#]*?):(?:[ \t]+|$)""")
+DEEP = f"the front matter nests more than {MAX_DEPTH} levels deep"
+
+
+def _deep_line(front: str) -> int | None:
+    """The line where the front matter first nests more than MAX_DEPTH levels, found in the text alone: YAML
+    never sees a deeper document (PyYAML's own limit and words change between releases; 6.0.4 stops at 1,000
+    levels with a message of its own). Block collections are counted by indentation ('- ' and 'key:' that open
+    one on the same line included) and flow ones by their brackets outside quotes and comments; a count a level
+    or so too high on odd layouts only matters past 20 levels, which no contact needs."""
+    blocks: list[tuple[int, bool]] = []  # the open block collections: (indentation, is a sequence)
+    flow = 0
+    quote = ""  # a quoted value still open at the end of the last line
+    scalar_under: int | None = None  # inside a | or > block: the lines indented deeper than this are its text
+    for number, line in enumerate(front.split("\n"), start=2):
+        start = 0
+        if not quote and not flow:
+            text = line.lstrip(" ")
+            indent = len(line) - len(text)
+            if scalar_under is not None and (not text.strip() or indent > scalar_under):
+                continue
+            scalar_under = None
+            if not text.strip() or text.startswith("#"):
+                continue
+            entry = text[:2] in ("- ", "? ") or text.rstrip() in ("-", "?")
+            while blocks and blocks[-1][0] > indent:
+                blocks.pop()
+            if blocks and blocks[-1][0] == indent and blocks[-1][1] and not entry:
+                blocks.pop()  # a sequence written at its key's indentation ends at the next key
+            if not blocks or blocks[-1][0] < indent or (entry and not blocks[-1][1]):
+                blocks.append((indent, entry))
+            column = indent
+            while True:  # "- - x", "- key: value", "key: value": what opens on this line
+                if text[:2] in ("- ", "? "):
+                    skipped = len(text) - len(text[2:].lstrip(" \t"))
+                    column, text = column + skipped, text[skipped:]
+                    if text[:2] in ("- ", "? ") or _KEY.match(text):
+                        blocks.append((column, text[:2] in ("- ", "? ")))
+                    continue
+                key = _KEY.match(text)
+                if key is None:
+                    break
+                column, text = column + key.end(), text[key.end():]
+                if _BLOCK_SCALAR.match(text):
+                    scalar_under = indent
+                break
+            if len(blocks) > MAX_DEPTH:
+                return number
+            start = len(line) - len(text)
+            if text[:1] not in ("[", "{", '"', "'"):
+                continue
+        index = start
+        while index < len(line):
+            char = line[index]
+            if quote:
+                if char == "\\" and quote == '"':
+                    index += 1
+                elif char == quote:
+                    if quote == "'" and line[index + 1:index + 2] == "'":
+                        index += 1
+                    else:
+                        quote = ""
+            elif char in "[{":
+                flow += 1
+                if len(blocks) + flow > MAX_DEPTH:
+                    return number
+            elif char in "]}":
+                flow = max(flow - 1, 0)
+            elif char in "\"'" and (index == start or line[index - 1] in " \t[{,:"):
+                quote = char
+            elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+                break
+            index += 1
+    return None
+
+
 def _front_matter_shape(front: str) -> tuple[int, str] | None:
     """(line, reason) when the front matter is beyond what a contact needs: too big, too deep, or using
     anchors and aliases; libyaml's event parser reads it without recursion or expansion."""
@@ -210,6 +287,9 @@ def _front_matter_shape(front: str) -> tuple[int, str] | None:
     # them cannot nest deeply, and one without '&' and '*' has no anchor or alias: most cards need no pass.
     if "&" not in front and "*" not in front and sum(map(front.count, "-:?[{")) <= MAX_DEPTH:
         return None
+    deep = _deep_line(front)
+    if deep is not None:
+        return deep, DEEP
     loader = yaml.CSafeLoader(front)
     depth = 0
     try:
@@ -221,7 +301,7 @@ def _front_matter_shape(front: str) -> tuple[int, str] | None:
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return line, f"the front matter nests more than {MAX_DEPTH} levels deep"
+                    return line, DEEP
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1
     except yaml.YAMLError:

@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 BIN = Path(sys.executable).parent
 
+from followup.store.places import state_folder  # noqa: E402
 from hands import Hands, clones_of, lost_work, many_hands  # noqa: E402
 from journal import plain_copy  # noqa: E402
 
@@ -137,7 +138,7 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
     journal = generated(folder, contacts, commits)
     plain = plain_copy(journal, folder)
     made = time.perf_counter() - start
-    cold = built(journal)  # the first build fills .followup-cache/
+    cold = built(journal)  # the first build fills the journal's cache folder
     plain_beside_cold = built(plain)[0]
     followup_runs, plain_runs = [], []
     for _ in range(repeat):
@@ -159,7 +160,7 @@ def measure(contacts: int, commits: int, repeat: int, folder: Path) -> dict:
     plain_beside_next_day = built(plain)[0]
     next_day_hook = hook_share(journal, {**ENV, "FOLLOWUP_TODAY": "2026-11-25"})[0]
     new_week_hook = hook_share(journal, {**ENV, "FOLLOWUP_TODAY": "2026-11-29"})[0]  # a Sunday: every page
-    shutil.rmtree(journal / ".followup-cache")
+    shutil.rmtree(state_folder(journal))
     cold_hook, _, _, _ = hook_share(journal)
     best = {name: min(runs) for name, runs in (("followup", followup_runs), ("plain", plain_runs))}
     return {

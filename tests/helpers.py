@@ -23,6 +23,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from followup.store.journal import Journal
+from followup.store.places import state_folder
+from followup.store.trust import trust
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent  # the repository: the demo journal's mkdocs.yml and contacts/
@@ -84,6 +86,12 @@ class TempJournal:
         options = textwrap.indent(textwrap.dedent(block).strip(), "      ")
         rest = tail[tail.index("\nextra:"):] if "\nextra:" in tail else ""
         config.write_text(head + "  - followup:\n" + options + rest)
+        trust(self.root)  # the user's own change, which they trust (followup trust)
+
+    @property
+    def cache(self) -> Path:
+        """The journal's folder in the user's cache: its caches, drafts and lock."""
+        return state_folder(self.root)
 
     def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         config = "properdocs.yml" if (self.root / "properdocs.yml").exists() else "mkdocs.yml"

@@ -26,7 +26,7 @@ assets = GeneratedAssets(root)
 assets.start(store, "today's journal", [(["feeds/a.ics"], draw)])
 print("child" if assets.child is not None else "no child")
 assets.publish(str(root / "site"))
-print((root / ".followup-cache/site/feeds/a.ics").read_text())
+print((cache.cache_path(root, "site", "") / "feeds/a.ics").read_text())
 print((root / "site/feeds/a.ics").read_text())
 print(store.get("feeds/a.ics", "today's journal") is not None)
 """

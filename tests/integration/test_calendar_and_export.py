@@ -173,10 +173,10 @@ def test_uids_are_stable_and_notes_opt_in(planned):
 
 
 def test_a_feed_from_the_cache_is_stamped_with_its_own_day(planned):
-    planned.followup("ics")  # fills .followup-cache/ on the 23rd
+    planned.followup("ics")  # fills the journal's cache on the 23rd
     next_day = {"FOLLOWUP_TODAY": "2026-11-24"}
     cached = planned.followup("ics", env=next_day).stdout
-    shutil.rmtree(planned.root / ".followup-cache")
+    shutil.rmtree(planned.cache)
     assert cached == planned.followup("ics", env=next_day).stdout
     assert {str(event.dtstamp.value) for event in events_of(cached).values()} == {"2026-11-24 00:00:00+00:00"}
 

@@ -60,7 +60,7 @@ build(config)
 
 def built(journal, how: str) -> tuple[list[str], dict[str, bytes]]:
     """The build's report and every file of the site it made, each from an empty cache."""
-    subprocess.run(["rm", "-rf", str(journal.root / ".followup-cache")], check=True)
+    subprocess.run(["rm", "-rf", str(journal.cache)], check=True)
     site = journal.root / f"site-{how}"
     done = subprocess.run([sys.executable, "-c", BUILD, how, str(site)], cwd=journal.root, capture_output=True,
                           text=True)

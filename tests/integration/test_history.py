@@ -5,6 +5,7 @@ import shutil
 import stat
 import subprocess
 
+from followup.store.history import GitEvent
 from followup.store.journal import Journal
 from helpers import TODAY, sign_commits
 
@@ -125,7 +126,7 @@ def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, t
     history._held.clear()  # as in a new process: from the cache file alone
     incremental = read_history(journal.contacts, cache_file)
     assert incremental.commits == 4 and events_of(incremental) == events_of(read_history(journal.contacts))
-    stored = cache.HistoryStore(cache_file).events()
+    stored = cache.HistoryStore(cache_file, list[history.GitEvent]).events()
     assert stored.keys() == incremental.events.keys() and "ana.md" not in stored  # its rows moved with the file
     assert [e[2] for e in events_of(incremental)["friends/ana.md"]] == ["Move Ana", "Touch Ana", "Add two"]
 
@@ -171,10 +172,9 @@ def test_parse_cache_notices_an_edit_of_the_same_size(journal):
     path = journal.write("ana.md", ana("2026-09-01"))
     journal.commit("Add Ana")
     assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-01"
-    assert (journal.root / ".followup-cache/contacts.sqlite3").exists()
+    assert (journal.cache / "contacts.sqlite3").exists()
     path.write_text(path.read_text().replace("2026-09-01", "2026-09-02"))
     assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-02"
-    assert "followup-cache" in (journal.root / ".gitignore").read_text()
 
 
 def test_a_cache_laid_out_by_another_followup_is_replaced(journal):
@@ -184,16 +184,15 @@ def test_a_cache_laid_out_by_another_followup_is_replaced(journal):
 
     journal.write("ana.md", ana("2026-09-01"))
     journal.commit("Add Ana")
-    (journal.root / cache.FOLDER).mkdir()
     for name in ("contacts", "history"):
-        with sqlite3.connect(journal.root / cache.FOLDER / f"{name}.sqlite3") as older:
+        with sqlite3.connect(journal.cache / f"{name}.sqlite3") as older:
             older.execute("CREATE TABLE stamp (stamp TEXT)")
             older.execute("INSERT INTO stamp VALUES ('an older followup')")
             older.execute("CREATE TABLE files (path TEXT, size INTEGER)")
             older.execute("CREATE TABLE events (path TEXT, kind TEXT, day TEXT)")
     assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-01"
-    assert cache.ParseStore(journal.root / cache.FOLDER / "contacts.sqlite3").known().keys() == {"contacts/ana.md"}
-    assert cache.HistoryStore(journal.root / cache.FOLDER / "history.sqlite3").events().keys() >= {"ana.md"}
+    assert cache.ParseStore(journal.cache / "contacts.sqlite3").known().keys() == {"contacts/ana.md"}
+    assert cache.HistoryStore(journal.cache / "history.sqlite3", list[GitEvent]).events().keys() >= {"ana.md"}
 
 
 def test_the_users_git_settings_do_not_change_what_the_history_says(journal, tmp_path):
@@ -224,5 +223,5 @@ def test_the_users_git_settings_do_not_change_what_the_history_says(journal, tmp
     assert "Good \"git\" signature" in journal.git("log", "-1").stdout and checked.exists()  # git would check
     checked.unlink()
     (journal.root / ".git" / "info" / "attributes").write_text("*.md diff=shout\n")
-    shutil.rmtree(journal.root / ".followup-cache", ignore_errors=True)
+    shutil.rmtree(journal.cache, ignore_errors=True)
     assert timeline(journal, "ana")[0] == plain and not checked.exists()

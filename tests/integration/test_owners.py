@@ -178,6 +178,7 @@ def test_a_digest_for_an_owner_goes_to_their_address(firm, mail_server):
     config = firm.root / "mkdocs.yml"
     mail = f"{{host: 127.0.0.1, port: {port}, user: tess@example.org, to: desk@firm.example}}"
     config.write_text(config.read_text().replace("      owners:", f"      mail: {mail}\n      owners:"))
+    firm.followup("trust")
     env = {**trust, "FOLLOWUP_SMTP_PASSWORD": "s3cret"}
     assert firm.followup("digest", "--owner", "hal", "--send", env=env).returncode == 0
     assert firm.followup("digest", "--owner", "unowned", "--send", env=env).returncode == 0  # no address: the desk's

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,7 @@ def test_editing_a_page_template_of_ones_own_reloads_the_served_page(journal):
     template.write_text("<h1>{{ subject.name }}</h1><p class=mine>first look</p>\n")
     journal.write("ana.md", ANA)
     journal.commit("Ana")
+    assert journal.followup("trust").returncode == 0  # templates run as code: the user trusts their own
     port = free_port()
     server = subprocess.Popen([str(BIN / "followup"), "serve", "--port", str(port)], cwd=journal.root,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -122,6 +124,9 @@ def test_editing_a_page_template_of_ones_own_reloads_the_served_page(journal):
         url = f"http://127.0.0.1:{port}/people/ana/"
         wait_for(lambda: "first look" in (fetch(url) or ""))
         template.write_text("<h1>{{ subject.name }}</h1><p class=mine>second look</p>\n")
+        time.sleep(2)  # the rebuild of the change is refused: the template is not trusted as it is now (MkDocs
+        assert "second look" not in (fetch(url) or "")  # holds requests until a build succeeds)
+        assert journal.followup("trust").returncode == 0  # and serve builds again once it is
         assert wait_for(lambda: "second look" in (fetch(url) or ""), 60)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -142,6 +147,7 @@ def test_a_properdocs_yml_is_a_journal_too(tmp_path):
     journal = journal_of(tmp_path, "site_name: x\ndocs_dir: contacts\ntheme: {name: material}\n"
                                    "plugins:\n  - followup: {soon_days: 30}\n")
     (journal.root / "mkdocs.yml").rename(journal.root / "properdocs.yml")
+    journal.followup("trust")
     records = {r["slug"]: r["status"] for r in json.loads(journal.followup("due", "--all", "--json").stdout)}
     assert records == {"ana": "overdue", "bea": "soon"}
     built = journal.followup("build")  # with ProperDocs when it is installed, else MkDocs given -f properdocs.yml

@@ -165,7 +165,7 @@ def editor(tmp_path, *replacements: str) -> dict[str, str]:
 
 def test_edit_checks_on_save_and_loses_nothing(day, tmp_path):
     path = day.contacts / "late.md"
-    draft = day.contacts / ".late.md.draft"
+    draft = day.cache / "drafts" / "late.md"
     fine = day.followup("edit", "lou", env=editor(tmp_path / "a", "cadence: weekly -> cadence: monthly"))
     assert fine.returncode == 0 and "cadence: monthly" in path.read_text() and not draft.exists()
     assert commits(day)[0] == "Edit Lou Late"
@@ -181,7 +181,7 @@ def test_edit_checks_on_save_and_loses_nothing(day, tmp_path):
     assert "name: [Lou" in draft.read_text()  # what was typed is kept aside
     assert Journal.load(day.root).problems == []  # and the journal does not read it
     resumed = day.followup("edit", "lou", env=editor(tmp_path / "d", "name: [Lou -> name: Louis"))
-    assert "Going on from your unsaved edit in contacts/.late.md.draft." in resumed.stdout
+    assert f"Going on from your unsaved edit in {draft}." in resumed.stdout
     assert "name: Louis Late" in path.read_text() and not draft.exists()
 
     kept = day.followup("edit", "louis", env=editor(tmp_path / "e", "cadence: yearly -> cadence: often"), input="k\n")
@@ -197,7 +197,7 @@ def test_an_edit_is_refused_when_the_file_changed_meanwhile(day, tmp_path):
     refused = day.followup("edit", "lou", env={"EDITOR": str(script), "VISUAL": ""})
     assert refused.returncode == 2 and "changed while you were editing it" in refused.stderr
     assert "cadence: weekly" in (day.contacts / "late.md").read_text()
-    assert "cadence: monthly" in (day.contacts / ".late.md.draft").read_text()
+    assert "cadence: monthly" in (day.cache / "drafts" / "late.md").read_text()
 
 
 def test_undo_reverts_followups_last_change_and_nothing_else(day):

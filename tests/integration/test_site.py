@@ -199,7 +199,7 @@ def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkey
     """Each thing a page is drawn from, changed, redraws it: a build with the page cache then gives
     the same site as a build without it."""
     journal = populated
-    store = journal.root / ".followup-cache/pages.sqlite3"
+    store = journal.cache / "pages.sqlite3"
     override = journal.root / "overrides/followup/person.html"
     config = journal.root / "mkdocs.yml"
 
@@ -243,7 +243,7 @@ def test_pages_kept_in_the_page_cache_equal_pages_drawn_afresh(populated, monkey
         cached = built_pages(journal)
         assert cached != before, f"{change} changed nothing: the test would prove nothing"
         redrawn[change] = {page for page, fingerprint in fingerprints().items() if kept.get(page) != fingerprint}
-        shutil.rmtree(journal.root / ".followup-cache")
+        shutil.rmtree(journal.cache)
         journal.build()
         assert cached == built_pages(journal), f"a stale page after {change}"
         before = cached

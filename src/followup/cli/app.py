@@ -20,6 +20,7 @@ from followup.core.dates import parse_day
 from followup.core.dates import today as current_day
 from followup.core.errors import DateError, FollowupError, LookupProblem, UsageError
 from followup.core.names import match_level
+from followup.core.shown import visible
 from followup.store.config import is_journal
 from followup.store.git import config_value
 from followup.store.journal import UNOWNED, Journal, Person
@@ -127,8 +128,20 @@ def _undecodable(value: object) -> bool:
     return False
 
 
+def say(text: str = "", err: bool = False, nl: bool = True, **style) -> None:
+    """Every line followup prints passes here: a control character in a name, a commit subject or a file name
+    is shown as U+FFFD (core.shown), so no value can drive the terminal. `style`: click.style's colours."""
+    click.secho(visible(text), err=err, nl=nl, **style)
+
+
+def emit(document: str) -> None:
+    """A document on standard output as written (JSON, iCalendar): its values passed the choke point where it
+    was made, and its own line endings are its format's."""
+    click.echo(document, nl=False)
+
+
 def fail(message: str, code: int) -> None:
-    click.echo(f"followup: {message}", err=True)
+    say(f"followup: {message}", err=True)
     raise SystemExit(code)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from followup.cli.app import Context, main, owner_options, pass_context
+from followup.cli.app import Context, emit, main, owner_options, pass_context, say
 from followup.cli.output import print_json
 from followup.core.errors import LookupProblem, NotAnAddressBook, SettingsError
 from followup.formats.address_books import Record, Step, plan_import, read_file
@@ -21,6 +21,7 @@ from followup.formats.mail import send as send_mail
 from followup.formats.records import CSV_FIELDS, csv_row, person_record
 from followup.store.cache import cache_path
 from followup.store.files import atomic_write
+from followup.store.trust import require_trust
 
 PROGRESS_FROM = 500  # records: about a second of reading
 
@@ -78,15 +79,15 @@ def import_command(context: Context, files, categories, cadence, dry_run, merge,
         print_json([step.as_data() for step in plan.steps])
     else:
         if outcome is not None and outcome.finished_earlier:
-            click.echo(f"An earlier import was interrupted; its {outcome.finished_earlier} file(s) are committed now.")
+            say(f"An earlier import was interrupted; its {outcome.finished_earlier} file(s) are committed now.")
         for step in plan.steps:
-            click.echo(_step_line(step, dry_run))
+            say(_step_line(step, dry_run))
             for lost in step.lost:
-                click.echo(f"  lost: {lost}")
-        click.echo(f"{counts['create']} created, {counts['merge']} merged, {counts['skip']} skipped"
+                say(f"  lost: {lost}")
+        say(f"{counts['create']} created, {counts['merge']} merged, {counts['skip']} skipped"
                    + (" (dry run: nothing written)" if dry_run else ""))
     for warning in outcome.warnings if outcome else ():
-        click.echo(f"followup: warning: {warning}", err=True)
+        say(f"followup: warning: {warning}", err=True)
 
 
 @main.command()
@@ -110,7 +111,7 @@ def ics(context: Context, output, category) -> None:
     if output:
         atomic_write(output, feed)
     else:
-        click.echo(feed.decode("utf-8"), nl=False)
+        emit(feed.decode("utf-8"))
 
 
 @main.command()
@@ -148,17 +149,18 @@ def digest(context: Context, as_html, days, send, owner, all_owners) -> None:
     journal, chosen = context.journal_of(owner, all_owners)
     found = morning_digest(journal, days, chosen.name if chosen else None)
     if send:
+        require_trust(context.root, "followup digest --send")  # the mail settings run a program, reach a server
         mail = journal.settings.mail
         if mail is None:
             raise SettingsError("digest --send needs the mail settings: a mail: block in the followup plugin's "
                                 "options, with host and user (see the README)")
         if found.empty:
-            click.echo(f"{NOTHING_DUE} (nothing sent)")
+            say(f"{NOTHING_DUE} (nothing sent)")
             return
         known = journal.settings.owners.get(chosen.key) if chosen else None
         if known is not None and known.email:  # an owner's digest goes to them
             mail = dataclasses.replace(mail, to=(known.email,))
         send_mail(digest_message(found.subject, digest_text(journal, found), digest_html(journal, found), mail), mail)
-        click.echo(f"sent to {', '.join(mail.to)}: {found.subject}")
+        say(f"sent to {', '.join(mail.to)}: {found.subject}")
         return
-    click.echo(digest_html(journal, found) if as_html else digest_text(journal, found), nl=False)
+    say(digest_html(journal, found) if as_html else digest_text(journal, found), nl=False)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import click
+from wcwidth import wcswidth
 
-from followup.cli.app import OwnerChoice
+from followup.cli.app import OwnerChoice, say
 from followup.core import due as rule
+from followup.core.shown import one_line
 from followup.formats.wording import labels, when
 from followup.store.actions import Outcome
 from followup.store.journal import Journal, Person
@@ -18,17 +20,29 @@ STATUS_COLOURS = {"overdue": "red", "due": "yellow", "soon": "cyan", "ok": "gree
 def print_json(records: list[dict]) -> None:
     """A JSON list with one record a line: easy to read and to grep, and written by json's C encoder
     (indent= takes the pure Python one, a second for 10,000 people)."""
-    click.echo("[" + ",\n ".join(json.dumps(record, ensure_ascii=False) for record in records) + "]")
+    say("[" + ",\n ".join(json.dumps(record, ensure_ascii=False) for record in records) + "]")
+
+
+def _width(text: str) -> int:
+    """Columns the text takes on a terminal: 王 takes two, a combining accent none."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def _padded(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def table(rows: list[list[str]], headers: list[str], colour_column: int | None = None, indent: str = "") -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    click.echo(indent + "  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    for row in rows:
-        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)]
+    """Columns lined up by display width; every cell on one line, its control characters shown as U+FFFD."""
+    cells = [[one_line(str(cell)) for cell in row] for row in rows]
+    widths = [max(map(_width, column)) for column in zip(headers, *cells, strict=True)]
+    say(indent + "  ".join(_padded(h.upper(), w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row, shown in zip(rows, cells, strict=True):
+        padded = [_padded(cell, width) for cell, width in zip(shown, widths, strict=True)]
         if colour_column is not None:
-            cells[colour_column] = click.style(cells[colour_column], fg=STATUS_COLOURS.get(row[colour_column]))
-        click.echo(indent + "  ".join(cells).rstrip())
+            padded[colour_column] = click.style(padded[colour_column], fg=STATUS_COLOURS.get(row[colour_column]))
+        click.echo(indent + "  ".join(padded).rstrip())  # each cell passed one_line above; the colour is ours
 
 
 def people_table(people: list[Person], picked: frozenset[str] = frozenset(), indent: str = "") -> None:
@@ -50,27 +64,27 @@ def promises_block(journal: Journal, people: list[Person]) -> None:
             if rule.promise_is_near(p, journal.today, journal.settings)]
     if not owed:
         return
-    click.secho("Promises", bold=True)
+    say("Promises", bold=True)
     for person, p in sorted(owed, key=lambda pair: pair[1].due):
         late = journal.promise_is_late(p)
         line = f"  {p.due}  {person.name}: {p.what}" + ("  (late)" if late else "")
-        click.secho(line, fg="red" if late else None)
-    click.echo()
+        say(line, fg="red" if late else None)
+    say()
 
 
 def unread_note(journal: Journal, chosen: OwnerChoice | None = None) -> None:
     """Every list ends by saying who it may be missing: files that could not be read, and (when an owner was
     chosen by default) everyone else's relationships."""
     if journal.unread:
-        click.echo(f"{journal.unread} file(s) could not be read: run followup check")
+        say(f"{journal.unread} file(s) could not be read: run followup check")
     if chosen is not None and chosen.source != "--owner":
-        click.echo(f"Showing {chosen.note}.")
+        say(f"Showing {chosen.note}.")
 
 
 def report(outcome: Outcome, text: str) -> None:
     """What was done; a warning (the edit is saved but its commit failed) ends with exit code 1."""
-    click.echo(text)
+    say(text)
     for warning in outcome.warnings:
-        click.echo(f"followup: warning: {warning}", err=True)
+        say(f"followup: warning: {warning}", err=True)
     if outcome.warnings:
         raise SystemExit(1)

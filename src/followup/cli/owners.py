@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from followup.cli.app import Context, main, pass_context
+from followup.cli.app import Context, main, pass_context, say
 from followup.cli.output import print_json, report, table
 from followup.core.errors import LookupProblem, UsageError
 from followup.core.names import owner_key, slugify
@@ -29,7 +29,7 @@ def owners(context: Context, as_json) -> None:
                      "on_track": summary.on_track} for summary in found])
         return
     if not found:
-        click.echo("No owners yet: in a shared journal, give each contact an owner: line.")
+        say("No owners yet: in a shared journal, give each contact an owner: line.")
         return
     table([[summary.name, str(summary.size), str(summary.overdue), str(summary.promises_late), str(summary.touches),
             "–" if summary.on_track is None else f"{summary.on_track}%"] for summary in found],

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, complete_who, day_argument, main, owner_options, pass_context
+from followup.cli.app import PROBLEMS, Context, complete_who, day_argument, fail, main, owner_options, pass_context, say
 from followup.cli.output import people_table, print_json, promises_block, report, table, unread_note
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.errors import CadenceError, UsageError
@@ -199,26 +199,29 @@ def edit(context: Context, who) -> None:
 
     Example: EDITOR=nano followup edit ana
     """
-    from followup.store.editing import EditSession
+    from followup.store.editing import EditSession, run_editor
 
     journal = context.journal(with_history=False)
     session = EditSession(context.root, context.person(who))
     if session.resumed:
-        click.echo(f"Going on from your unsaved edit in {session.draft.relative_to(context.root)}.")
+        say(f"Going on from your unsaved edit in {session.draft}.")
     while True:
-        click.edit(filename=str(session.draft), require_save=False)
+        run_editor(session.draft)
         problems = session.problems()
         if not session.changed():
             session.discard()
-            click.echo("No change.")
+            say("No change.")
             return
         if not problems:
             break
         for problem in problems:
-            click.echo(str(problem))
-        choice = click.prompt("[e]dit again, [k]eep the file as it is, or [s]top (your text stays in "
-                              f"{session.draft.relative_to(context.root)})", type=click.Choice(["e", "k", "s"]),
-                              default="e")
+            say(str(problem))
+        try:
+            choice = click.prompt(f"[e]dit again, [k]eep the file as it is, or [s]top (your text stays in "
+                                  f"{session.draft})", type=click.Choice(["e", "k", "s"]), default="e")
+        except click.Abort:  # no answer (no terminal, end of input): the text waits for the next edit
+            fail(f"no answer; your text stays in {session.draft} (not saved: it has problems); "
+                 f"followup edit {session.person.slug} goes on from it", PROBLEMS)
         if choice == "s":
             raise SystemExit(PROBLEMS)
         if choice == "k":
@@ -235,7 +238,7 @@ def undo(context: Context) -> None:
 
     Example: followup touch tom -m "Call"; followup undo
     """
-    click.echo(f"Undone: {actions.undo(context.root)}")
+    say(f"Undone: {actions.undo(context.root)}")
 
 
 @main.command()
@@ -258,7 +261,7 @@ def due(context: Context, category, owner, all_owners, everyone, as_json) -> Non
     if people:
         people_table(people, frozenset(person.slug for person in journal.picks()))
     else:
-        click.echo("Nobody is due. A good day to add someone to the hit list.")
+        say("Nobody is due. A good day to add someone to the hit list.")
     unread_note(journal, chosen)
 
 
@@ -296,18 +299,18 @@ def today(context: Context, count, owner, all_owners, as_json) -> None:
                      **person_record(journal, item.person)} for item in items])
         return
     if not items:
-        click.echo("Nobody is due today.")
+        say("Nobody is due today.")
     for kind in DAY_HEADINGS:
         mine = [item for item in items if item.kind == kind]
         if not mine:
             continue
-        click.secho(DAY_HEADINGS[kind], bold=True)
+        say(DAY_HEADINGS[kind], bold=True)
         if kind == "pick":
             people_table([item.person for item in mine], indent="  ")
         else:
             for item in mine:
-                click.echo("  " + _day_line(item, journal.today))
-        click.echo()
+                say("  " + _day_line(item, journal.today))
+        say()
     unread_note(journal, chosen)
 
 
@@ -327,7 +330,7 @@ def show(context: Context, who, as_json) -> None:
         print_json([{"person": person_record(journal, person), "timeline": [event_record(e) for e in events]}])
         return
     contact, due = person.contact, person.due
-    click.secho(f"{person.name}: {due.status}, {'; '.join([when(person), *labels(person)])}", bold=True)
+    say(f"{person.name}: {due.status}, {'; '.join([when(person), *labels(person)])}", bold=True)
     card = [("categories", ", ".join(contact.categories)), ("cadence", str(due.cadence or "none")),
             ("last touch", str(due.last_touch or "never")), ("next due", str(due.next_due or "")),
             ("booked", f"{contact.next}{': ' + contact.next_note if contact.next_note else ''}" if contact.next
@@ -338,17 +341,17 @@ def show(context: Context, who, as_json) -> None:
             ("status", contact.status), ("file", contact.path)]
     for label, value in card:
         if value:
-            click.echo(f"  {label:<14}{value}")
+            say(f"  {label:<14}{value}")
     if contact.promises:
-        click.secho("Promises", bold=True)
+        say("Promises", bold=True)
         for item in contact.promises:
             late = WORDS["by-late" if journal.promise_is_late(item) else "by"].format(due=item.due)
-            click.echo(f"  {item.number}  {item.what}  {late}")
-    click.secho("Timeline (the last 5)", bold=True)
+            say(f"  {item.number}  {item.what}  {late}")
+    say("Timeline (the last 5)", bold=True)
     if events:
         table([[str(e.date), e.kind, e.text] for e in events], ["date", "kind", "what"], indent="  ")
     else:
-        click.echo("  nothing yet")
+        say("  nothing yet")
 
 
 @main.command(name="log")
@@ -366,7 +369,7 @@ def log_command(context: Context, who, as_json) -> None:
     if as_json:
         print_json([event_record(event) for event in events])
         return
-    click.secho(f"{person.name} ({person.status}, last touch {person.due.last_touch or 'never'})", bold=True)
+    say(f"{person.name} ({person.status}, last touch {person.due.last_touch or 'never'})", bold=True)
     table([[str(e.date), e.kind, e.text, e.commit or ""] for e in events], ["date", "kind", "what", "commit"])
 
 
@@ -382,39 +385,39 @@ def review(context: Context, days, owner, all_owners) -> None:
     """
     journal, chosen = context.journal_of(owner, all_owners)
     found = weekly_review(journal, days)
-    click.secho(f"The last {days} days ({found.start} to {found.today})", bold=True)
+    say(f"The last {days} days ({found.start} to {found.today})", bold=True)
     for keeper, touches in found.touches_by_owner.items():
-        click.echo(f"  touches{' by ' + keeper if keeper else ''}: {len(touches)}")
+        say(f"  touches{' by ' + keeper if keeper else ''}: {len(touches)}")
         for touch in touches:
-            click.echo(f"    {touch.day}  {touch.person.name}: {touch.text}")
+            say(f"    {touch.day}  {touch.person.name}: {touch.text}")
     if not found.touches:
-        click.echo("  no touches")
+        say("  no touches")
     for heading, happened in (("attempts", found.attempts), ("promises kept", found.promises_kept)):
-        click.echo(f"  {heading}: {len(happened)}")
+        say(f"  {heading}: {len(happened)}")
         for item in happened:
-            click.echo(f"    {item.day}  {item.person.name}: {item.text}")
+            say(f"    {item.day}  {item.person.name}: {item.text}")
     for heading, promises in (("promises made", found.promises_made), ("promises fallen late", found.promises_late)):
-        click.echo(f"  {heading}: {len(promises)}")
+        say(f"  {heading}: {len(promises)}")
         for person, owed in promises:
-            click.echo(f"    {owed.due}  {person.name}: {owed.what}")
-    click.echo(f"  slipped into overdue: {len(found.slipped)}")
+            say(f"    {owed.due}  {person.name}: {owed.what}")
+    say(f"  slipped into overdue: {len(found.slipped)}")
     for person in found.slipped:
-        click.echo(f"    {person.name}: {when(person)}")
+        say(f"    {person.name}: {when(person)}")
     if found.categories:
-        click.secho("On track, then and now", bold=True)
+        say("On track, then and now", bold=True)
         for category, then, now in found.categories:
             show_share = lambda share: "–" if share is None else f"{share}%"  # noqa: E731
-            click.echo(f"  {category}: {show_share(then)} -> {show_share(now)}")
-    click.secho("The next 7 days", bold=True)
+            say(f"  {category}: {show_share(then)} -> {show_share(now)}")
+    say("The next 7 days", bold=True)
     for person in found.coming_due:
-        click.echo(f"  {person.due.next_due}  {person.name} comes due")
+        say(f"  {person.due.next_due}  {person.name} comes due")
     for person, day in found.bookings:
         note = person.contact.next_note
-        click.echo(f"  {day}  {person.name}: booked{': ' + note if note else ''}")
+        say(f"  {day}  {person.name}: booked{': ' + note if note else ''}")
     for person, occasion in found.dates:
-        click.echo(f"  {occasion.date}  {person.name}: {occasion.label}")
+        say(f"  {occasion.date}  {person.name}: {occasion.label}")
     if not (found.coming_due or found.bookings or found.dates):
-        click.echo("  nothing planned")
+        say("  nothing planned")
     unread_note(journal, chosen)
 
 
@@ -428,10 +431,10 @@ def check(context: Context, strict) -> None:
     """
     journal = context.journal()
     for problem in journal.problems:
-        click.echo(str(problem))
+        say(str(problem))
     warnings = [journal.history.warning] if journal.history.warning else []
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{len(journal.people)} contacts, {len(journal.problems)} problem(s)", err=True)
+        say(f"warning: {warning}", err=True)
+    say(f"{len(journal.people)} contacts, {len(journal.problems)} problem(s)", err=True)
     if journal.problems or (strict and warnings):
         raise SystemExit(PROBLEMS)

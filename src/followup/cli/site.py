@@ -12,9 +12,10 @@ from pathlib import Path
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, main, pass_context
+from followup.cli.app import PROBLEMS, Context, main, pass_context, say
 from followup.core.errors import UsageError
 from followup.store.config import config_file
+from followup.store.trust import REQUIRE_VARIABLE, require_trust
 
 
 def docs_tool() -> str:
@@ -29,11 +30,28 @@ def _command(root: Path, verb: str, *args: str) -> list[str]:
 
 
 def _environment() -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    # The plugin checks the trust again on every build: `serve` and `watch` build again after a pull.
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", REQUIRE_VARIABLE: "1"}
 
 
 def _build(root: Path, *args: str) -> int:
-    return subprocess.call(_command(root, "build", *args), cwd=root, env=_environment())
+    """A build, its log passed through the one choke point of what followup prints; a crash (a full disk, a
+    plugin's bug) is one line, not a traceback: the site folder is swapped in only when complete, so the last
+    good site is still there."""
+    process = subprocess.Popen(_command(root, "build", *args), cwd=root, env=_environment(), stderr=subprocess.PIPE,
+                               text=True, encoding="utf-8", errors="replace")
+    assert process.stderr is not None
+    crash: list[str] = []
+    for line in process.stderr:
+        if crash or line.startswith("Traceback (most recent call last):"):
+            crash.append(line)
+        else:
+            say(line.rstrip("\n"), err=True)
+    code = process.wait()
+    if crash:
+        cause = next((line.strip() for line in reversed(crash) if line.strip() and not line[:1].isspace()), "")
+        say(f"followup: the build stopped: {cause}; the last good site is kept", err=True)
+    return code
 
 
 @main.command()
@@ -44,6 +62,7 @@ def build(context: Context, strict) -> None:
 
     Example: followup build --strict
     """
+    require_trust(context.root, "followup build")
     if _build(context.root, *(["--strict"] if strict else [])):
         raise SystemExit(PROBLEMS)
 
@@ -68,6 +87,7 @@ def serve(context: Context, port) -> None:
     Example: followup serve --port 8001
     """
     root = context.root
+    require_trust(root, "followup serve")
     if not _port_is_free(port):
         raise UsageError(f"port {port} is in use: try --port {port + 1 if port < 65535 else port - 1}")
     # This process becomes the server (exec), so a signal that stops followup stops the server with it.
@@ -90,6 +110,7 @@ def watch(context: Context, delay) -> None:
     from watchdog.observers import Observer
 
     root = context.root
+    require_trust(root, "followup watch")
     contacts = root / context.journal(with_history=False).settings.contacts
     config = config_file(root)
     changed: dict[str, float | None] = {"at": None}
@@ -110,7 +131,7 @@ def watch(context: Context, delay) -> None:
     observer.schedule(Handler(only=config.name if config else None), str(root), recursive=False)
     observer.start()  # before the first build, so a change saved during it is not missed
     _build(root)
-    click.echo(f"Watching {contacts}; the site is {root / 'site' / 'index.html'}. Ctrl-C to stop.", err=True)
+    say(f"Watching {contacts}; the site is {root / 'site' / 'index.html'}. Ctrl-C to stop.", err=True)
     try:
         while True:
             time.sleep(0.1)

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, main, pass_context
+from followup.cli.app import PROBLEMS, Context, main, pass_context, say
 from followup.core.errors import GitError, UsageError
 from followup.store.files import atomic_write
 from followup.store.git import inside_repository, install_merge_driver
 from followup.store.merge import merge_contact
+from followup.store.places import append_text, read_small
 from followup.store.scaffold import GITATTRIBUTES, create_journal
+from followup.store.trust import trust as trust_journal
 
 
 @main.command()
@@ -26,7 +28,7 @@ def init(folder: Path, title: str) -> None:
         create_journal(folder, title)
     except GitError as error:
         raise GitError(f"{error}; nothing was made") from None
-    click.echo(f"A new journal in {folder}. Next: cd {folder} && followup new \"Full Name\" && followup serve")
+    say(f"A new journal in {folder}. Next: cd {folder} && followup new \"Full Name\" && followup serve")
 
 
 @main.command(name="merge-driver")
@@ -39,7 +41,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> None:
     merged, clean = merge_contact(base.read_bytes(), ours.read_bytes(), theirs.read_bytes(), name)
     atomic_write(ours, merged)
     if not clean:
-        click.echo(f"followup: {name}: conflicting changes besides the touches; resolve the markers", err=True)
+        say(f"followup: {name}: conflicting changes besides the touches; resolve the markers", err=True)
         raise SystemExit(PROBLEMS)
 
 
@@ -53,9 +55,25 @@ def git_setup(context: Context) -> None:
     root = context.root
     if not inside_repository(root):
         raise UsageError(f"{root} is not in a git repository")
-    install_merge_driver(root)
     attributes = root / context.journal(with_history=False).settings.contacts / ".gitattributes"
-    if "merge=followup" not in (attributes.read_text() if attributes.exists() else ""):
-        with attributes.open("a", encoding="utf-8") as stream:
-            stream.write(GITATTRIBUTES)
-    click.echo(f"Merge driver registered for {root}.")
+    written = read_small(root, attributes, "contacts/.gitattributes") or b""
+    install_merge_driver(root)
+    if b"merge=followup" not in written:
+        append_text(root, attributes, ("" if not written or written.endswith(b"\n") else "\n") + GITATTRIBUTES,
+                    "contacts/.gitattributes")
+    say(f"Merge driver registered for {root}.")
+
+
+@main.command()
+@pass_context
+def trust(context: Context) -> None:
+    """Trust the journal's configuration as it is now: what runs code or reaches the network (mkdocs.yml, its
+    hooks, the theme's custom_dir, the mail settings). build, serve, watch and digest --send refuse to run it
+    after a clone or a pull changed it until you have read the change and typed this.
+
+    Example: git pull && git log -p -1 -- mkdocs.yml && followup trust
+    """
+    changed = trust_journal(context.root)
+    for name, what in changed:
+        say(f"  {name}: {what}")
+    say(f"Trusted {context.root}." if changed else f"{context.root} was trusted as it is; nothing changed.")

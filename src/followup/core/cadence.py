@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from followup.core.compact import Compact
 from followup.core.dates import add_months
 from followup.core.errors import CadenceError
 
@@ -41,7 +40,7 @@ CADENCE_FORMS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Cadence(Compact):
+class Cadence:
     count: int
     unit: str
 

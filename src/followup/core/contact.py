@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import yaml
 
 from followup.core.cadence import Cadence, parse_cadence
-from followup.core.compact import Compact
 from followup.core.dates import YearlyDate, parse_date, parse_yearly
 from followup.core.errors import CadenceError, DateError, UnreadableText
 from followup.core.names import slugify
+from followup.core.shown import CONTROL, REPLACEMENT
 
 MAX_BYTES = 1_000_000
 # What YAML and Markdown are given is bounded before they see it: libyaml's composer recurses once a
@@ -44,10 +44,6 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?:[ \t]|$)")
 # A log entry that is not a touch says so in its first words: keeping a promise is not reaching someone.
 ENTRY_KINDS = {"Kept promise:": "kept", "Tried:": "attempt", "Tried (": "attempt"}
-# Control characters (C0 but tab and newline, DEL, C1) drive terminals: an escape sequence in a name would
-# recolour, retitle or rewrite a terminal that lists it. What followup shows anywhere has them replaced.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-SHOWN_FOR_CONTROL = "\ufffd"
 CONTROL_PROBLEM = "holds a control character, which could drive a terminal; it is shown as \ufffd"
 
 
@@ -61,9 +57,9 @@ class ContactLoader(yaml.CSafeLoader):
 
     def construct_scalar(self, node):
         value = super().construct_scalar(node)
-        if isinstance(value, str) and _CONTROL.search(value):
+        if isinstance(value, str) and CONTROL.search(value):
             self.control_lines.append(node.start_mark.line + 2)
-            value = _CONTROL.sub(SHOWN_FOR_CONTROL, value)
+            value = CONTROL.sub(REPLACEMENT, value)
         return value
 
 
@@ -75,7 +71,7 @@ ContactLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 
 
 @dataclass(frozen=True, slots=True)
-class Problem(Compact):
+class Problem:
     path: str
     line: int | None
     message: str
@@ -86,7 +82,7 @@ class Problem(Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class LogEntry(Compact):
+class LogEntry:
     date: dt.date
     text: str
     line: int
@@ -98,7 +94,7 @@ class LogEntry(Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class Promise(Compact):
+class Promise:
     number: int
     due: dt.date
     what: str
@@ -107,7 +103,7 @@ class Promise(Compact):
 
 
 @dataclass(slots=True)
-class Contact(Compact):
+class Contact:
     slug: str
     path: str
     name: str
@@ -338,7 +334,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
         return None, problems
 
     # Keys, categories, channels and statuses repeat across thousands of files: one shared string
-    # each keeps a big journal, and its cache (pickle writes a shared object once), a few MB smaller.
+    # each keeps a big journal a few MB smaller.
     key_lines: dict[str, int] = {}
     for key_node, _ in root.value:
         key, line = sys.intern(str(key_node.value)), key_node.start_mark.line + 2
@@ -354,7 +350,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
         if read is not None:
             read(contact, value, contact.line_of(key), problem)
         elif key not in KNOWN_KEYS:
-            contact.extra[key] = value
+            contact.extra[str(key)] = plain(value)
     contact.promises = _promises(data.get("promises"), root, problem)
     contact.notes, contact.log = _parse_body(body, body_line, problem)
     brackets = contact.notes.count("[")
@@ -501,6 +497,23 @@ _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
 assert set(_FIELDS) | {"promises"} == set(KNOWN_KEYS)
 
 
+def plain(value: object) -> object:
+    """A value of another key as JSON would hold it, whatever YAML made of it: text keys, lists for sets,
+    ordered maps and pairs, text for binary data and for numbers too big for 64 bits. The card shows it so,
+    and the caches keep it so."""
+    if isinstance(value, dict):
+        return {key if isinstance(key, str) else str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(item) for item in value), key=str)
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
+        return str(value)
+    return value
+
+
 def _text_list(value: object, key: str, line: int, problem: Report) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -615,9 +628,9 @@ def entry_end(lines: list[str], index: int, end: int) -> int:
 def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[LogEntry, ...]]:
     lines = body.split("\n")
     for index, line in enumerate(lines):
-        if _CONTROL.search(line):
+        if CONTROL.search(line):
             problem(body_line + index, f"this line {CONTROL_PROBLEM}")
-            lines[index] = _CONTROL.sub(SHOWN_FOR_CONTROL, line)
+            lines[index] = CONTROL.sub(REPLACEMENT, line)
     layout = log_layout(lines)
     if layout.heading is None:
         return body.strip(), ()

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from followup.core.compact import Compact
 from followup.core.errors import DateError
 
 TODAY_VARIABLE = "FOLLOWUP_TODAY"
@@ -80,7 +79,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class YearlyDate(Compact):
+class YearlyDate:
     """A date that comes back every year; the year is known for a birthday like 1984-04-12."""
 
     month: int

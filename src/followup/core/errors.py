@@ -51,6 +51,15 @@ class NotAnAddressBook(Refused):
     """The whole file is none of the formats import reads."""
 
 
+class UnsafePath(Refused):
+    """A path the journal holds would take a write, a delete or a read outside it: a symbolic link, or a
+    setting that names a folder elsewhere."""
+
+
+class Untrusted(Refused):
+    """The journal's configuration, which runs code or reaches the network, changed since the user trusted it."""
+
+
 class SettingsError(FollowupError):
     """A followup setting in mkdocs.yml is missing or wrong."""
 

@@ -6,7 +6,7 @@ A due touch is on the day it is asked for (today once it is late: a past day is 
 an alarm at the reminder time, the ways to reach the person and a link to their page.
 
 Serialising with icalendar costs about half a millisecond an event, seconds for a big journal on
-every build; each event's text is therefore kept in .followup-cache/ by a digest of everything it
+every build; each event's text is therefore kept in the journal's cache by a digest of everything it
 is made of, and only new or changed events are serialised again. The one part that changes every
 day, DTSTAMP, is written as a placeholder and set when the feed is put together.
 """
@@ -158,7 +158,7 @@ def journal_calendars(journal: Journal, cache_file: Path | None = None) -> dict[
     """Every feed by its path in the site: followup.ics for the whole journal, calendar/<category>.ics for each
     category's people and owners/<owner>.ics for each owner's (without the weekly block, which is one's own
     time rather than theirs)."""
-    known = (cache.load(cache_file) if cache_file else None) or {}
+    known = (cache.load(cache_file, dict[str, bytes]) if cache_file else None) or {}
     made: dict[str, bytes] = {}
 
     def text(spec: Spec) -> bytes:

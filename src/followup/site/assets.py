@@ -1,6 +1,6 @@
 """The files a build generates beside its pages: the calendars, the Atom feed, the dashboard's data.
 
-They are kept in .followup-cache/site/ (in memory they would be held until the build ends: 4 MB each at 10,000
+They are kept in the journal's cache folder (in memory they would be held until the build ends: 4 MB each at 10,000
 contacts), drawn again only when the journal or the day has changed since they were written, and copied into
 the site folder when the pages are written (on_post_build). When they must be drawn, a child process draws them
 (fork, where there is one and the build runs alone in its process) while MkDocs draws the pages on the other
@@ -31,7 +31,7 @@ class _Group:
 
 class GeneratedAssets:
     def __init__(self, root: Path):
-        self.folder = root / cache.FOLDER / "site"
+        self.folder = cache.cache_path(root, "site", "")
         self.names: list[str] = []
         self.stale: list[_Group] = []
         self.in_memory: dict[str, bytes] = {}  # drawn here when the cache folder cannot be written

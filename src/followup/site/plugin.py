@@ -16,14 +16,18 @@ from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
-from followup.core.errors import SettingsError
+from followup.core.errors import SettingsError, UnsafePath, Untrusted
 from followup.core.settings import DEFAULTS, Settings, settings_from_mapping
 from followup.site.build import TEMPLATES, PrivateNotes, SiteBuild
+from followup.site.guard import local_only
 from followup.site.incremental import KeptPages, quiet_dirty_builds
+from followup.site.output import SiteSwap, checked_site_dir, configured_site_dir, theme_links
 from followup.site.pages import NAV, PERSON
 from followup.store import cache
+from followup.store.places import config_folder
+from followup.store.trust import REQUIRE_VARIABLE, require_trust
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -64,10 +68,20 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
 
     def __init__(self) -> None:
         self.command: str | None = None
+        self.dirty = False
+        self.swap: SiteSwap | None = None  # the build's new site folder, swapped in when complete
         self.options_given = False
         self.kept: KeptPages | None = None  # under `mkdocs serve --dirty`: the pages already in its site folder
 
     def load_config(self, options, config_file_path=None):
+        # MkDocs loads the plugins before it imports the journal's hooks: a followup command that builds (it sets
+        # the variable) stops here when the configuration changed since the user trusted it, before any of it
+        # runs, on the first build as on every rebuild of serve and watch (a pull meanwhile).
+        if os.environ.get(REQUIRE_VARIABLE) and config_file_path:
+            try:
+                require_trust(Path(os.path.abspath(config_file_path)).parent, "followup")
+            except Untrusted as error:
+                raise PluginError(str(error)) from None
         self.options_given = bool(options)
         return super().load_config(options, config_file_path)
 
@@ -88,6 +102,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
+        self.dirty = dirty
         if dirty and command == "serve":
             self.kept = KeptPages()
             quiet_dirty_builds()
@@ -99,6 +114,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
     def on_config(self, config):
         root, contacts = journal_paths(config)
         settings = self.settings(config, contacts)
+        self.swap = self._site_folder(config, root)
         if self.command == "gh-deploy" and not settings.publish:
             raise PluginError("refusing to publish a private journal with gh-deploy; set publish: true in the "
                               "followup plugin's options if you really mean to put it on the web")
@@ -116,11 +132,33 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
                                kept=self.kept)
         return config
 
+    def _site_folder(self, config, root: Path) -> SiteSwap | None:
+        """Refuse, before MkDocs cleans anything, a site folder that is a link, under one, outside the journal or
+        holding it, and a theme folder with links in it; a build (not a dev server's) is written beside the site
+        and swapped in when complete."""
+        if config.theme.custom_dir and (links := theme_links(config.theme.custom_dir)):
+            raise PluginError(f"the theme folder (custom_dir) holds symbolic links: {', '.join(links[:5])}; followup "
+                              "never reads or publishes through a link the journal holds: make them files")
+        configured = bool(config.config_file_path) and \
+            os.path.abspath(config.site_dir) == configured_site_dir(config.config_file_path)
+        try:
+            site = checked_site_dir(root, config.site_dir, config.docs_dir, configured)
+        except UnsafePath as error:
+            raise PluginError(str(error)) from None
+        if self.command not in ("build", "gh-deploy") or self.dirty:
+            return None  # a dirty build goes on from the site folder as it is
+        swap = SiteSwap(site)
+        config.site_dir = str(swap.new)
+        return swap
+
     def on_serve(self, server, *, config, builder):
         """Editing a page template (the journal's overrides/followup/*.html, or followup's own) reloads the page."""
         for folder in (config.theme.custom_dir, str(TEMPLATES)):
             if folder and os.path.isdir(os.path.join(folder, "followup")):
                 server.watch(os.path.join(folder, "followup"))
+        if os.environ.get(REQUIRE_VARIABLE):  # a build refused as untrusted is tried again once the user trusts
+            server.watch(str(config_folder()), recursive=False)
+        server.set_app(local_only(server.get_app(), server.server_address[1]))
         return server
 
     def on_files(self, files, *, config):
@@ -159,6 +197,9 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             self.build.page_written(page)
         return output
 
+    # Last: the search plugin (and any other) writes into the site folder in its own on_post_build first, then
+    # the complete site takes the old one's place.
+    @event_priority(-100)
     def on_post_build(self, *, config) -> None:
         self.build.finish(config)
         if self.kept is not None:
@@ -170,8 +211,12 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
                     search.search_index_prev = None
         self.build.store.close()
         gc.unfreeze()  # `followup serve` builds again and again in one process: let this build's objects go
+        if self.swap is not None:
+            self.swap.finish()
 
     def on_build_error(self, *, error) -> None:
+        if self.swap is not None:
+            self.swap.abandon()  # the last good site stays as it was
         build = getattr(self, "build", None)  # the error may come before there was one
         if build is not None:
             build.reading.stop()

@@ -1,30 +1,34 @@
-"""What a build learned, kept between runs in <journal>/.followup-cache/ (never committed).
+"""What a build learned, kept between runs in the user's cache folder (places.state_folder), never in the journal.
 
 Parsing 10,000 contact files takes seconds and reading 50,000 commits takes longer: a later run
 re-parses only the files whose size, mtime or inode changed, and reads only the commits that are
 new since the cached HEAD. Both are kept in SQLite, by file, so that a run for one owner of a firm's
 100,000 contacts reads only that owner's rows (ParseStore, HistoryStore). Rendering 10,000 person
 pages takes seconds too: a page is kept with a fingerprint of everything it was drawn from, and
-drawn again only when that changes. A cache that cannot be read, or was written by another followup
-(or an edited one), Python or user, is ignored and rebuilt; results never differ from a run without it.
+drawn again only when that changes.
+
+Caches hold data, never code: values are written as MessagePack and read back through msgspec into the
+types they must have (a contact, a problem, a git event), so a damaged or foreign row is a decode error, not
+a program. They live outside the working tree, keyed by the journal's real path, so no clone or pull can plant
+or replace one; a cache written by another followup (or an edited one) or Python is dropped and rebuilt.
+Results never differ from a run without them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import pickle
-import secrets
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
+
+import msgspec
 
 from followup import __version__
+from followup.core.contact import Contact, Problem
 from followup.store.files import atomic_write
-
-FOLDER = ".followup-cache"
-
+from followup.store.places import state_folder
 
 PACKAGE = Path(__file__).parents[1]
 
@@ -36,44 +40,35 @@ def _code_version() -> tuple:
                         for path in PACKAGE.rglob("*.py") for status in (path.stat(),)))
 
 
-KEY_BYTES = 32
+_STAMP = (4, __version__, sys.version_info[:2], msgspec.__version__, _code_version())
+_STAMPED = hashlib.blake2b(repr(_STAMP).encode(), digest_size=16)  # hashed once; fingerprint() copies it
+_HEADER = _STAMPED.hexdigest().encode() + b"\n"  # what a cache file starts with
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODERS: dict[object, msgspec.msgpack.Decoder] = {}
+ENCODE_ERRORS = (msgspec.EncodeError, OverflowError, TypeError, ValueError, RecursionError)
 
 
-def _user_key() -> bytes:
-    """A secret of this user on this machine, kept outside every journal. Caches are stamped with it, so
-    a cache that came with a journal (committed, pulled, copied from someone else) is never unpickled:
-    unpickling runs what the file says. Without a place to keep it, a key of this run only."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "followup"
-    file = folder / "cache-key"
+def encoded(value: object) -> bytes:
+    return _ENCODER.encode(value)
+
+
+def decoded(data: bytes, kind: Any) -> Any:
+    """`data` read back as `kind`; None when it is not one (damaged, or written by other code)."""
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
+        decoder = _DECODERS[kind] = msgspec.msgpack.Decoder(kind)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(secrets.token_bytes(KEY_BYTES))
-    except FileExistsError:
-        pass  # made by an earlier run (or by another at the same moment: read below)
-    except OSError:
-        return secrets.token_bytes(KEY_BYTES)
-    try:
-        key = file.read_bytes()
-    except OSError:
-        return secrets.token_bytes(KEY_BYTES)
-    return key if len(key) == KEY_BYTES else secrets.token_bytes(KEY_BYTES)
+        return decoder.decode(data)
+    except (msgspec.DecodeError, RecursionError):
+        return None
 
 
-_STAMP = (3, __version__, sys.version_info[:2], _code_version())
-# hashed once; fingerprint() copies it
-_STAMPED = hashlib.blake2b(repr(_STAMP).encode(), digest_size=16, key=_user_key())
-_HEADER = _STAMPED.hexdigest().encode() + b"\n"  # what a pickled cache file starts with
+def cache_path(root: Path, name: str, suffix: str = ".msgpack") -> Path:
+    return state_folder(root) / f"{name}{suffix}"
 
 
-def cache_path(root: Path, name: str, suffix: str = ".pickle") -> Path:
-    return root / FOLDER / f"{name}{suffix}"
-
-
-# What this process last read or wrote in each pickled cache file (the calendars' events), with the file's
-# identity then: `followup serve` builds again and again in one process. Callers treat what load() gives as
-# read-only.
+# What this process last read or wrote in each cache file (the calendars' events), with the file's identity
+# then: `followup serve` builds again and again in one process. Callers treat what load() gives as read-only.
 _held: dict[Path, tuple[tuple, object]] = {}
 # Under `followup serve`, what is saved is held in memory and written when the server stops (flush): writing
 # the events of 10,000 calendar entries after each save was a good part of a rebuild. A cache on disk that is
@@ -109,20 +104,22 @@ def _held_identity(path: Path) -> tuple:
         return ()
 
 
-def load(path: Path):
+def load(path: Path, kind: Any):
+    """What save() wrote at `path`, as `kind`; None when there is none, or it is not ours."""
     try:
         identity = _identity(path)
         held = _held.get(path)
         if held is not None and held[0] == identity:
             return held[1]
-        with path.open("rb") as stream:
-            if stream.read(len(_HEADER)) != _HEADER:  # another's, or another followup's: never unpickled
-                return None
-            data = pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        data = path.read_bytes()
+    except OSError:
         return None
-    _held[path] = (identity, data)
-    return data
+    if not data.startswith(_HEADER):
+        return None
+    value = decoded(data[len(_HEADER):], kind)
+    if value is not None:
+        _held[path] = (identity, value)
+    return value
 
 
 def save(path: Path, data) -> None:
@@ -131,18 +128,15 @@ def save(path: Path, data) -> None:
         _held[path] = (_held_identity(path), data)
         return
     try:
-        payload = _HEADER + pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(exist_ok=True)
-        atomic_write(path, payload)
+        atomic_write(path, _HEADER + encoded(data))
         _held[path] = (_identity(path), data)
-    except (OSError, RecursionError, pickle.PicklingError):
-        pass  # a read-only journal, or data pickle cannot hold: it still builds, only more slowly
+    except (OSError, *ENCODE_ERRORS):
+        pass  # a read-only cache folder, or a value MessagePack cannot hold: it still builds, only more slowly
 
 
 class _Database:
-    """An SQLite cache file stamped with the code that wrote it and the user's key: another followup's rows,
-    or another user's, are dropped before any is unpickled. Any
-    error (another run holding the file, a damaged or read-only file) leaves the cache out of the run."""
+    """An SQLite cache file stamped with the code that wrote it: another followup's rows are dropped unread.
+    Any error (another run holding the file, a damaged or read-only file) leaves the cache out of the run."""
 
     TABLES: tuple[str, ...] = ()
 
@@ -198,8 +192,8 @@ class _Database:
             with self.transaction() as db:
                 for statement, rows in statements:
                     db.executemany(statement, rows)
-        except (sqlite3.Error, RecursionError, pickle.PicklingError):
-            pass  # a read-only journal, or data pickle cannot hold: it still builds, only more slowly
+        except (sqlite3.Error, *ENCODE_ERRORS):
+            pass  # a read-only cache folder, or a value MessagePack cannot hold: it still builds, only more slowly
 
     def close(self) -> None:
         if self._db is not None:
@@ -207,15 +201,8 @@ class _Database:
             self._db = None
 
 
-def _pickled(value) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _unpickled(data: bytes):
-    try:
-        return pickle.loads(data)
-    except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return None
+Listing = dict[str, tuple[tuple[int, int, int], str | None, str | None]]
+Parse = tuple[Contact | None, list[Problem]]
 
 
 # The parses this process read or wrote, by cache file: `followup serve` builds again and again in one
@@ -225,9 +212,9 @@ _parses_held: dict[Path, dict[str, tuple]] = {}
 
 class ParseStore(_Database):
     """Each contact file's parse, by path, and a listing of every file with its identity (size, mtime, inode)
-    when parsed and the owner and slug it names. In SQLite rather than one pickle: a run for one owner
+    when parsed and the owner and slug it names. In SQLite rather than one file: a run for one owner
     (`followup due --owner hal` in a firm's journal of 100,000) reads the listing and that owner's rows only,
-    and a saved file rewrites its own row. The listing is one pickled row: read in a twentieth of the time
+    and a saved file rewrites its own row. The listing is one row: read in a twentieth of the time
     100,000 rows take."""
 
     TABLES = ("files (path TEXT PRIMARY KEY, parse BLOB)", "listing (files BLOB)")
@@ -240,14 +227,14 @@ class ParseStore(_Database):
         """Every stored file: its identity when parsed, and the owner (as written) and slug it names (no slug:
         it could not be read)."""
         rows = self.rows("SELECT files FROM listing")
-        return (_unpickled(rows[0][0]) or {}) if len(rows) == 1 else {}
+        return (decoded(rows[0][0], Listing) or {}) if len(rows) == 1 else {}
 
     def parses(self, paths: list[str]) -> dict[str, tuple]:
         """The stored (contact, problems) of these files."""
         wanted = set(paths)
         rows = self.rows("SELECT path, parse FROM files") if len(wanted) > 5000 else \
             self.rows_of("SELECT path, parse FROM files WHERE path IN", paths)
-        found = {path: _unpickled(data) for path, data in rows if path in wanted}
+        found = {path: decoded(data, Parse) for path, data in rows if path in wanted}
         return {path: parse for path, parse in found.items() if parse is not None}
 
     def keep(self, listing: dict[str, tuple[tuple, str | None, str | None]], parsed: dict[str, tuple],
@@ -259,9 +246,9 @@ class ParseStore(_Database):
         self.write([
             ("DELETE FROM files WHERE path = ?", [(path,) for path in gone]),
             ("INSERT OR REPLACE INTO files VALUES (?, ?)",
-             [(path, _pickled((contact, problems))) for path, (_, contact, problems) in parsed.items()]),
+             [(path, encoded((contact, problems))) for path, (_, contact, problems) in parsed.items()]),
             ("DELETE FROM listing", [()]),
-            ("INSERT INTO listing VALUES (?)", [(_pickled(listing),)]),
+            ("INSERT INTO listing VALUES (?)", [(encoded(listing),)]),
         ])
 
 
@@ -272,19 +259,24 @@ class HistoryStore(_Database):
     TABLES = ("head (folder TEXT, head TEXT, commits INTEGER, skipped BLOB)",
               "events (path TEXT PRIMARY KEY, events BLOB)")
 
+    def __init__(self, path: Path, kind: Any):
+        """`kind`: what a file's events are (the history module's list of its events)."""
+        super().__init__(path)
+        self.kind = kind
+
     def head(self) -> tuple[str, str, int, list[str]] | None:
         """The folder and HEAD the history was read at, its number of commits and old values skipped."""
         rows = self.rows("SELECT folder, head, commits, skipped FROM head")
         if len(rows) != 1:
             return None
         folder, head, commits, skipped = rows[0]
-        return folder, head, commits, _unpickled(skipped) or []
+        return folder, head, commits, decoded(skipped, list[str]) or []
 
     def events(self, paths: list[str] | None = None) -> dict[str, list]:
         """The events of these paths (of every path: None)."""
         rows = self.rows("SELECT path, events FROM events") if paths is None else \
             self.rows_of("SELECT path, events FROM events WHERE path IN", paths)
-        return {path: found for path, data in rows if (found := _unpickled(data)) is not None}
+        return {path: found for path, data in rows if (found := decoded(data, self.kind)) is not None}
 
     def keep(self, folder: str, head: str, commits: int, skipped: list[str], changed: dict[str, list],
              gone: set[str] | None = None) -> None:
@@ -294,9 +286,9 @@ class HistoryStore(_Database):
             ("DELETE FROM events" if gone is None else "DELETE FROM events WHERE path = ?",
              [()] if gone is None else [(path,) for path in gone]),
             ("INSERT OR REPLACE INTO events VALUES (?, ?)",
-             [(path, _pickled(events)) for path, events in changed.items()]),
+             [(path, encoded(events)) for path, events in changed.items()]),
             ("DELETE FROM head", [()]),
-            ("INSERT INTO head VALUES (?, ?, ?, ?)", [(folder, head, commits, _pickled(skipped))]),
+            ("INSERT INTO head VALUES (?, ?, ?, ?)", [(folder, head, commits, encoded(skipped))]),
         ])
 
 
@@ -310,7 +302,7 @@ def fingerprint(*parts) -> str:
 class PageStore:
     """Rendered pages in SQLite, each with the fingerprint of what it was drawn from.
 
-    SQLite rather than a pickle: a page is read when it is built and written when it is drawn, so
+    SQLite rather than one file: a page is read when it is built and written when it is drawn, so
     the 10,000 pages of a big journal are never all in memory at once. The writes of a build are one
     transaction, kept by close(). Another build holding the file, or a damaged file, only means the
     pages are drawn again.

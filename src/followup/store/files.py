@@ -14,8 +14,8 @@ from filelock import FileLock, Timeout
 
 from followup.core.contact import MAX_BYTES, Contact, Problem, parse_contact, read_text, too_big
 from followup.core.errors import EditError, NotARegularFile, UnreadableText
+from followup.store.places import state_folder
 
-LOCK_FILE = ".followup.lock"
 TEMPORARY_SUFFIX = ".tmp"
 
 
@@ -115,9 +115,12 @@ def clear_temporaries(folder: Path, name: str | None = None) -> None:
 
 @contextmanager
 def journal_lock(root: Path, timeout: float = 60):
-    """One writer at a time per journal, across processes: two touches at once both land."""
+    """One writer at a time per journal, across processes: two touches at once both land. The lock is a file of
+    the journal's own folder in the user's cache (a lock in the journal could be a committed link: opening it
+    would truncate what it points at)."""
+    lock = state_folder(root) / "lock"
     try:
-        with FileLock(root / LOCK_FILE, timeout=timeout):
+        with FileLock(lock, timeout=timeout):
             yield
     except Timeout:
-        raise EditError(f"another followup command has held {root / LOCK_FILE} for {timeout:.0f} s") from None
+        raise EditError(f"another followup command has held {lock} for {timeout:.0f} s") from None

@@ -111,6 +111,31 @@ def state_file(folder: Path, name: str) -> Path | None:
         return None
 
 
+MERGE_DRIVER_KEYS = ("merge.followup.name", "merge.followup.driver")
+
+
+def merge_driver_settings(folder: Path) -> dict[str, str | None]:
+    """The repository's own merge driver settings as they are (None: not set), to put back if init fails."""
+    found: dict[str, str | None] = {}
+    for key in MERGE_DRIVER_KEYS:
+        try:
+            found[key] = _git(folder, "config", "--local", "--get", key).rstrip("\n")
+        except GitError:
+            found[key] = None
+    return found
+
+
+def restore_settings(folder: Path, settings: dict[str, str | None]) -> None:
+    for key, value in settings.items():
+        try:
+            if value is None:
+                _git(folder, "config", "--local", "--unset", key)
+            else:
+                _git(folder, "config", "--local", key, value)
+        except GitError:
+            pass  # the key was never set, or the repository is gone with what init made
+
+
 def install_merge_driver(folder: Path) -> None:
     """Register `followup merge-driver` in this clone (git keeps drivers out of what a clone copies)."""
     command = f'"{sys.executable}" -m followup merge-driver %O %A %B %P'

@@ -24,7 +24,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followup.core.compact import Compact
 from followup.core.dates import DateError, parse_date
 from followup.store import cache
 
@@ -36,7 +35,7 @@ _NOTHING: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
-class GitEvent(Compact):
+class GitEvent:
     kind: str  # "touch" (the commit moved last_touch forward) or "edit"
     date: dt.date  # a touch's day (the new last_touch), else the day of the commit
     subject: str
@@ -89,8 +88,9 @@ class _Log:
     def __init__(self, folder: Path, *revisions: str):
         command = [
             "git", "-c", "core.quotepath=off", "-C", str(folder), "log", "--relative", "-M", "-p", "-U0",
-            # The output is parsed: none of the user's settings that reshape it for reading apply.
-            "--src-prefix=a/", "--dst-prefix=b/", "--no-textconv", "--no-show-signature",
+            # The output is parsed: none of the user's settings that reshape it for reading apply, nor the
+            # journal's own attributes (a committed `*.md -diff` or `binary` would print no lines: --text).
+            "--src-prefix=a/", "--dst-prefix=b/", "--no-textconv", "--text", "--no-show-signature",
             "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%m%H%x09%h%x09%as%x09%an%x09%s",
             *revisions,
         ]
@@ -145,7 +145,7 @@ class HistoryReader:
         self.done: History | None = None
         self.logs: list[_Log] = []
         self.cached: tuple[str, int, list[str]] | None = None  # the cache's HEAD, commits and skipped values
-        self.store = cache.HistoryStore(cache_file) if cache_file else None
+        self.store = cache.HistoryStore(cache_file, list[GitEvent]) if cache_file else None
         try:
             head = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify", "-q", "HEAD"],
                                   capture_output=True, text=True)

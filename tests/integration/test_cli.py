@@ -349,3 +349,22 @@ def test_the_wheel_carries_the_templates_and_the_licence(tmp_path):
     entry_points = zipfile.ZipFile(next(tmp_path.glob("followup-*.whl"))).read(
         next(name for name in names if name.endswith("entry_points.txt"))).decode()
     assert "[mkdocs.plugins]\nfollowup = followup.site.plugin:FollowupPlugin" in entry_points
+
+
+def test_completion_offers_names_that_start_so_before_names_that_hold_it(journal):
+    for slug, name in (("dana-scully", "Dana Scully"), ("ana-ribeiro", "Ana Ribeiro"), ("andre", "André Lima")):
+        journal.write(f"{slug}.md", f"---\nname: {name}\n---\n")
+    env = {"_FOLLOWUP_COMPLETE": "zsh_complete", "COMP_WORDS": "followup show an", "COMP_CWORD": "2"}
+    offered = journal.followup(env=env).stdout.splitlines()[1::3]  # zsh: type, value, help
+    assert offered == ["ana-ribeiro", "andre", "dana-scully"]
+
+
+def test_a_closed_pipe_stops_the_command_quietly(journal):
+    for number in range(600):  # more lines than a pipe holds (64 KB): the writer always meets the closed end
+        journal.write(f"p{number}.md", f"---\nname: Person {number} {'with a long name ' * 6}\ncadence: weekly\n---\n")
+    shown = subprocess.run(f"{BIN / 'followup'} due --all | head -1", shell=True, cwd=journal.root, capture_output=True,
+                           text=True, executable="/bin/bash")
+    assert shown.stdout.startswith("STATUS") and shown.stderr == ""
+    status = subprocess.run(f"set -o pipefail; {BIN / 'followup'} due --all | head -c 10 >/dev/null; echo $?",
+                            shell=True, cwd=journal.root, capture_output=True, text=True, executable="/bin/bash")
+    assert status.stdout.strip() == "141" and status.stderr == ""

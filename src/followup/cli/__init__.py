@@ -1,6 +1,5 @@
-"""The `followup` command line."""
+"""The `followup` command line: commands are loaded when they run (app.SECTIONS)."""
 
-from followup.cli import exchange, owners, routine, site, start  # noqa: F401 (each adds its commands to main)
 from followup.cli.app import main
 
 __all__ = ["main"]

@@ -8,24 +8,27 @@ was asked cannot be done as asked) and one line on stderr, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.shell_completion import CompletionItem
 
-from followup import __version__
-from followup.core.dates import parse_day
-from followup.core.dates import today as current_day
 from followup.core.errors import DateError, FollowupError, LookupProblem, UsageError
-from followup.core.names import match_level
+from followup.core.names import UNOWNED, match_level
 from followup.core.shown import visible
-from followup.store.config import is_journal
-from followup.store.git import config_value
-from followup.store.journal import UNOWNED, Journal, Person
+
+if TYPE_CHECKING:
+    from followup.store.journal import Journal, Person
+
 
 PROBLEMS = 1
+SIGPIPE_EXIT = 128 + 13  # what a shell reports for a program stopped by a closed pipe
 OWNER_VARIABLE = "FOLLOWUP_OWNER"  # whose list the commands show by default in a shared journal
 
 
@@ -38,6 +41,8 @@ class Context:
 
     @property
     def root(self) -> Path:
+        from followup.store.config import is_journal
+
         if self.journal_dir is not None:
             if not is_journal(self.journal_dir):
                 raise UsageError(f"{self.journal_dir} is not a followup journal (no mkdocs.yml using followup); "
@@ -52,9 +57,13 @@ class Context:
 
     @property
     def today(self) -> dt.date:
-        return current_day()
+        from followup.core.dates import today
+
+        return today()
 
     def journal(self, with_history: bool = True) -> Journal:
+        from followup.store.journal import Journal
+
         if self._journal is None:
             self._journal = Journal.load(self.root, today=self.today, with_history=with_history)
         return self._journal
@@ -65,6 +74,8 @@ class Context:
     def journal_of(self, owner: str | None, all_owners: bool) -> tuple[Journal, OwnerChoice | None]:
         """The journal as one owner sees it: --owner, else FOLLOWUP_OWNER, else `git config followup.owner`;
         everyone's with --all-owners or when none is set. One owner's is read from their files alone."""
+        from followup.store.journal import Journal
+
         chosen, source = (None, "") if all_owners else (owner, "--owner") if owner else default_owner(self.root)
         if chosen is None:
             return self.journal(), None
@@ -94,6 +105,8 @@ class OwnerChoice:
 def default_owner(root: Path) -> tuple[str | None, str]:
     if os.environ.get(OWNER_VARIABLE, "").strip():
         return os.environ[OWNER_VARIABLE].strip(), OWNER_VARIABLE
+    from followup.store.git import config_value
+
     return config_value(root, "followup.owner"), "git config followup.owner"
 
 
@@ -110,6 +123,8 @@ pass_context = click.make_pass_decorator(Context)
 
 def day_argument(value: str, what: str, today: dt.date) -> dt.date:
     """A day given on the command line (YYYY-MM-DD, today, tomorrow, fri, 2w...), named in any error."""
+    from followup.core.dates import parse_day
+
     try:
         return parse_day(value, today)
     except DateError as error:
@@ -159,13 +174,91 @@ class Command(click.Command):
             return super().invoke(ctx)
         except FollowupError as error:
             fail(str(error), error.exit_code)
+        except BrokenPipeError:  # the reader went away (followup show ana | head -1): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+            raise SystemExit(SIGPIPE_EXIT) from None
         except OSError as error:  # a full or read-only disk, a folder that went away
             where = f"{error.filename}: " if error.filename else ""
             fail(f"{where}{error.strerror or error}; nothing more was changed", PROBLEMS)
 
 
+# Every command, by the function in followup.cli that holds it, under the heading `followup --help` lists it with
+# its summary.
+# A command's module is imported only when that command runs (or is completed): `followup --help` and a read
+# command load no more than they use.
+SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "The day": {
+        "today": ("routine.today", "The whole day, in the order to act on it"),
+        "touch": ("routine.touch", "You reached someone: a log line and one commit"),
+        "attempt": ("routine.attempt", "A call that did not reach them"),
+        "book": ("routine.book", "Book the next touch"),
+        "promise": ("routine.promise", "A follow-up you owe, with a deadline"),
+        "kept": ("routine.kept", "A promise kept"),
+        "snooze": ("routine.snooze", "Not due before a day"),
+        "undo": ("routine.undo", "Take back followup's last commit"),
+    },
+    "People": {
+        "new": ("routine.new", "Add someone to the journal"),
+        "show": ("routine.show", "One person on one screen"),
+        "log": ("routine.log_command", "One person's timeline"),
+        "edit": ("routine.edit", "Edit one person's file, checked on save"),
+        "inactive": ("routine.inactive", "Still a client, still due, labelled inactive"),
+        "active": ("routine.active", "Active again"),
+    },
+    "Lists": {
+        "due": ("routine.due", "Who is due, ranked, and why"),
+        "review": ("routine.review", "The week behind and the week ahead"),
+        "check": ("routine.check", "Every problem in the journal, file and line"),
+        "owners": ("owners.owners", "A shared journal's owners at a glance"),
+        "handover": ("owners.handover", "One owner's people kept by another"),
+    },
+    "In and out": {
+        "import": ("exchange.import_command", "People from vCard, Google, Outlook, LinkedIn"),
+        "ics": ("exchange.ics", "The calendar feed"),
+        "export": ("exchange.export", "Everyone with their status, as JSON or CSV"),
+        "digest": ("exchange.digest", "The morning message, printed or mailed"),
+    },
+    "The site": {
+        "build": ("site.build", "Build the site into site/"),
+        "serve": ("site.serve", "Serve it on 127.0.0.1, rebuilt on every save"),
+        "watch": ("site.watch", "Rebuild site/ on every save, to browse from disk"),
+    },
+    "Setting up": {
+        "init": ("start.init", "A new journal"),
+        "trust": ("start.trust", "Trust the journal's configuration as it is now"),
+        "git-setup": ("start.git_setup", "Register the merge driver in a clone"),
+    },
+    "What git calls": {
+        "merge-driver": ("start.merge_driver", "The merge driver (git runs it)"),
+    },
+}
+COMMANDS = {name: command for section in SECTIONS.values() for name, command in section.items()}
+
+
+def command(name: str | None = None) -> Callable:
+    """A followup command (its module is listed in SECTIONS)."""
+    return click.command(name=name, cls=Command)
+
+
 class Group(click.Group):
-    command_class = Command
+    """Commands loaded when they run; `--help` lists them by section from SECTIONS alone."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        where, summary = COMMANDS[cmd_name]
+        module, _, attribute = where.partition(".")
+        found = getattr(importlib.import_module(f"followup.cli.{module}"), attribute)
+        found.short_help = summary
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        for heading, commands in SECTIONS.items():
+            with formatter.section(heading):
+                formatter.write_dl([(name, summary) for name, (_, summary) in commands.items()])
 
 
 def _colour() -> bool | None:
@@ -180,7 +273,7 @@ def _colour() -> bool | None:
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--journal", "journal_dir", envvar="FOLLOWUP_JOURNAL", metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path), help="The journal (default: here or a parent).")
-@click.version_option(__version__, prog_name="followup")
+@click.version_option(package_name="followup", prog_name="followup")
 @click.pass_context
 def main(ctx: click.Context, journal_dir: Path | None) -> None:
     """followup: who is due, and when you last reached them. FOLLOWUP_TODAY=YYYY-MM-DD overrides today."""
@@ -194,5 +287,9 @@ def complete_who(ctx: click.Context, param: click.Parameter, incomplete: str) ->
         journal = Context(ctx.find_root().params.get("journal_dir")).journal(with_history=False)
     except (FollowupError, OSError):
         return []
-    return [CompletionItem(person.slug, help=person.name) for person in journal.people
-            if person.slug.startswith(incomplete.lower()) or match_level(incomplete, person.name) is not None]
+    ranked = []
+    for person in journal.people:
+        level = 0 if person.slug.startswith(incomplete.lower()) else match_level(incomplete, person.name)
+        if level is not None:  # a slug or a word that starts so first, then names that hold it inside a word
+            ranked.append((level == 2, person.slug, person.name))
+    return [CompletionItem(slug, help=name) for _, slug, name in sorted(ranked)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from followup.cli.app import Context, emit, main, owner_options, pass_context, say
+from followup.cli.app import Context, command, emit, owner_options, pass_context, say
 from followup.cli.output import print_json
 from followup.core.errors import LookupProblem, NotAnAddressBook, SettingsError
 from followup.formats.address_books import Record, Step, plan_import, read_file
@@ -54,7 +54,7 @@ def _step_line(step: Step, dry_run: bool) -> str:
     return f"skip: {who}: {step.reason}"
 
 
-@main.command(name="import")
+@command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--category", "categories", multiple=True, help="Add this category to everyone imported.")
 @click.option("--cadence", help="Give everyone imported this cadence.")
@@ -90,7 +90,7 @@ def import_command(context: Context, files, categories, cadence, dry_run, merge,
         say(f"followup: warning: {warning}", err=True)
 
 
-@main.command()
+@command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
 @click.option("--category", help="Only this category's people (the site's calendar/<category>.ics).")
 @pass_context
@@ -114,7 +114,7 @@ def ics(context: Context, output, category) -> None:
         emit(feed.decode("utf-8"))
 
 
-@main.command()
+@command()
 @click.option("--format", "kind", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @pass_context
 def export(context: Context, kind) -> None:
@@ -133,7 +133,7 @@ def export(context: Context, kind) -> None:
         writer.writerow(csv_row(record))
 
 
-@main.command()
+@command()
 @click.option("--html", "as_html", is_flag=True, help="A self-contained HTML mail body instead of plain text.")
 @click.option("--days", type=click.IntRange(min=0), default=DAYS_AHEAD, show_default=True,
               help="Birthdays and yearly dates this many days ahead.")

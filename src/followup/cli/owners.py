@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from followup.cli.app import Context, main, pass_context, say
+from followup.cli.app import Context, command, pass_context, say
 from followup.cli.output import print_json, report, table
 from followup.core.errors import LookupProblem, UsageError
 from followup.core.names import owner_key, slugify
@@ -13,7 +13,7 @@ from followup.store.journal import UNOWNED
 from followup.store.owners import TOUCH_DAYS, owner_summaries
 
 
-@main.command()
+@command()
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
 def owners(context: Context, as_json) -> None:
@@ -36,7 +36,7 @@ def owners(context: Context, as_json) -> None:
           ["owner", "people", "overdue", "promises late", f"touches ({TOUCH_DAYS} days)", "on track"])
 
 
-@main.command()
+@command()
 @click.argument("giver", metavar="FROM")
 @click.argument("receiver", metavar="TO")
 @click.option("--category", help="Only the people of this category.")

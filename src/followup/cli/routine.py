@@ -8,7 +8,17 @@ import os
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, complete_who, day_argument, fail, main, owner_options, pass_context, say
+from followup.cli.app import (
+    PROBLEMS,
+    Context,
+    command,
+    complete_who,
+    day_argument,
+    fail,
+    owner_options,
+    pass_context,
+    say,
+)
 from followup.cli.output import people_table, print_json, promises_block, report, table, unread_note
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.errors import CadenceError, UsageError
@@ -21,7 +31,7 @@ from followup.store.review import weekly_review
 DAYS = "YYYY-MM-DD, today, tomorrow, a weekday (fri), or 3d, 2w, 1m from today"
 
 
-@main.command()
+@command()
 @click.argument("name")
 @click.option("--cadence", help="How often: monthly, every 3 weeks, 10d, none...")
 @click.option("--category", "categories", multiple=True, help="A hit-list category (repeatable).")
@@ -42,7 +52,7 @@ def new(context: Context, name, cadence, categories, email, phone, birthday, cha
     report(outcome, os.path.relpath(outcome.path))
 
 
-@main.command()
+@command()
 @click.argument("who", nargs=-1, required=True, shell_complete=complete_who)
 @click.option("-m", "--message", "note", help="What you talked about: the log entry and the commit message.")
 @click.option("--date", "day", metavar="DAY", help="When, if not today: YYYY-MM-DD, yesterday...")
@@ -70,7 +80,7 @@ def touch(context: Context, who, note, day, via, again, no_commit) -> None:
     report(outcome, "\n".join(lines))
 
 
-@main.command()
+@command()
 @click.argument("who", shell_complete=complete_who)
 @click.option("-m", "--message", "note", help="What happened: voicemail, no answer...")
 @click.option("--via", help="How you tried: phone, text, email...")
@@ -89,7 +99,7 @@ def attempt(context: Context, who, note, via, no_commit) -> None:
     report(outcome, f"Tried {person.name}: {'; '.join([when(after), *labels(after)])}.")
 
 
-@main.command()
+@command()
 @click.argument("who", shell_complete=complete_who)
 @click.argument("when_text", metavar="WHEN")
 @click.option("-m", "--message", "note", help="What is booked: lunch at Rosa's, a call about the lease...")
@@ -108,18 +118,18 @@ def book(context: Context, who, when_text, note, no_commit) -> None:
 
 
 def _status_command(status: str):
-    @main.command(name=status)
+    @command(status)
     @click.argument("who", shell_complete=complete_who)
     @click.option("--no-commit", is_flag=True)
     @pass_context
-    def command(context: Context, who, no_commit) -> None:
+    def mark(context: Context, who, no_commit) -> None:
         person = context.person(who)
         outcome = actions.set_status(context.root, person, status, commit=not no_commit)
         report(outcome, f"{person.name} is {status}.")
 
-    command.help = (f"Mark WHO as {status} (status: in the file). An inactive client is still due by the cadence; "
-                    f"every list labels them inactive.\n\nExample: followup {status} tom")
-    return command
+    mark.help = (f"Mark WHO as {status} (status: in the file). An inactive client is still due by the cadence; "
+                 f"every list labels them inactive.\n\nExample: followup {status} tom")
+    return mark
 
 
 inactive = _status_command("inactive")
@@ -136,7 +146,7 @@ def _duration(text: str) -> Cadence:
     return span
 
 
-@main.command()
+@command()
 @click.argument("who", shell_complete=complete_who)
 @click.option("--until", "until", metavar="DAY", help=f"Not due before this day ({DAYS}).")
 @click.option("--for", "span", metavar="SPAN", help="For a while: 10d, 2w, 1m...")
@@ -156,7 +166,7 @@ def snooze(context: Context, who, until, span, no_commit) -> None:
     report(outcome, f"{person.name} is snoozed until {day}.")
 
 
-@main.command()
+@command()
 @click.argument("who", shell_complete=complete_who)
 @click.argument("what")
 @click.option("--by", "by", required=True, metavar="DAY", help=f"The deadline ({DAYS}).")
@@ -174,7 +184,7 @@ def promise(context: Context, who, what, by, no_commit) -> None:
     report(outcome, f"Promised {person.name}: {' '.join(what.split())} by {day}.")
 
 
-@main.command()
+@command()
 @click.argument("who", shell_complete=complete_who)
 @click.argument("number", type=int, required=False)
 @click.option("--no-commit", is_flag=True)
@@ -190,7 +200,7 @@ def kept(context: Context, who, number, no_commit) -> None:
     report(outcome, f"{outcome.message}.")
 
 
-@main.command()
+@command()
 @click.argument("who", shell_complete=complete_who)
 @pass_context
 def edit(context: Context, who) -> None:
@@ -230,7 +240,7 @@ def edit(context: Context, who) -> None:
     report(outcome, f"Saved {outcome.path.relative_to(context.root)}.")
 
 
-@main.command()
+@command()
 @pass_context
 def undo(context: Context) -> None:
     """Undo the last change followup committed (a git revert of it). Refused when the last commit is not
@@ -241,7 +251,7 @@ def undo(context: Context) -> None:
     say(f"Undone: {actions.undo(context.root)}")
 
 
-@main.command()
+@command()
 @click.option("--category", help="Only this category.")
 @owner_options
 @click.option("--all", "everyone", is_flag=True, help="Everyone, not only who is due.")
@@ -281,7 +291,7 @@ def _day_line(item: DayItem, today: dt.date) -> str:
     return f"{person.name}: {what}{years}" if what else person.name
 
 
-@main.command()
+@command()
 @click.option("-n", "count", type=click.IntRange(min=0), help="How many picks (default: picks_per_day).")
 @owner_options
 @click.option("--json", "as_json", is_flag=True, help="One object per line item, with its kind.")
@@ -314,7 +324,7 @@ def today(context: Context, count, owner, all_owners, as_json) -> None:
     unread_note(journal, chosen)
 
 
-@main.command()
+@command()
 @click.argument("who", shell_complete=complete_who)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
@@ -354,7 +364,7 @@ def show(context: Context, who, as_json) -> None:
         say("  nothing yet")
 
 
-@main.command(name="log")
+@command("log")
 @click.argument("who", shell_complete=complete_who)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
@@ -373,7 +383,7 @@ def log_command(context: Context, who, as_json) -> None:
     table([[str(e.date), e.kind, e.text, e.commit or ""] for e in events], ["date", "kind", "what", "commit"])
 
 
-@main.command()
+@command()
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="How far to look back.")
 @owner_options
 @pass_context
@@ -421,7 +431,7 @@ def review(context: Context, days, owner, all_owners) -> None:
     unread_note(journal, chosen)
 
 
-@main.command()
+@command()
 @click.option("--strict", is_flag=True, help="Also fail on warnings (no git history).")
 @pass_context
 def check(context: Context, strict) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, main, pass_context, say
+from followup.cli.app import PROBLEMS, Context, command, pass_context, say
 from followup.core.errors import UsageError
 from followup.store.config import config_file
 from followup.store.trust import REQUIRE_VARIABLE, require_trust
@@ -54,7 +54,7 @@ def _build(root: Path, *args: str) -> int:
     return code
 
 
-@main.command()
+@command()
 @click.option("--strict", is_flag=True, help="Fail on any problem.")
 @pass_context
 def build(context: Context, strict) -> None:
@@ -77,7 +77,7 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
-@main.command()
+@command()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @pass_context
 def serve(context: Context, port) -> None:
@@ -98,7 +98,7 @@ def serve(context: Context, port) -> None:
     os.execve(sys.executable, command, _environment())
 
 
-@main.command()
+@command()
 @click.option("--delay", default=0.3, show_default=True, help="Seconds of quiet before a rebuild.")
 @pass_context
 def watch(context: Context, delay) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from followup.cli.app import PROBLEMS, Context, main, pass_context, say
+from followup.cli.app import PROBLEMS, Context, command, pass_context, say
 from followup.core.errors import GitError, UsageError
 from followup.store.files import atomic_write
 from followup.store.git import inside_repository, install_merge_driver
@@ -16,7 +16,7 @@ from followup.store.scaffold import GITATTRIBUTES, create_journal
 from followup.store.trust import trust as trust_journal
 
 
-@main.command()
+@command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="My followup journal", help="The site's name.")
 def init(folder: Path, title: str) -> None:
@@ -31,7 +31,7 @@ def init(folder: Path, title: str) -> None:
     say(f"A new journal in {folder}. Next: cd {folder} && followup new \"Full Name\" && followup serve")
 
 
-@main.command(name="merge-driver")
+@command("merge-driver")
 @click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
@@ -45,7 +45,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> None:
         raise SystemExit(PROBLEMS)
 
 
-@main.command(name="git-setup")
+@command("git-setup")
 @pass_context
 def git_setup(context: Context) -> None:
     """Register the merge driver in this clone (followup init does it for a new journal).
@@ -64,7 +64,7 @@ def git_setup(context: Context) -> None:
     say(f"Merge driver registered for {root}.")
 
 
-@main.command()
+@command()
 @pass_context
 def trust(context: Context) -> None:
     """Trust the journal's configuration as it is now: what runs code or reaches the network (mkdocs.yml, its

@@ -67,6 +67,9 @@ def slugify(text: str) -> str:
     return "u-" + "-".join(f"{ord(c):x}" for c in text.strip()[:8]) if text.strip() else "unnamed"
 
 
+UNOWNED = "unowned"  # the owner filter of the people nobody keeps
+
+
 def owner_key(owner: str) -> str:
     """Who keeps a relationship, as compared: "Hal", "hal" and " hal " are one owner."""
     return " ".join(owner.split()).casefold()

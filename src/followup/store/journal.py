@@ -20,7 +20,7 @@ from followup.core import due as rule
 from followup.core.contact import Contact, Problem, Promise
 from followup.core.dates import today as real_today
 from followup.core.errors import LookupProblem
-from followup.core.names import fold, match_level, owner_key, slugify
+from followup.core.names import UNOWNED, fold, match_level, owner_key, slugify
 from followup.core.settings import Settings
 from followup.store import cache
 from followup.store.config import load_settings
@@ -30,7 +30,6 @@ from followup.store.timeline import Event, build_timeline
 
 # Nothing outside the contacts folder is read, or published, through a link.
 LINKED = "is a symbolic link, which followup does not follow"
-UNOWNED = "unowned"  # the owner filter of the people nobody keeps
 LISTED_OWNERS = 12  # an unknown owner's message names this many; a firm has hundreds
 
 

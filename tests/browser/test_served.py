@@ -24,7 +24,7 @@ HOSTILE_PAGE = """<!doctype html><title>waiting</title>
 
 
 def test_another_page_cannot_include_the_peoples_data(journal, browser, tmp_path):
-    journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: weekly\nlast_touch: 2026-11-01\nphone: '+1 555 0100'\n---\n")
+    journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: weekly\nlast_touch: 2026-11-01\n---\n")
     journal.commit("Ana")
     port = free_port()
     server = subprocess.Popen([str(BIN / "followup"), "serve", "--port", str(port)], cwd=journal.root,

@@ -127,7 +127,7 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
     page.goto(url + "people/ana/")
-    assert page.get_attribute(".fu-reach-phone", "href") == "tel:+15550100"
+    assert page.get_attribute(".fu-reach-phone", "href") == "tel:+1-5550100"
     page.screenshot(path=str(ARTIFACTS / "person.png"), full_page=True)
     for query, slug in (("Ribeiro", "ana"), ("riverside", "ana"), ("clients", "bob")):
         page.goto(url)

@@ -223,6 +223,7 @@ def test_the_same_person_by_email_phone_or_profile_and_two_people_of_one_name(jo
     journal.write("alison-hill.md", "---\nname: Alison Hill\nemail: alison@first.example\n---\n")
     journal.write("kai.md", "---\nname: Kai Short\nphone: '0100'\n---\n")
     journal.write("nora.md", "---\nname: Nora Berg\n---\n")
+    journal.settings("default_region: US")  # Tommy's number is written without its country code
     journal.commit("Six people")
     data = vcf(card("FN:Ana R.", "EMAIL:ana@example.ORG"),
                card("FN:Tommy", "TEL:555-010-0177"),

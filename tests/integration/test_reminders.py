@@ -57,7 +57,7 @@ def test_the_digest_as_text_holds_the_whole_morning(day_of_reminders):
     assert "  2026-11-23  Cy Booked: today (lunch at Rosa's)\n" in text
     assert "  2026-11-20  Dee Passed: booked for 2026-11-20 — log how it went\n" in text
     # one-tap links a phone's mail app opens: tel:, sms:, mailto:
-    assert "    Call tel:+15550100  Text sms:+15550100  Mail mailto:ana@example.org\n" in text
+    assert "    Call tel:+1-5550100  Text sms:+15550100  Mail mailto:ana@example.org\n" in text
     # Ed was tried yesterday: not overdue until the day to try again
     assert "OVERDUE BY CATEGORY\n  clients      1\n  friends      1\n  no category  1\n" in text
     assert "  2026-11-25  Bob Builder: birthday (46)\n" in text
@@ -88,7 +88,7 @@ def test_the_html_digest_is_self_contained_and_escaped(day_of_reminders):
     assert {a["href"].split(":")[0] for a in page.select("a[href]")} <= {"tel", "sms", "mailto"}
     ana = next(pick for pick in page.select(".pick") if "Ana Ribeiro" in pick.get_text())
     assert [(a.get_text(), a["href"]) for a in ana.select("a.reach")] == \
-        [("Call", "tel:+15550100"), ("Text", "sms:+15550100"), ("Mail", "mailto:ana@example.org")]
+        [("Call", "tel:+1-5550100"), ("Text", "sms:+15550100"), ("Mail", "mailto:ana@example.org")]
     assert [row.get_text(" ", strip=True) for row in page.select("tr.category")] == \
         ["clients 1", "friends 1", "no category 1"]
 

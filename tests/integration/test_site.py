@@ -63,7 +63,7 @@ def test_due_dashboard_sections(populated):
     statuses = {li["data-slug"]: li["data-status"] for li in page.select("li.fu-person[data-status]")}
     assert statuses["late-weekly"] == "overdue" and statuses["due-today"] == "due"
     wendy = page.select_one('[data-fu-section="picks"] li[data-slug="late-weekly"]')
-    assert [a["href"] for a in wendy.select("a.fu-reach")] == ["sms:+15550100", "tel:+15550100"]
+    assert [a["href"] for a in wendy.select("a.fu-reach")] == ["sms:+15550100", "tel:+1-5550100"]
     yuri = page.select_one('li[data-slug="late-yearly"]')
     assert yuri.select_one("a.fu-preferred")["href"] == "mailto:yuri@example.org"
 

@@ -7,7 +7,7 @@ import click
 from followup.cli.app import Context, command, pass_context, say
 from followup.cli.output import print_json, report, table
 from followup.core.errors import LookupProblem, UsageError
-from followup.core.names import owner_key, slugify
+from followup.core.names import category_key, owner_key
 from followup.store import actions
 from followup.store.journal import UNOWNED
 from followup.store.owners import TOUCH_DAYS, owner_summaries
@@ -64,7 +64,8 @@ def handover(context: Context, giver, receiver, category, no_commit) -> None:
         raise UsageError(f"hand over to whom? {receiver!r} is not another owner")
     people = journal.of_owner(key).people
     if category:
-        people = [person for person in people if slugify(category) in map(slugify, person.contact.categories)]
+        wanted = category_key(category)
+        people = [person for person in people if wanted in map(category_key, person.contact.categories)]
     giver_name = UNOWNED if key == UNOWNED else journal.owner_name(key)
     if not people:
         raise LookupProblem(f"nobody kept by {giver_name}{' in ' + category if category else ''}; nothing changed",

@@ -17,8 +17,8 @@ import yaml
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.dates import YearlyDate, parse_date, parse_yearly
 from followup.core.errors import CadenceError, DateError, UnreadableText
-from followup.core.names import slugify
-from followup.core.shown import CONTROL, REPLACEMENT
+from followup.core.names import category_key, slugify
+from followup.core.shown import CONTROL, REPLACEMENT, visible
 
 MAX_BYTES = 1_000_000
 # What YAML and Markdown are given is bounded before they see it: libyaml's composer recurses once a
@@ -342,7 +342,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
             problem(line, f"{key!r} is written twice (first on line {key_lines[key]}); the last one is used", True)
         key_lines[key] = line
 
-    contact = Contact(slug=slugify(stem), path=path, name=stem, key_lines=key_lines)
+    contact = Contact(slug=slugify(stem), path=path, name=visible(stem), key_lines=key_lines)
     if "name" not in data:
         problem(2, f"no name: add a line 'name: ...' (shown as {stem!r} until then)")
     for key, value in data.items():
@@ -406,7 +406,7 @@ def _read_categories(contact: Contact, value: object, line: int, problem: Report
     contact.categories = tuple(map(sys.intern, _text_list(value, "categories", line, problem)))
     for category in contact.categories:
         if "/" in category:
-            problem(line, f"category {category!r} has a '/'; it is listed as {slugify(category)!r}")
+            problem(line, f"category {category!r} has a '/'; it is listed as {category_key(category)!r}")
 
 
 def _read_cadence(contact: Contact, value: object, line: int, problem: Report) -> None:
@@ -429,8 +429,8 @@ def _date_reader(key: str) -> Callable[[Contact, object, int, Report], None]:
 
 
 def _read_channel(contact: Contact, value: object, line: int, problem: Report) -> None:
-    if value is not None:
-        contact.channel = sys.intern(str(value).strip()) or None
+    channel = _one_text(value, "channel", line, problem)
+    contact.channel = sys.intern(channel) if channel else None
 
 
 def _list_reader(key: str, attribute: str) -> Callable[[Contact, object, int, Report], None]:
@@ -469,13 +469,12 @@ def _read_status(contact: Contact, value: object, line: int, problem: Report) ->
 
 
 def _read_owner(contact: Contact, value: object, line: int, problem: Report) -> None:
-    owner = str(value).strip() if value is not None else ""
-    contact.owner = owner or None
+    contact.owner = _one_text(value, "owner", line, problem)
 
 
 def _read_next_note(contact: Contact, value: object, line: int, problem: Report) -> None:
-    note = " ".join(str(value).split()) if value is not None else ""
-    contact.next_note = note or None
+    note = value if isinstance(value, str) else _one_text(value, "next_note", line, problem)
+    contact.next_note = " ".join(note.split()) if note and note.strip() else None  # a note may span lines
 
 
 _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
@@ -514,6 +513,30 @@ def plain(value: object) -> object:
     return value
 
 
+def _one_line(text: str, key: str, line: int, problem: Report) -> str:
+    """`text` on one line: a value that names something (a category, an owner, a phone) is a line of a table, of
+    a calendar, of a mail header. One written over several lines (a YAML block, an import) is read with its
+    lines joined by spaces, and said."""
+    folded = " ".join(text.split())
+    if any(char in text for char in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        problem(line, f"{key}: {folded[:60]!r} is written over several lines; it is read as one")
+    return folded
+
+
+def _one_text(value: object, key: str, line: int, problem: Report) -> str | None:
+    """A single text value (a number is its text), on one line; None when there is none."""
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        problem(line, f"{key} must be one value, such as {key}: text; not {_shown_value(value)}; it is ignored")
+        return None
+    return _one_line(str(value), key, line, problem) or None
+
+
+def _shown_value(value: object) -> str:
+    return repr(value)[:80] + ("..." if len(repr(value)) > 80 else "")
+
+
 def _text_list(value: object, key: str, line: int, problem: Report) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -521,9 +544,9 @@ def _text_list(value: object, key: str, line: int, problem: Report) -> tuple[str
     texts = []
     for item in items:
         if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
-            texts.append(str(item).strip())
+            texts.append(_one_line(str(item), key, line, problem))
         else:
-            problem(line, f"{key}: {item!r} is not a text value and is ignored")
+            problem(line, f"{key}: {_shown_value(item)} is not a text value and is ignored")
     return tuple(dict.fromkeys(texts))
 
 
@@ -539,11 +562,12 @@ def _promises(value: object, root: yaml.MappingNode, problem: Report) -> tuple[P
     promises = []
     for number, item in enumerate(value, start=1):
         line = item_nodes[number - 1].start_mark.line + 2 if number <= len(item_nodes) else start
-        if not isinstance(item, dict) or not str(item.get("what") or "").strip():
+        what = _one_text(item.get("what"), f"promise {number}: what", line, problem) if isinstance(item, dict) else None
+        if what is None:
             problem(line, f"promise {number} needs 'what:' (what you promised) and 'due:' (by when)")
             continue
         if item.get("due") is None:
-            problem(line, f"promise {number} ({item['what']}) has no 'due:' date")
+            problem(line, f"promise {number} ({what}) has no 'due:' date")
             continue
         try:
             due = parse_date(item["due"])
@@ -556,7 +580,7 @@ def _promises(value: object, root: yaml.MappingNode, problem: Report) -> tuple[P
                 made = parse_date(item["made"])
             except DateError as error:
                 problem(line, f"promise {number}: made: {error}")
-        promises.append(Promise(number, due, str(item["what"]).strip(), line, made))
+        promises.append(Promise(number, due, what, line, made))
     return tuple(promises)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from followup.core.cadence import Cadence
 from followup.core.contact import Contact, Promise
 from followup.core.dates import FIRST_YEAR, LAST_YEAR, YearlyDate
+from followup.core.names import category_key
 from followup.core.settings import Settings
 
 # The order in which statuses are listed, most urgent first.
@@ -46,8 +47,8 @@ def cadence_of(contact: Contact, settings: Settings) -> Cadence | None:
     """The contact's own cadence, else the most frequent default of its categories, else the journal's."""
     if contact.cadence_given:
         return contact.cadence
-    defaults = [settings.category_cadence[c.casefold()] for c in contact.categories
-                if c.casefold() in settings.category_cadence]
+    defaults = [settings.category_cadence[key] for key in map(category_key, contact.categories)
+                if key in settings.category_cadence]
     if defaults:
         return min(defaults, key=lambda cadence: cadence.days if cadence else float("inf"))
     return settings.default_cadence

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 
@@ -68,6 +69,19 @@ def slugify(text: str) -> str:
 
 
 UNOWNED = "unowned"  # the owner filter of the people nobody keeps
+_PLAIN_WORDS = re.compile(r"[a-z0-9]+(?:[ _-]+[a-z0-9]+)*")
+
+
+@functools.lru_cache(maxsize=4096)
+def category_key(name: str) -> str:
+    """A category as it is compared and as its page and its feed are named. Written in plain words, its slug:
+    `Book Club`, `book club` and `book-club` are one category. Any other name keeps what a slug would drop,
+    with a digest of it (case and spaces aside): `C++` and `C#` are two categories, not one `c`, and so are
+    `Семья` and `Semya`."""
+    folded = " ".join(name.casefold().split())
+    if _PLAIN_WORDS.fullmatch(folded):
+        return slugify(name)
+    return f"{slugify(name)}-{hashlib.blake2b(folded.encode('utf-8', 'surrogatepass'), digest_size=3).hexdigest()}"
 
 
 def owner_key(owner: str) -> str:

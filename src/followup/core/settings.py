@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.dates import parse_time_of_day, parse_weekly_block
 from followup.core.errors import CadenceError, DateError, SettingsError
-from followup.core.names import owner_key
+from followup.core.names import category_key, owner_key
+from followup.core.phones import regions
 
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}  # how the digest reaches the mail server, and its port
 PASSWORD_VARIABLE = "FOLLOWUP_SMTP_PASSWORD"
@@ -74,6 +75,7 @@ class Settings:
     mail: MailSettings | None = None
     site_url: str | None = None  # MkDocs' own site_url: where the built site is, for links from the feeds
     directory_urls: bool = True  # MkDocs' use_directory_urls: people/ada/ rather than people/ada.html
+    default_region: str | None = None  # the country of numbers written without one (ISO 3166: US, GB, DE)
 
     @property
     def reminder_time(self) -> dt.time:
@@ -86,7 +88,7 @@ class Settings:
 DEFAULTS = Settings()
 SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
-    "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor", "owners",
+    "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor", "owners", "default_region",
 }
 MAIL_NAMES = {"host", "port", "security", "user", "from", "to", "password_env", "password_command"}
 
@@ -201,7 +203,7 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         if not isinstance(options, dict) or set(options) - {"cadence"}:
             raise SettingsError(f"{where}.categories.{name} must be {{cadence: ...}}, not {options!r}")
         if "cadence" in options:
-            category_cadence[str(name).casefold()] = cadence(options["cadence"], f"categories.{name}.cadence")
+            category_cadence[category_key(str(name))] = cadence(options["cadence"], f"categories.{name}.cadence")
     weekly = block.get("block")
     if weekly is not None:
         try:
@@ -226,6 +228,10 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
             not (isinstance(site_url, str) and re.match(r"https?://[^\s/]", site_url, re.IGNORECASE)):
         raise SettingsError(f"site_url must be the site's web address, such as https://journal.example/, "
                             f"not {site_url!r}")
+    region = block.get("default_region")
+    if region is not None and (not isinstance(region, str) or region.strip().upper() not in regions()):
+        raise SettingsError(f"{where}.default_region must be a country's two-letter code (ISO 3166), such as US, "
+                            f"GB or DE; not {region!r}")
     default = block.get("default_cadence")
     return Settings(
         contacts=contacts,
@@ -246,4 +252,5 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         mail=mail,
         site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url else None,
         directory_urls=directory_urls is not False,
+        default_region=region.strip().upper() if isinstance(region, str) else None,
     )

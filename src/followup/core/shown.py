@@ -29,3 +29,12 @@ def visible(text: str) -> str:
 def one_line(text: str) -> str:
     """`text` safe to show on one line (a table cell, a log line): newlines as spaces too."""
     return visible(text.replace("\r\n", " ").replace("\n", " "))
+
+
+def shown_value(value: object) -> object:
+    """A template's value as it may be written (Jinja's `finalize`): text through visible(), of its own type,
+    so a string that is already markup stays markup; anything else as it is, for the template to escape."""
+    if isinstance(value, str):
+        shown = visible(value)
+        return value if shown is value else type(value)(shown)
+    return value

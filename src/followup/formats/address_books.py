@@ -25,9 +25,13 @@ from pathlib import Path
 from followup.core.dates import parse_yearly
 from followup.core.errors import DateError, NotAnAddressBook
 from followup.core.names import fold, slugify
+from followup.core.phones import MIN_DIGITS, e164
 from followup.store.journal import Journal, Person
 
 MAX_NOTES = 100_000  # characters: a contact file stays well under its 1 MB
+# The most one value of a card or one cell of a CSV may hold, as written: what is longer is left out (said in the
+# report) before any parser sees it. vobject took 4.4 GB for a NOTE of 30 MB; notes are cut at MAX_NOTES anyway.
+MAX_VALUE = 256 * 1024
 _BREAK = re.compile(rb"\r*\n|\r")  # LF, CRLF, a lone CR, and iCloud's CR CR LF
 _BINARY = ("PHOTO", "LOGO", "SOUND", "KEY")
 _SINGLE_TEXT = ("FN", "NOTE", "TITLE")
@@ -68,9 +72,15 @@ Record = Imported | Unreadable
 # ---- text of many encodings ----------------------------------------------------------------------------
 
 def _utf16_as_utf8(data: bytes) -> bytes:
-    """macOS Address Book and Outlook write UTF-16 with a BOM; everything else here reads bytes as UTF-8-ish."""
+    """macOS Address Book and Outlook write UTF-16, with a BOM or (some macOS exports, big-endian) without one,
+    known then by the zero bytes of its ASCII letters; everything else here reads bytes as UTF-8-ish."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16").encode("utf-8")
+        return data.decode("utf-16", errors="replace").encode("utf-8")
+    head = data[:64]
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and 0 not in head[1::2][:2]:
+        return data.decode("utf-16-be", errors="replace").encode("utf-8")
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and 0 not in head[0::2][:2]:
+        return data.decode("utf-16-le", errors="replace").encode("utf-8")
     return data.removeprefix(codecs.BOM_UTF8)
 
 
@@ -118,17 +128,20 @@ def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
     lines = _BREAK.split(data)
     index = 0
     while index < len(lines):
-        number, line = index + 1, lines[index]
+        number, pieces = index + 1, [lines[index]]  # joined once: a value folded 400,000 times stays linear
+        quoted = b"QUOTED-PRINTABLE" in lines[index].split(b":", 1)[0].upper()
         index += 1
         while index < len(lines):
             following = lines[index]
             if following[:1] in (b" ", b"\t"):
-                line += following[1:]
-            elif line.endswith(b"=") and b"QUOTED-PRINTABLE" in line.split(b":", 1)[0].upper():
-                line = line[:-1] + following  # vCard 2.1: '=' at the end of a line continues the value
+                pieces.append(following[1:])
+            elif quoted and pieces[-1].endswith(b"="):
+                pieces[-1] = pieces[-1][:-1]  # vCard 2.1: '=' at the end of a line continues the value
+                pieces.append(following)
             else:
                 break
             index += 1
+        line = b"".join(pieces)
         if line.strip():
             yield number, line
 
@@ -195,7 +208,12 @@ def _cards(data: bytes) -> Iterator[tuple[int, list[_Property], list[str]]]:
         prop = _property(number, line)
         if prop is None:
             lost.append(f"line {number} is not a vCard property ({line[:30].decode('utf-8', 'replace')!r})")
-        elif prop.name not in _BINARY:
+        elif prop.name in _BINARY:
+            continue
+        elif len(prop.value) > MAX_VALUE:
+            lost.append(f"{prop.name} (line {number}) holds {len(prop.value) / 1e6:.1f} MB, more than the "
+                        f"{MAX_VALUE // 1024} KB a value may; it is left out")
+        else:
             card.append(prop)
     if card is not None:
         lost.append("the file ends inside this card (no END:VCARD)")
@@ -240,8 +258,10 @@ def _values(card, key: str) -> list:
 
 
 def _text(value) -> str:
+    """A value as one line of text. Any component of a structured value may hold several values (RFC 6350's
+    own `N:Perreault;Simon;;;ing. jr,M.Sc.`), as lists within lists: they are joined by ', '."""
     if isinstance(value, (list, tuple)):
-        return " ".join(str(part) for part in value if part)
+        return ", ".join(text for part in value if (text := _text(part)))
     return " ".join(str(value or "").split())
 
 
@@ -282,11 +302,10 @@ def read_vcards(data: bytes, source: str) -> Iterator[Record]:
         position = f"{source}: card {number} (line {line})"
         card = _vobject_card(props, lost)
         n = _values(card, "n")
-        given = " ".join(p for p in (n[0].prefix, n[0].given, n[0].additional, n[0].family, n[0].suffix) if p) if n \
-            else ""
+        given = " ".join(text for part in (n[0].prefix, n[0].given, n[0].additional, n[0].family, n[0].suffix)
+                         if (text := _text(part))) if n else ""
         org = _values(card, "org")
-        parts = [" ".join(str(part).split()) for part in (org[0] if isinstance(org[0], list) else [org[0]])] if org \
-            else []
+        parts = [_text(part) for part in (org[0] if isinstance(org[0], list) else [org[0]])] if org else []
         organisation = ", ".join(part for part in parts if part) or None
         emails = _emails((_text(v) for v in _values(card, "email")), lost, "EMAIL")
         phones = list(dict.fromkeys(_text(v).removeprefix("tel:") for v in _values(card, "tel") if _text(v)))
@@ -299,7 +318,7 @@ def read_vcards(data: bytes, source: str) -> Iterator[Record]:
         omitted = card.contents["bday"][0].params.get("X-APPLE-OMIT-YEAR", []) if birthday else []
         if birthday and omitted and str(birthday[0]).startswith(omitted[0]):
             birthday = ["--" + str(birthday[0])[len(omitted[0]):].lstrip("-")]  # Apple's "no year"
-        categories = [c for value in _values(card, "categories")
+        categories = [_text(c) for value in _values(card, "categories")
                       for c in (value if isinstance(value, list) else str(value).split(","))]
         notes = "\n".join(str(v).strip() for v in _values(card, "note") if str(v).strip()) or None
         yield Imported(
@@ -370,15 +389,25 @@ def _cells(row: dict[str, str], pattern: re.Pattern) -> list[str]:
 
 
 def read_csv(data: bytes, source: str) -> Iterator[Record]:
-    found = _csv_rows(_csv_text(data))
+    text = _csv_text(data)
+    # Python's csv stops at a cell over 128 KB with an error, and the rows after it with it: any cell the file
+    # can hold is read, then one over MAX_VALUE is cut, and said.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    found = _csv_rows(text)
     if found is None:
         raise NotAnAddressBook(f"{source}: not a vCard, Google CSV or LinkedIn CSV export")
     header, rows, header_line = found
     linkedin = "Connected On" in header
     for number, cells in enumerate(rows, start=1):
+        lost: list[str] = []
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_VALUE:
+                column = header[index] if index < len(header) else f"column {index + 1}"
+                lost.append(f"{column} holds {len(cell) / 1e6:.1f} MB, more than the {MAX_VALUE // 1024} KB a value "
+                            "may; it is cut there")
+                cells[index] = cell[:MAX_VALUE]
         row = dict(zip(header, cells, strict=False))  # a short row leaves the last columns empty
         position = f"{source}: row {number} (line {header_line + number})"
-        lost: list[str] = []
         emails = _emails(_cells(row, _EMAIL_COLUMN), lost, "email")
         phones = list(dict.fromkeys(_cells(row, _PHONE_COLUMN)))
         name = _name(_cell(row, "name"), " ".join(p for p in (_cell(row, "first"), _cell(row, "middle"),
@@ -445,25 +474,15 @@ def _capped(notes: str | None, lost: list[str]) -> str | None:
 
 # ---- who is who ---------------------------------------------------------------------------------------------
 
-def phone_key(phone: str) -> tuple[bool, str] | None:
-    """(has a country code, its digits), for comparing numbers as people write them: "+1 (555) 010-0123",
-    "001 555 010 0123"; a national number's trunk 0 is dropped. None for under 7 digits: never a match."""
-    text = phone.strip().removeprefix("tel:")
-    digits = re.sub(r"\D", "", text)
-    international = text.startswith(("+", "00"))
-    if text.startswith("00"):
-        digits = digits[2:]
-    elif not international:
-        digits = digits.removeprefix("0")
-    return (international, digits) if len(digits) >= 7 else None
-
-
-def same_phone(one: tuple[bool, str], other: tuple[bool, str]) -> bool:
-    """Equal numbers; a number without its country code is the same as one with it that ends the same."""
-    if one[0] == other[0]:
-        return one[1] == other[1]
-    full, national = (one, other) if one[0] else (other, one)
-    return full[1].endswith(national[1]) and len(full[1]) - len(national[1]) <= 3
+def phone_key(phone: str, region: str | None = None) -> str | None:
+    """One form for every writing of a number: E.164 ("+1 (555) 010-0123" and "001 555 010 0123" are
+    +15550100123), a number without its country code read in the journal's default_region. One that cannot be
+    told so is its digits as written, which match only the same digits; None for fewer than 7: never a match."""
+    number = e164(phone, region)
+    if number is not None:
+        return number
+    digits = "".join(char for char in phone if char.isdigit())
+    return f"as written:{digits}" if len(digits) >= MIN_DIGITS else None
 
 
 @dataclass
@@ -471,13 +490,14 @@ class _Identity:
     """What tells one person from another: emails, phones, a LinkedIn profile, and the folded name."""
 
     emails: set[str]
-    phones: list[tuple[bool, str]]
+    phones: set[str]
     linkedin: str | None
     name: str
 
     @classmethod
-    def of(cls, name: str, emails: Iterable[str], phones: Iterable[str], linkedin: str | None) -> _Identity:
-        return cls({e.casefold() for e in emails}, [k for p in phones if (k := phone_key(p))],
+    def of(cls, name: str, emails: Iterable[str], phones: Iterable[str], linkedin: str | None,
+           region: str | None) -> _Identity:
+        return cls({e.casefold() for e in emails}, {k for p in phones if (k := phone_key(p, region))},
                    linkedin_profile(linkedin), fold(name))
 
     def shared(self, other: _Identity) -> str | None:
@@ -486,7 +506,7 @@ class _Identity:
         common = self.emails & other.emails
         if common:
             return f"same email {sorted(common)[0]}"
-        if any(same_phone(mine, theirs) for mine in self.phones for theirs in other.phones):
+        if self.phones & other.phones:
             return "same phone"
         if self.linkedin and self.linkedin == other.linkedin:
             return "same LinkedIn profile"
@@ -539,16 +559,16 @@ def plan_import(journal: Journal, records: Iterable[Record], merge: bool) -> Pla
     taken = {Path(person.contact.path).stem.lower() for person in journal.people} | \
         {Path(problem.path).stem.lower() for problem in journal.problems}
     known: list[tuple[_Identity, Step | Person]] = []
-    by_key: dict[str, list[int]] = defaultdict(list)  # an email, a phone's last 7 digits, a profile, a name
+    by_key: dict[str, list[int]] = defaultdict(list)  # an email, a phone, a profile, a name
+    region = journal.settings.default_region
 
     def index(identity: _Identity, owner: Step | Person) -> None:
         known.append((identity, owner))
-        keys = [*identity.emails, *(digits[-7:] for _, digits in identity.phones), identity.linkedin, identity.name]
-        for key in filter(None, keys):
+        for key in filter(None, [*identity.emails, *identity.phones, identity.linkedin, identity.name]):
             by_key[key].append(len(known) - 1)
 
     def match(identity: _Identity) -> tuple[Step | Person, str] | None:
-        keys = [*identity.emails, *(digits[-7:] for _, digits in identity.phones), identity.linkedin, identity.name]
+        keys = [*identity.emails, *identity.phones, identity.linkedin, identity.name]
         for number in sorted({n for key in filter(None, keys) for n in by_key.get(key, ())}):
             reason = identity.shared(known[number][0])
             if reason:
@@ -557,13 +577,13 @@ def plan_import(journal: Journal, records: Iterable[Record], merge: bool) -> Pla
 
     for person in journal.people:
         contact = person.contact
-        index(_Identity.of(contact.name, contact.emails, contact.phones, str(contact.extra.get("linkedin") or "")),
-              person)
+        index(_Identity.of(contact.name, contact.emails, contact.phones, str(contact.extra.get("linkedin") or ""),
+                           region), person)
     for record in records:
         if isinstance(record, Unreadable):
             plan.steps.append(Step("skip", record.position, "", reason=record.reason))
             continue
-        identity = _Identity.of(record.name, record.emails, record.phones, record.linkedin)
+        identity = _Identity.of(record.name, record.emails, record.phones, record.linkedin, region)
         found = match(identity)
         if found is None:
             slug = slugify(record.name)

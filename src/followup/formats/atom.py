@@ -14,6 +14,7 @@ import uuid
 import xml.etree.ElementTree as ElementTree
 
 from followup.core import due as rule
+from followup.core.shown import REPLACEMENT, visible
 from followup.formats.links import page_url, person_source, site_link
 from followup.formats.wording import when
 from followup.store.journal import Journal, Person
@@ -26,7 +27,7 @@ ElementTree.register_namespace("", _ATOM)  # entries as <entry>, not <ns0:entry>
 
 
 def _text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
+    return _NOT_XML.sub(REPLACEMENT, visible(value))
 
 
 def _stamp(day: dt.date) -> str:

@@ -8,17 +8,22 @@ from urllib.parse import quote
 
 from followup.core.dates import FIRST_YEAR, LAST_YEAR
 from followup.core.names import owner_key
+from followup.core.phones import tel_link
 from followup.store.journal import Journal, Person
 
 
-def reach_links(person: Person) -> list[dict]:
-    """One-tap links for a person (tel:, sms:, mailto:), the preferred channel first."""
+def reach_links(person: Person, region: str | None = None) -> list[dict]:
+    """One-tap links for a person (tel:, sms:, mailto:), the preferred channel first. A call dials every digit
+    where it belongs, the extension after the number (RFC 3966); `region` is the journal's default_region."""
     contact = person.contact
     channel = (contact.channel or "").casefold()
     links = []
     for phone in contact.phones[:1]:
-        number = "".join(c for c in phone if c.isdigit() or c == "+")
-        links.append({"kind": "phone", "label": "Call", "href": f"tel:{number}", "preferred": channel == "phone"})
+        call = tel_link(phone, region)
+        if call is None:
+            continue
+        number = call.removeprefix("tel:").split(";")[0].replace("-", "")
+        links.append({"kind": "phone", "label": "Call", "href": call, "preferred": channel == "phone"})
         links.append({"kind": "text", "label": "Text", "href": f"sms:{number}", "preferred": channel == "text"})
     for email in contact.emails[:1]:
         links.append({"kind": "email", "label": "Mail", "href": f"mailto:{quote(email, safe='@')}",
@@ -48,7 +53,7 @@ def dashboard_data(journal: Journal, url_of: dict[str, str], fixed_day: bool = F
             "touches": [_day(d) for d in journal.touch_dates(person)], "next": _day(contact.next),
             "snooze": _day(contact.snooze_until), "channel": contact.channel,
             "owner": owner_key(contact.owner) if contact.owner else None,
-            "reach": reach_links(person), "inactive": not contact.active,
+            "reach": reach_links(person, journal.settings.default_region), "inactive": not contact.active,
             "attempts": [_day(entry.date) for entry in contact.log if entry.kind == "attempt"],
             "promises": [{"due": _day(p.due), "what": p.what} for p in contact.promises],
             "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],

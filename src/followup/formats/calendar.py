@@ -25,6 +25,7 @@ from icalendar import Alarm, Calendar, Event
 from followup.core import due as rule
 from followup.core.dates import WEEKDAYS, parse_weekly_block
 from followup.core.names import owner_key, slugify
+from followup.core.shown import one_line, visible
 from followup.formats.links import category_feed, owner_feed, person_source, site_link
 from followup.formats.wording import when
 from followup.store import cache
@@ -61,19 +62,19 @@ def _event(spec: Spec) -> bytes:
     event.add("dtstamp", _PLACEHOLDER)
     event.add("dtstart", spec.start)
     event.add("dtend", spec.end)
-    event.add("summary", spec.summary)
+    event.add("summary", one_line(spec.summary))  # every text of a feed passes the choke point (core.shown)
     if spec.rrule:
         event.add("rrule", dict(spec.rrule))
     if spec.transparent:
         event.add("transp", "TRANSPARENT")
     if spec.description:
-        event.add("description", spec.description)
+        event.add("description", visible(spec.description))
     if spec.url:
         event.add("url", spec.url)
     if spec.alarm is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", spec.summary)
+        alarm.add("description", one_line(spec.summary))
         alarm.add("trigger", spec.alarm)
         event.add_component(alarm)
     return event.to_ical()
@@ -149,7 +150,7 @@ def _feed(name: str, events: list[bytes], stamp: bytes) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//followup//journal//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     head = calendar.to_ical()
     return head[: -len(_END)] + b"".join(events).replace(_PLACEHOLDER_LINE, stamp) + _END
 

@@ -13,10 +13,12 @@ import jinja2
 
 from followup.core.contact import Promise
 from followup.core.due import Occasion
+from followup.core.names import category_key
+from followup.core.shown import shown_value
 from followup.formats.browser import reach_links
 from followup.formats.links import person_source, site_link
 from followup.formats.wording import WORDS, labels, when
-from followup.store.journal import DayItem, Journal, Person
+from followup.store.journal import DayItem, Journal, Person, category_names
 
 DAYS_AHEAD = 7  # the dates of the coming week
 NO_CATEGORY = "no category"
@@ -53,7 +55,9 @@ def morning_digest(journal: Journal, days: int = DAYS_AHEAD, owner: str | None =
     """The digest of `journal` (of one owner's people: Journal.of_owner, named by `owner`)."""
     today = journal.today
     overdue = journal.with_status("overdue")
-    by_category = Counter(category for person in overdue for category in person.contact.categories or [NO_CATEGORY])
+    names = category_names(person.contact for person in journal.people)  # "Clients" and "clients" are one
+    by_category = Counter(names[key] if key else NO_CATEGORY for person in overdue
+                          for key in dict.fromkeys(map(category_key, person.contact.categories)) or [""])
     return Digest(
         today=today, days=days,
         promises=[(person, promise, journal.promise_is_late(promise)) for person, promise in journal.promises()],
@@ -68,10 +72,12 @@ def _environment(journal: Journal, html: bool) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=html,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        finalize=shown_value,
     )
     environment.globals["words"] = WORDS
     environment.filters.update(
-        when=when, labels=labels, reach=reach_links, one_tap=lambda link: f"{link['label']} {link['href']}",
+        when=when, labels=labels, reach=lambda person: reach_links(person, journal.settings.default_region),
+        one_tap=lambda link: f"{link['label']} {link['href']}",
         page=lambda person: site_link(journal.settings, person_source(person.slug)),
     )
     return environment

@@ -3,13 +3,14 @@ from outside it (absolute, under MkDocs' site_url), so both read the one table."
 
 from __future__ import annotations
 
-from followup.core.names import slugify
+from followup.core.names import category_key, slugify
 from followup.core.settings import Settings
 
 
 def _page_name(slug: str) -> str:
-    """'index' would land on the folder's own list page (people/index.md), so it takes another name."""
-    return "index-page" if slug == "index" else slug
+    """'index' would land on the folder's own list page (people/index.md), so it takes a name no slug can have
+    (slugs have no '_'): `contacts/index.md` and `contacts/index-page.md` keep a page each."""
+    return "index_" if slug == "index" else slug
 
 
 def person_source(slug: str) -> str:
@@ -18,12 +19,12 @@ def person_source(slug: str) -> str:
 
 
 def category_source(name: str) -> str:
-    return f"categories/{_page_name(slugify(name))}.md"
+    return f"categories/{_page_name(category_key(name))}.md"
 
 
 def category_feed(name: str) -> str:
     """The calendar of one category's people."""
-    return f"calendar/{slugify(name)}.ics"
+    return f"calendar/{category_key(name)}.ics"
 
 
 def owner_source(key: str) -> str:

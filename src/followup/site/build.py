@@ -36,6 +36,7 @@ from followup.core.dates import today_is_fixed
 from followup.core.due import STATUS_ORDER
 from followup.core.names import slugify
 from followup.core.settings import Settings
+from followup.core.shown import shown_value
 from followup.formats.atom import ATOM_FEED, due_feed
 from followup.formats.browser import dashboard_data, reach_links
 from followup.formats.calendar import FEED, journal_calendars
@@ -166,7 +167,7 @@ class SiteBuild:
         self.own_person_template = False
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False, bytecode_cache=COMPILED,
-            autoescape=True, trim_blocks=True, lstrip_blocks=True,
+            autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=shown_value,
         )
         # Filters rather than global functions: a compiled template calls a filter directly, but a
         # function through Context.call, which costs more than the work itself on 10,000 pages.
@@ -174,7 +175,8 @@ class SiteBuild:
                                 status_rank={status: rank for rank, status in enumerate(STATUS_ORDER)})
         self.env.filters.update(
             person_link=lambda person: self.link(person_source(person.slug)),
-            category_link=lambda name: self.link(category_source(name)), reach=reach_links, detail=detail,
+            category_link=lambda name: self.link(category_source(name)),
+            reach=lambda person: reach_links(person, settings.default_region), detail=detail,
             when=when, labels=labels, category_feed=category_feed, problem_anchor=problem_anchor,
             path_breaks=path_breaks,
         )

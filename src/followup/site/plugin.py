@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from followup.core.errors import SettingsError, UnsafePath, Untrusted
 from followup.core.settings import DEFAULTS, Settings, settings_from_mapping
+from followup.core.shown import visible
 from followup.site.build import TEMPLATES, PrivateNotes, SiteBuild
 from followup.site.guard import local_only
 from followup.site.incremental import KeptPages, quiet_dirty_builds
@@ -30,6 +31,22 @@ from followup.store.places import config_folder
 from followup.store.trust import REQUIRE_VARIABLE, require_trust
 
 log = logging.getLogger("mkdocs.plugins.followup")
+
+
+class _Shown(logging.Filter):
+    """Every line followup logs passes the choke point of what it shows (core.shown): a file name or a value
+    holding an escape sequence cannot drive the terminal that shows the build log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        shown = visible(message)
+        if shown is not message:
+            record.msg, record.args = shown, ()
+        return True
+
+
+if not any(isinstance(known, _Shown) for known in log.filters):
+    log.addFilter(_Shown())
 
 
 class FollowupConfig(base.Config):
@@ -50,6 +67,7 @@ class FollowupConfig(base.Config):
     mail = c.Optional(c.Type(dict))
     editor = c.Optional(c.Type(str))
     owners = c.Optional(c.Type((list, dict)))
+    default_region = c.Optional(c.Type(str))
 
 
 def journal_paths(config) -> tuple[Path, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from urllib.parse import unquote
 
 import nh3
 
@@ -48,7 +49,10 @@ def inside_site(url: str, page_url: str) -> bool:
     """Whether a relative URL stays inside the site when resolved from the page at `page_url`."""
     if not url.strip() or is_elsewhere(url):
         return False
-    path = re.split(r"[?#]", _as_browser_reads(url), maxsplit=1)[0]
+    # Decided on the path the browser asks for: `%2e%2e` is a `..` segment to it, so it is one here too.
+    path = unquote(re.split(r"[?#]", _as_browser_reads(url), maxsplit=1)[0])
+    if is_elsewhere(path):
+        return False
     folder = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
     resolved = posixpath.normpath(posixpath.join(folder, path))
     return resolved != ".." and not resolved.startswith("../")

@@ -91,7 +91,8 @@ class _Log:
             # The output is parsed: none of the user's settings that reshape it for reading apply, nor the
             # journal's own attributes (a committed `*.md -diff` or `binary` would print no lines: --text).
             "--src-prefix=a/", "--dst-prefix=b/", "--no-textconv", "--text", "--no-show-signature",
-            "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%m%H%x09%h%x09%as%x09%an%x09%s",
+            # Fields apart by NUL, which no name or subject holds (a tab in an author's name would shift them).
+            "--no-color", "--no-ext-diff", "--encoding=UTF-8", "--format=%x00%m%H%x00%h%x00%as%x00%an%x00%s",
             *revisions,
         ]
         self.output = tempfile.TemporaryFile()  # noqa: SIM115 (git writes it while other parts run; result() closes it)
@@ -358,7 +359,7 @@ def _parse_log(lines) -> _Segment:
             continue
         if first == COMMIT_MARK:
             close_commit()
-            parts = line[2:].rstrip("\n").split("\t", 4)
+            parts = line[2:].rstrip("\n").split("\0", 4)
             parts += [""] * (5 - len(parts))
             if line[1:2] == "-":  # a boundary commit of an incremental read: already known
                 boundary.add(parts[0])

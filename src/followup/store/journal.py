@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -20,7 +21,7 @@ from followup.core import due as rule
 from followup.core.contact import Contact, Problem, Promise
 from followup.core.dates import today as real_today
 from followup.core.errors import LookupProblem
-from followup.core.names import UNOWNED, fold, match_level, owner_key, slugify
+from followup.core.names import UNOWNED, category_key, fold, match_level, owner_key, slugify
 from followup.core.settings import Settings
 from followup.store import cache
 from followup.store.config import load_settings
@@ -93,10 +94,10 @@ def contact_files(folder: str, prefix: str) -> tuple[dict[str, tuple], list[Prob
                     found[prefix + name] = (status.st_size, status.st_mtime_ns, status.st_ino)
                     continue
             if entry.is_symlink():
-                if entry.is_dir():
-                    problems.append(Problem(prefix + name, None, f"{LINKED}; its files are not read"))
-                elif name.endswith(".md"):
+                if name.endswith(".md"):
                     problems.append(Problem(prefix + name, None, f"{LINKED}; only regular files are read"))
+                elif _links_to_folder(entry):
+                    problems.append(Problem(prefix + name, None, f"{LINKED}; its files are not read"))
             elif entry.is_dir(follow_symlinks=False):
                 subfolders.append(entry)
             elif name.endswith(".md"):
@@ -109,9 +110,19 @@ def contact_files(folder: str, prefix: str) -> tuple[dict[str, tuple], list[Prob
     return found, problems
 
 
+def _links_to_folder(entry: os.DirEntry) -> bool:
+    """Whether a link names a folder (said as a problem: its files are not read). A link that leads nowhere or
+    to itself (`loop -> loop`: ELOOP) names none."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 class Journal:
     def __init__(self, root: Path, settings: Settings, today: dt.date, contacts: list[Contact],
-                 problems: list[Problem], history: History, sources: dict[str, tuple] | None = None):
+                 problems: list[Problem], history: History, sources: dict[str, tuple] | None = None,
+                 readable: Iterable[str] = ()):
         self.root = root
         self.sources = sources or {}  # each file read: its size, mtime and inode
         self.settings = settings
@@ -122,8 +133,10 @@ class Journal:
         self._history_prefix = history_prefix(settings)  # computed once: person_from runs for every contact
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
-        # How many files could not be read: lists say so at their end rather than leave them out.
-        self.unread = len({problem.path for problem in problems} - {contact.path for contact in contacts})
+        # How many files could not be read: lists say so at their end rather than leave them out. `readable`: the
+        # files of others that were read (one owner's journal holds only theirs), which are not among them.
+        self.unread = len({problem.path for problem in problems} - {contact.path for contact in contacts}
+                          - set(readable))
 
     @classmethod
     def load(cls, root: Path, settings: Settings | None = None, today: dt.date | None = None,
@@ -146,7 +159,7 @@ class Journal:
             history = HistoryReader(folder, cache.cache_path(root, "history", ".sqlite3"),
                                     paths=[contact.path.removeprefix(prefix) for contact in contacts]).history()
         journal = cls(root, settings, today, contacts, problems + unknown_owners(contacts, settings), history,
-                      files.sources)
+                      files.sources, files.readable())
         journal.owner = key
         return journal
 
@@ -268,8 +281,8 @@ class Journal:
         names = category_names(person.contact for person in self.people)
         members: dict[str, list[Person]] = {name: [] for name in names.values()}
         for person in self.ranked:
-            for category in person.contact.categories:
-                members[names[slugify(category)]].append(person)
+            for key in dict.fromkeys(map(category_key, person.contact.categories)):  # "book club", "Book-Club"
+                members[names[key]].append(person)
         return members
 
     def find(self, who: str) -> Person:
@@ -335,7 +348,7 @@ def category_names(contacts: Iterable[Contact]) -> dict[str, str]:
     names: dict[str, str] = {}
     for contact in contacts:
         for category in contact.categories:
-            names.setdefault(slugify(category), category)
+            names.setdefault(category_key(category), category)
     return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
 
 
@@ -443,6 +456,11 @@ class ContactFiles:
                 listing[rel] = self.known[rel]
         return listing
 
+    def readable(self) -> set[str]:
+        """The files that read as a contact (from the listing where a file is not parsed)."""
+        return {rel for rel in self.sources if (self.parsed[rel][1] is not None if rel in self.parsed
+                                                else self.known[rel][2] is not None)}
+
     def owners(self) -> dict[str, str]:
         """Every owner a file names (by owner_key), as the first file spells it, from the listing where a file
         is not parsed."""
@@ -483,10 +501,13 @@ class ContactFiles:
                 problems.extend(found)
             if slug is None:
                 continue
-            if slug in owner_of:  # in nobody's list, so said in everyone's (as an unreadable file is)
-                problems.append(Problem(rel, None, f"the name {slug!r} is already used by {owner_of[slug]}; "
-                                                   "rename one of the files"))
-                continue
+            if slug in owner_of:  # said in everyone's list (as an unreadable file is); both keep a page
+                shown = _free_slug(slugify(rel[len(self.prefix):].removesuffix(".md")), owner_of)
+                problems.append(Problem(rel, None, f"the name {slug!r} is already used by {owner_of[slug]}; this "
+                                                   f"one is {shown!r} until one of the files is renamed"))
+                slug = shown
+                if contact is not None:
+                    contact = dataclasses.replace(contact, slug=shown)
             owner_of[slug] = rel
             if not mine or contact is None:
                 continue
@@ -495,6 +516,15 @@ class ContactFiles:
                                         f"last_touch {contact.last_touch} is in the future (today is {today})"))
             contacts.append(contact)
         return contacts, problems
+
+
+def _free_slug(wanted: str, taken: dict[str, str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`... whichever no file has yet."""
+    slug, number = wanted, 1
+    while slug in taken:
+        number += 1
+        slug = f"{wanted}-{number}"
+    return slug
 
 
 def read_contacts(root: Path, folder: Path, today: dt.date, store: cache.ParseStore | None = None
@@ -525,8 +555,8 @@ def agenda(journal: Journal, everyone: bool = False, category: str | None = None
         if person.status in ("overdue", "due", "soon")
         or any(rule.promise_is_near(p, journal.today, journal.settings) for p in person.contact.promises)]
     if category:
-        wanted = slugify(category)
-        people = [p for p in people if any(slugify(c) == wanted for c in p.contact.categories)]
+        wanted = category_key(category)
+        people = [p for p in people if any(category_key(c) == wanted for c in p.contact.categories)]
     return sorted(people, key=lambda p: not any(journal.promise_is_late(x) for x in p.contact.promises))
 
 

@@ -7,6 +7,8 @@ own three-way merge, so a real conflict (both sides renamed the person) is still
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import subprocess
 import tempfile
 from pathlib import Path
@@ -17,17 +19,29 @@ from followup.store.edit import ContactText
 
 
 def _merge_logs(ours: list[tuple[str, ...]], theirs: list[tuple[str, ...]], newest_last: bool) -> list:
-    """Our entries in our order, with each of theirs that we lack placed by its date."""
-    merged = list(ours)
-    for block in theirs:
-        if block in merged:
-            continue
-        date = entry_date_text(block[0])
-        position = next((i for i, mine in enumerate(merged)
-                         if (entry_date_text(mine[0]) > date if newest_last else entry_date_text(mine[0]) < date)),
-                        len(merged))
-        merged.insert(position, block)
-    return merged
+    """Our entries in our order, with each of theirs that we lack placed by its date: before the first of ours
+    that comes after it in the log's order, theirs at one place in their date order. Linear but for sorting:
+    logs of thousands of entries merge in a blink (inserting one at a time was quadratic)."""
+    mine = set(ours)
+    missing = [block for block in dict.fromkeys(theirs) if block not in mine]
+    if not missing:
+        return list(ours)
+    sign = 1 if newest_last else -1  # in the log's order, a later place has a greater key
+
+    def key(block: tuple[str, ...]) -> tuple[int, ...]:
+        return tuple(sign * int(part) for part in entry_date_text(block[0]).split("-"))
+
+    # The first of ours past a date is where the greatest key so far first passes it: that only grows, so the
+    # place is found by bisection even in a log whose order was broken by hand.
+    greatest = list(itertools.accumulate(map(key, ours), max))
+    places: dict[int, list[tuple[str, ...]]] = {}
+    for block in sorted(missing, key=key):
+        places.setdefault(bisect.bisect_right(greatest, key(block)), []).append(block)
+    merged: list[tuple[str, ...]] = []
+    for index, block in enumerate(ours):
+        merged += places.get(index, [])
+        merged.append(block)
+    return merged + places.get(len(ours), [])
 
 
 def _git_merge_file(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, bool]:

@@ -8,7 +8,7 @@ READY := $(VENV)/.ready-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # The demo journal is written as of this day, so it always shows every status; DEMO_TODAY= uses the real date.
 DEMO_TODAY ?= 2026-11-23
 
-.PHONY: serve build test lint test-properdocs test-lowest bench bench-firm clean
+.PHONY: serve build test lint fuzz test-properdocs test-lowest bench bench-firm clean
 
 $(READY): pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -33,6 +33,13 @@ lint: $(READY)
 
 test: lint
 	$(BIN)/python -m pytest -n auto -q
+
+# The fuzz suite at length with a fresh seed (FUZZ_SCALE times make test's examples, an input slower than
+# 5 s a failure): each failure found is kept in tests/fuzz/corpus/<reader>/, which make test replays.
+FUZZ_SCALE ?= 100
+fuzz: $(READY)
+	FOLLOWUP_FUZZ_SCALE=$(FUZZ_SCALE) FOLLOWUP_FUZZ_SAVE=1 FOLLOWUP_FUZZ_DEADLINE_MS=5000 \
+		$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --hypothesis-profile=fuzz --hypothesis-show-statistics tests/fuzz
 
 # The build tests again with ProperDocs (the maintained MkDocs 1.x) installed, as `followup build` then uses it.
 test-properdocs:

@@ -15,6 +15,7 @@ from helpers import BIN, TODAY, TempJournal
 # random search is `pytest --hypothesis-profile=explore tests/unit/test_properties.py`).
 settings.register_profile("suite", max_examples=300, derandomize=True, database=None)
 settings.register_profile("explore", max_examples=3000, derandomize=False, database=None)
+settings.register_profile("fuzz", derandomize=False, database=None, print_blob=True)  # make fuzz: a fresh seed
 settings.load_profile("suite")
 
 

@@ -180,9 +180,12 @@ def parse_day(text: str, today: dt.date) -> dt.date:
         count, unit = int(span.group(1)), span.group(2)
         if count > 36500:
             raise DateError(f"{text!r} is too far away")
-        if unit in "dw":
-            return in_range(today + dt.timedelta(days=count * (7 if unit == "w" else 1)))
-        return in_range(add_months(today, count * (12 if unit == "y" else 1)))
+        try:
+            if unit in "dw":
+                return in_range(today + dt.timedelta(days=count * (7 if unit == "w" else 1)))
+            return in_range(add_months(today, count * (12 if unit == "y" else 1)))
+        except (ValueError, OverflowError):  # past the year 9999 that Python's dates end at
+            raise DateError(f"{text!r} is too far away") from None
     if _ISO_DATE.fullmatch(text.strip()):
         return parse_date(text)
     raise DateError(f"{text!r} is not a day: write YYYY-MM-DD, today, tomorrow, a weekday such as fri, "

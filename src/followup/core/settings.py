@@ -144,6 +144,8 @@ def owners_from(value: object, where: str) -> dict[str, Owner]:
     if value is None:
         return {}
     if isinstance(value, list):
+        if not all(isinstance(one, str) for one in value):
+            raise SettingsError(f"{where} must list the owners by name, such as [hal, mei]")
         value = dict.fromkeys(value)
     if not isinstance(value, dict):
         raise SettingsError(f"{where} must list the owners, or map each to {{name: ..., email: ...}}")

@@ -371,7 +371,7 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[list[str]], int] | None:
         named = any(column in names for key in ("name", "first", "last") for column in _COLUMNS[key])
         reachable = any(_EMAIL_COLUMN.match(c) or _PHONE_COLUMN.match(c) for c in names) or "URL" in names
         if named and reachable:
-            rows = csv.reader(io.StringIO("".join(lines[index + 1:])), delimiter=delimiter)
+            rows = csv.reader(io.StringIO("".join(lines[index + 1:]), newline=""), delimiter=delimiter)
             return [column.strip() for column in header], rows, index + 1
     return None
 
@@ -388,6 +388,17 @@ def _cells(row: dict[str, str], pattern: re.Pattern) -> list[str]:
             for part in (value or "").split(":::") if part.strip()]
 
 
+def _readable(rows: Iterator[list[str]]) -> Iterator[list[str] | str]:
+    """Each row, or why it could not be read (a stray carriage return...): the reader goes on past it."""
+    while True:
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield f"not readable CSV ({error})"
+
+
 def read_csv(data: bytes, source: str) -> Iterator[Record]:
     text = _csv_text(data)
     # Python's csv stops at a cell over 128 KB with an error, and the rows after it with it: any cell the file
@@ -398,7 +409,10 @@ def read_csv(data: bytes, source: str) -> Iterator[Record]:
         raise NotAnAddressBook(f"{source}: not a vCard, Google CSV or LinkedIn CSV export")
     header, rows, header_line = found
     linkedin = "Connected On" in header
-    for number, cells in enumerate(rows, start=1):
+    for number, cells in enumerate(_readable(rows), start=1):
+        if isinstance(cells, str):
+            yield Unreadable(f"{source}: row {number} (line {header_line + number})", cells)
+            continue
         lost: list[str] = []
         for index, cell in enumerate(cells):
             if len(cell) > MAX_VALUE:

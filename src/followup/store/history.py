@@ -13,7 +13,6 @@ new commits to cached ones. The reading starts before the contact files are pars
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import itertools
 import os
@@ -61,12 +60,18 @@ class History:
         return self.events.get(rel_path, [])
 
 
+_C_ESCAPE = re.compile(rb'\\([0-3][0-7]{2}|[abtnvfr"\\])')  # git's C-quoting: one byte each
+_C_CHARACTERS = {b"a": b"\a", b"b": b"\b", b"t": b"\t", b"n": b"\n", b"v": b"\v", b"f": b"\f", b"r": b"\r",
+                 b'"': b'"', b"\\": b"\\"}
+
+
 def _unquote(path: str) -> str:
-    """git C-quotes odd file names ("a\\"b.md", octal escapes for bytes)."""
-    if len(path) >= 2 and path[0] == '"' and path[-1] == '"':
-        raw = codecs.escape_decode(path[1:-1].encode("utf-8"))[0]
-        return raw.decode("utf-8", errors="replace")
-    return path
+    """git C-quotes odd file names ("a\\"b.md", octal escapes for the bytes of other characters)."""
+    if len(path) < 2 or path[0] != '"' or path[-1] != '"':
+        return path
+    raw = _C_ESCAPE.sub(lambda match: _C_CHARACTERS.get(match[1]) or bytes([int(match[1], 8)]),
+                        path[1:-1].encode("utf-8", "surrogateescape"))
+    return raw.decode("utf-8", errors="replace")
 
 
 def _strip_prefix(path: str) -> str | None:

@@ -53,8 +53,8 @@ def _git_merge_file(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, boo
             paths.append(str(path))
         result = subprocess.run(["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs", *paths],
                                 capture_output=True)
-    if result.returncode < 0 or result.returncode > 127:
-        raise RuntimeError(result.stderr.decode(errors="replace"))
+    if result.returncode < 0 or result.returncode > 127:  # not text to git (a NUL byte): ours stays, a conflict
+        return ours, False
     return result.stdout, result.returncode == 0
 
 

@@ -280,3 +280,29 @@ def test_an_owners_dashboard_is_redrawn_with_their_people_only(browser, journal)
     finally:
         server.shutdown()
 
+
+
+def test_every_script_works_after_materials_instant_navigation(browser, site):
+    """With `navigation.instant`, Material brings pages in without loading their scripts again: the table's
+    sort and filter and the dashboard's redraw subscribe to its document$ and work on pages reached by a click."""
+    journal, url = site  # instant navigation takes the links of the site's own address (site_url) only
+    config = journal.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  features:\n"
+                                                 "    - navigation.instant\n")
+                      .replace("site_name:", f"site_url: {url}\nsite_name:"))
+    journal.build()
+    page, problems, requests = open_page(browser, url + "people/ana/", "2026-12-08", live=True)
+    page.evaluate("window.fuSamePage = true")
+    page.locator("a.md-nav__link:visible", has_text="People").first.click()
+    page.wait_for_url(url + "people/")
+    assert page.evaluate("window.fuSamePage === true")  # brought in by Material, the page not loaded again
+    page.fill("input.fu-filter", "clients inactive")
+    assert page.eval_on_selector_all("#fu-people-table tbody tr:not([hidden]) .fu-name",
+                                     "links => links.map(a => a.textContent)") == ["Ed Inactive"]
+    page.click("#fu-people-table th:text-is('Last touch')")
+    assert page.get_attribute("#fu-people-table th:text-is('Last touch')", "aria-sort") == "ascending"
+    page.locator("a.md-nav__link:visible", has_text="Due").first.click()
+    page.wait_for_url(url)
+    page.wait_for_function("document.querySelector('.fu-built').textContent.includes('2026-12-08')")
+    assert sections(page) == expected_sections(journal.root, "2026-12-08")
+    assert problems == [] and all(request.startswith(url) for request in requests)

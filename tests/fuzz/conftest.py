@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-import readers  # noqa: E402
+import readers
 
 
 @pytest.hookimpl(hookwrapper=True)

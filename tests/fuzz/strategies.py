@@ -14,9 +14,10 @@ from followup.core.contact import KNOWN_KEYS
 from followup.core.settings import MAIL_NAMES, SETTING_NAMES
 
 NEWLINES = ["\n", "\r\n", "\r", "\r\r\n"]
-CONTROL = "".join(map(chr, [*range(0, 32), 127, 0x85, 0x9B, 0x2028, 0xFEFF, 0xFFFE]))
+CONTROL = "".join(map(chr, [*range(32), 127, 0x85, 0x9B, 0x2028, 0xFEFF, 0xFFFE]))
 HOSTILE_WORDS = [
-    "", " ", "---", "...", "- ", "? ", ": ", "[", "]", "{", "}", "&a", "*a", "!!binary aGk=", "!!set {a, b}", "!!python/name:os.system",
+    "", " ", "---", "...", "- ", "? ", ": ", "[", "]", "{", "}", "&a", "*a", "!!binary aGk=", "!!set {a, b}",
+    "!!python/name:os.system",
     "|", ">-", "'", '"', "\\", "#", "%", "@", "`", "<script>", "=1+1", "+1 555 0100", "2026-02-30", "2026-11-23",
     "9999-12-31", "0001-01-01", "null", "~", "yes", "no", ".inf", ".nan", "0x1F", "1e400", "12345678901234567890123",
     "Søren Ølgaard", "王小明", "Мария", "مرحبا", "\u202eevil", "\x1b[2J", "\x1b]52;c;eA==\x07", "a\tb", "a\nb",

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-
 from readers import READERS, run
 from strategies import STRATEGIES
 

@@ -101,8 +101,8 @@ def test_an_attempt_is_on_the_timeline_not_a_touch_and_they_come_due_again(day):
     assert (record["status"], record["attempts"], record["retry_on"], record["last_touch"]) == (
         "tried", 1, "2026-11-25", "2026-10-01")
     assert "try again 2026-11-25; inactive; tried once since 2026-10-01" in day.followup("due", "--all").stdout
-    assert "late" not in [item["slug"] for item in json.loads(day.followup("today", "--json").stdout)
-                          if item["kind"] == "pick"]
+    picks = [item for item in json.loads(day.followup("today", "--json").stdout) if item["kind"] == "pick"]
+    assert [item["status"] for item in picks if item["slug"] == "late"] == ["tried"]  # a pick stays one all day
     later = json.loads(day.followup("due", "--json", env={"FOLLOWUP_TODAY": "2026-11-25"}).stdout)
     assert {r["slug"]: r["status"] for r in later}["late"] == "overdue"
     day.settings("retry_days: 0")
@@ -208,8 +208,15 @@ def test_undo_reverts_followups_last_change_and_nothing_else(day):
     assert undone.returncode == 0 and undone.stdout.strip() == "Undone: A call to undo"
     assert path.read_text() == before and commits(day)[0] == "Undo: A call to undo"
     assert records(day, "due", "--all")["late"]["last_touch"] == "2026-10-01"
-    redone = day.followup("undo")  # undoing the undo
-    assert redone.returncode == 0 and "A call to undo" in path.read_text()
+    assert day.followup("touch", "lou", "-m", "A second call").returncode == 0
+    assert day.followup("touch", "lou", "-m", "A third call").returncode == 0
+    assert day.followup("undo").stdout.strip() == "Undone: A third call"
+    again = day.followup("undo")  # the change before, never the undo before: undo twice is not a redo
+    assert again.stdout.strip() == "Undone: A second call (the change before the 1 undone already)"
+    assert path.read_text() == before and commits(day)[:2] == ["Undo: A second call", "Undo: A third call"]
+    third = day.followup("undo")
+    assert third.returncode == 2 and "the last commit left to undo is not one followup made" in third.stderr
+    day.followup("touch", "lou", "-m", "A call to keep")
     path.write_text(path.read_text() + "\nA note not committed.\n")
     dirty = day.followup("undo")
     assert dirty.returncode == 2 and "changes not committed" in dirty.stderr
@@ -305,3 +312,13 @@ def test_the_first_run_as_the_readme_writes_it(tmp_path):
     result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Ana Ribeiro" in result.stdout and (home / "journal/contacts/ana-ribeiro.md").is_file()
+
+
+def test_commits_are_dated_on_followup_today(day):
+    """A journal run as of another day (FOLLOWUP_TODAY) writes no history dated after that day."""
+    assert day.followup("touch", "lou", "-m", "A call").returncode == 0
+    assert day.git("log", "-1", "--format=%ad %cd", "--date=short").stdout.split() == ["2026-11-23", "2026-11-23"]
+    assert day.followup("undo").returncode == 0
+    assert day.git("log", "-1", "--format=%ad %cd", "--date=short").stdout.split() == ["2026-11-23", "2026-11-23"]
+    timeline = json.loads(day.followup("log", "lou", "--json").stdout)
+    assert all(event["date"] <= "2026-11-23" for event in timeline)

@@ -1,6 +1,7 @@
 """The due rule: statuses, ranking and today's picks."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -133,3 +134,18 @@ def test_occasions_in_the_window():
     person = contact(birthday="1984-12-03", dates="{anniversary: 2012-06-02, feast: 11-23}")
     found = {(o.label, o.date, o.years) for o in rule.occasions(person, TODAY, 30)}
     assert found == {("birthday", dt.date(2026, 12, 3), 42), ("feast", TODAY, None)}
+
+
+def test_todays_touches_and_calls_leave_the_picks_as_drawn():
+    """The picks of a day are drawn from the journal as the day began: reaching a pick, or anyone else, or a
+    call that did not reach a pick, changes none of them; a pick reached today is labelled so."""
+    from followup.formats.wording import labels
+    from vectors.rule import VECTORS, journal_of
+
+    cases = {case["name"]: case for case in json.loads(VECTORS.read_text())}
+    before = journal_of(cases["picks rotate through a crowd"], "2026-11-23")
+    after = journal_of(cases["the day's touches and calls leave the picks as drawn (a pick reached today shows as "
+                             "reached)"], "2026-11-23")
+    assert [p.slug for p in after.picks()] == [p.slug for p in before.picks()] == ["p00", "p09", "p18", "p03", "p12"]
+    assert [p.slug for p in after.due] != [p.slug for p in before.due]  # the day's touches did change who is due
+    assert labels(after.by_slug["p00"]) == ["reached today"] and after.by_slug["p09"].status == "tried"

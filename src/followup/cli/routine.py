@@ -243,12 +243,15 @@ def edit(context: Context, who) -> None:
 @command()
 @pass_context
 def undo(context: Context) -> None:
-    """Undo the last change followup committed (a git revert of it). Refused when the last commit is not
-    followup's, or when there are changes not committed.
+    """Undo the last change followup committed (a git revert of it); again, the change before it, and so on
+    (an undo is never undone). Refused when that commit is not followup's, or when there are changes not
+    committed.
 
     Example: followup touch tom -m "Call"; followup undo
     """
-    say(f"Undone: {actions.undo(context.root)}")
+    subject, passed = actions.undo(context.root)
+    earlier = f" (the change before the {passed} undone already)" if passed else ""
+    say(f"Undone: {subject}{earlier}")
 
 
 @command()

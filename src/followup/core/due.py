@@ -30,6 +30,7 @@ class Due:
     attempts: int = 0  # calls that did not reach them since the last touch
     retry_on: dt.date | None = None  # after the last of those, the day to try again
     booking_passed: bool = False  # a booked touch whose day passed with no touch since: how did it go?
+    reached_today: bool = False  # the last touch is today's
 
     @property
     def never_touched(self) -> bool:
@@ -79,24 +80,25 @@ def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: It
                      today, settings)
 
 
-def attempt_days(contact: Contact, last: dt.date | None, today: dt.date) -> list[dt.date]:
-    """The days a call did not reach them (logged as attempts) since the last touch, up to today."""
+def attempt_days(contact: Contact, last: dt.date | None, until: dt.date) -> list[dt.date]:
+    """The days a call did not reach them (logged as attempts) since the last touch, up to `until`."""
     return [entry.date for entry in contact.log
-            if entry.kind == "attempt" and (last is None or entry.date > last) and entry.date <= today]
+            if entry.kind == "attempt" and (last is None or entry.date > last) and entry.date <= until]
 
 
 def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, today: dt.date,
-              settings: Settings) -> Due:
+              settings: Settings, morning: bool = False) -> Due:
     """The status once the cadence and the effective last touch are known (assess finds both).
 
     A call that reached voicemail does not move the last touch, but someone due who was just tried is
-    "tried" until `retry_days` after the last attempt, then due again."""
+    "tried" until `retry_days` after the last attempt, then due again. `morning`: as the day began, today's
+    calls left out (the touches are the caller's to leave out: morning_due)."""
     passed = contact.next is not None and contact.next < today and (last is None or last < contact.next)
     if cadence is None:
         return Due("none", None, last, None, None, booking_passed=passed)
     next_due = cadence.after(last) if last is not None else today
     days_late = (today - next_due).days
-    attempts = attempt_days(contact, last, today)
+    attempts = attempt_days(contact, last, today - dt.timedelta(days=1) if morning else today)
     retry_on = max(attempts) + dt.timedelta(days=settings.retry_days) if attempts else None
     if contact.next is not None and contact.next >= today:
         status = "booked"
@@ -112,7 +114,7 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
         status = "soon"
     else:
         status = "ok"
-    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed)
+    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed, last == today)
 
 
 def due_as_of(contact: Contact, cadence: Cadence | None, touches: list[dt.date], day: dt.date,
@@ -121,6 +123,14 @@ def due_as_of(contact: Contact, cadence: Cadence | None, touches: list[dt.date],
     gives them; snoozes and bookings as written today): for a trend, or a week's review."""
     known = bisect.bisect_right(touches, day)
     return due_state(contact, cadence, touches[known - 1] if known else None, day, settings)
+
+
+def morning_due(contact: Contact, cadence: Cadence | None, touches: list[dt.date], today: dt.date,
+                settings: Settings) -> Due:
+    """The rule as the day began: today's touches and calls left out (`touches` sorted, as touch_days gives
+    them). Today's picks are drawn from it, so reaching someone today, a pick or not, changes no pick."""
+    known = bisect.bisect_left(touches, today)
+    return due_state(contact, cadence, touches[known - 1] if known else None, today, settings, morning=True)
 
 
 def reach_on(due: Due, today: dt.date) -> dt.date | None:
@@ -157,7 +167,7 @@ def rank_key(contact: Contact, due: Due) -> tuple:
 
 
 def todays_picks(ranked_due: list, today: dt.date, count: int) -> list:
-    """`count` people from the due list (already ranked), stable within a day, rotating across days.
+    """`count` people from the due list as the day began (morning_due, ranked), rotating across days.
 
     The first half (rounded up) are the most late. The rest rotate through everyone else who is
     due, advancing by that many places every day, so nobody stays at the bottom for ever.

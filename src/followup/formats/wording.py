@@ -26,6 +26,7 @@ WORDS = {
     "times": "{attempts} times",
     "inactive": "inactive",
     "pick": "today's pick",
+    "reached-today": "reached today",
     "booking-passed": "booked for {next} — log how it went",
     # promises, and the dashboard's day
     "by": "by {due}",
@@ -64,6 +65,8 @@ def labels(person: Person, picked: bool = False) -> list[str]:
     if due.attempts:
         times = WORDS["once"] if due.attempts == 1 else WORDS["times"].format(attempts=due.attempts)
         found.append(WORDS["attempts-since" if due.last_touch else "attempts"].format(times=times, last=due.last_touch))
+    if due.reached_today:
+        found.append(WORDS["reached-today"])
     if picked:
         found.append(WORDS["pick"])
     return found

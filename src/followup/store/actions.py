@@ -221,18 +221,20 @@ def kept(root: Path, person: Person, today: dt.date, number: int | None = None, 
     return _edit(root, person, change, f"Kept promise: {chosen.what} ({person.name})", commit, "kept")
 
 
-def undo(root: Path) -> str:
-    """Revert the last change followup committed; the subject of what was undone. Refused when the last
-    commit is not followup's, or when files git tracks have changes not committed."""
+def undo(root: Path) -> tuple[str, int]:
+    """Revert the newest change followup committed that is not undone yet: the subject of what was undone, and how
+    many undos it walked back past (a second undo takes back the change before, it never redoes). Refused when
+    that commit is not followup's, or when files git tracks have changes not committed."""
     with journal_lock(root):
-        last = gitops.last_commit(root)
-        if last is None or not last.command:
-            raise UsageError(f"the last commit is not one followup made{f' ({last.subject!r})' if last else ''}; "
-                             "undo only reverts followup's own changes (git revert does the rest)")
+        last, passed = gitops.commit_to_undo(root)
+        if last is None or not last.command or last.command == "undo":
+            raise UsageError(f"the last commit {'left to undo ' if passed else ''}is not one followup made"
+                             f"{f' ({last.subject!r})' if last else ''}; undo only reverts followup's own changes "
+                             "(git revert does the rest)")
         if gitops.changed_files(root):
             raise UsageError("there are changes not committed; commit or put them aside first (git status)")
         gitops.revert(root, last.sha, f"Undo: {last.subject}")
-        return last.subject
+        return last.subject, passed
 
 
 def contact_file(fields: dict[str, object], notes: str = "") -> bytes:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from followup.core.dates import today, today_is_fixed
 from followup.core.errors import GitError
 
 
-def _git(folder: Path, *args: str) -> str:
+def _git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
     try:
-        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, env=env)
     except OSError as error:
         raise GitError(f"git could not run: {error}") from None
     if result.returncode != 0:
@@ -69,26 +72,56 @@ def commit(folder: Path, paths: list[Path], message: str, command: str = "") -> 
     _git(folder, "add", "--", *names)
     if not _git(folder, "status", "--porcelain", "--", *names).strip():
         return False
-    _git(folder, "commit", "--quiet", "--no-verify", "-m", _message(message, command), "--only", "--", *names)
+    _git(folder, "commit", "--quiet", "--no-verify", "-m", _message(message, command), "--only", "--", *names,
+         env=_dated())
     return True
 
 
+def _dated() -> dict[str, str] | None:
+    """git's environment for a commit: dated on FOLLOWUP_TODAY's day (at this time of day) when it names one, so
+    a "what if" run or a test writes no history dated after its today; None (git's own clock) otherwise."""
+    if not today_is_fixed():
+        return None
+    moment = dt.datetime.combine(today(), dt.datetime.now().time().replace(microsecond=0)).isoformat()
+    return {**os.environ, "GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment}
+
+
+UNDOES = "Followup-Undoes"  # on an undo's commit: the commit it took back
+UNDO_WALK = 1000  # commits looked through for the one to undo
+
+
 @dataclass(frozen=True)
-class LastCommit:
+class Commit:
     sha: str
     subject: str
     command: str  # the followup command that made it, "" for any other commit
+    undoes: str  # for an undo, the commit it took back
 
 
-def last_commit(folder: Path) -> LastCommit | None:
+def commit_to_undo(folder: Path) -> tuple[Commit | None, int]:
+    """The newest commit not taken back yet, walking back past followup's undos and what they undid: undo after
+    undo takes back one change after another, never the undo before. With how many undos it stepped past. None
+    when there is no commit."""
     try:
         # log.showSignature would print a verdict before the fields
-        shown = _git(folder, "log", "-1", "--no-show-signature",
-                     f"--format=%H%x00%s%x00%(trailers:key={TRAILER},valueonly)")
+        shown = _git(folder, "log", "--first-parent", f"-{UNDO_WALK}", "--no-show-signature",
+                     f"--format=%H%x00%s%x00%(trailers:key={TRAILER},valueonly)%x00"
+                     f"%(trailers:key={UNDOES},valueonly)%x1e")
     except GitError:
-        return None  # no commit yet
-    sha, subject, command = [*shown.rstrip("\n").split("\0"), "", ""][:3]
-    return LastCommit(sha, subject, command.strip())
+        return None, 0  # no commit yet
+    undone: set[str] = set()
+    passed = 0
+    for record in shown.split("\x1e"):
+        fields = [*record.strip("\n").split("\0"), "", "", "", ""][:4]
+        if not fields[0]:
+            continue
+        commit = Commit(fields[0], fields[1], fields[2].strip(), fields[3].strip())
+        if commit.command == "undo" and commit.undoes:
+            undone.add(commit.undoes)
+            passed += 1
+        elif commit.sha not in undone:
+            return commit, passed
+    return None, passed
 
 
 def changed_files(folder: Path) -> list[str]:
@@ -97,9 +130,11 @@ def changed_files(folder: Path) -> list[str]:
 
 
 def revert(folder: Path, sha: str, subject: str) -> None:
-    """Undo one commit with a new commit, itself marked as followup's (so `undo` again redoes it)."""
+    """Undo one commit with a new commit, marked as followup's undo of that commit (the next undo walks past
+    both)."""
     _git(folder, "revert", "--no-commit", sha)
-    _git(folder, "commit", "--quiet", "--no-verify", "-m", _message(subject, "undo"))
+    _git(folder, "commit", "--quiet", "--no-verify", "-m", f"{_message(subject, 'undo')}\n{UNDOES}: {sha}",
+         env=_dated())
 
 
 def state_file(folder: Path, name: str) -> Path | None:

@@ -207,8 +207,21 @@ class Journal:
         return self.with_status(*rule.DUE_STATUSES)
 
     def picks(self, count: int | None = None) -> list[Person]:
+        """Today's picks, drawn from the journal as the day began: a touch or a call of today, of a pick or of
+        anyone else, leaves them as they are (a pick reached today is listed as reached)."""
         count = self.settings.picks_per_day if count is None else count
-        return rule.todays_picks(self.due, self.today, count)
+        return [person for person, _ in rule.todays_picks(self._morning_due, self.today, count)]
+
+    @cached_property
+    def _morning_due(self) -> list[tuple[Person, rule.Due]]:
+        """Who was due as the day began, ranked."""
+        found = []
+        for person in self.people:
+            due = rule.morning_due(person.contact, person.due.cadence, self.touch_dates(person), self.today,
+                                   self.settings)
+            if due.status in rule.DUE_STATUSES:
+                found.append((person, due))
+        return sorted(found, key=lambda pair: rule.rank_key(pair[0].contact, pair[1]))
 
     def promises(self, near_only: bool = True) -> list[tuple[Person, Promise]]:
         found = [(person, promise) for person in self.people for promise in person.contact.promises

@@ -8,7 +8,13 @@
     return cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim().toLowerCase();
   }
 
-  document.querySelectorAll("table[id] th[data-fu-sort]").forEach(function (heading) {
+  function bind() { // on each page: Material's instant navigation brings pages in without loading scripts again
+    document.querySelectorAll("table[id] th[data-fu-sort]:not([data-fu-bound])").forEach(sortable);
+    document.querySelectorAll("input[data-fu-filter]:not([data-fu-bound])").forEach(filter);
+  }
+
+  function sortable(heading) {
+    heading.dataset.fuBound = "";
     heading.tabIndex = 0;
     heading.setAttribute("role", "button");
     function sort() {
@@ -29,9 +35,10 @@
     }
     heading.addEventListener("click", sort);
     heading.addEventListener("keydown", function (event) { if (event.key === "Enter") sort(); });
-  });
+  }
 
-  document.querySelectorAll("input[data-fu-filter]").forEach(function (input) {
+  function filter(input) {
+    input.dataset.fuBound = "";
     var table = document.getElementById(input.dataset.fuFilter);
     input.addEventListener("input", function () {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -40,5 +47,7 @@
         row.hidden = !words.every(function (word) { return text.indexOf(word) >= 0; });
       });
     });
-  });
+  }
+
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(bind); else bind();
 })();

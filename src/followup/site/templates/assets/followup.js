@@ -35,12 +35,13 @@
     return addMonths(number, unit === "months" ? count : 12 * count);
   }
 
-  function assess(person, today, data) {
-    var last = null, years = data.years;
+  // `morning`: as the day began, today's touches and calls left out (due.morning_due): the picks' view.
+  function assess(person, today, data, morning) {
+    var last = null, years = data.years, until = morning ? today - 1 : today;
     person.touches.forEach(function (iso) {
       var n = dayNumber(iso), year = +iso.split("-")[0];
       if (year < years[0] || year > years[1]) return; // the years followup works with (dates.py)
-      if (n <= today && (last === null || n > last)) last = n;
+      if (n <= until && (last === null || n > last)) last = n;
     });
     var booked = person.next ? dayNumber(person.next) : null;
     var passed = booked !== null && booked < today && (last === null || last < booked);
@@ -50,7 +51,7 @@
     var next = last !== null ? after(person.cadence, last) : today;
     var late = today - next, status;
     var attempts = person.attempts.map(dayNumber).filter(function (n) {
-      return (last === null || n > last) && n <= today;
+      return (last === null || n > last) && n <= until;
     });
     var retry = attempts.length ? Math.max.apply(null, attempts) + data.retry_days : null;
     if (booked !== null && booked >= today) status = "booked";
@@ -62,7 +63,7 @@
     else status = "ok";
     var lateness = last !== null ? late / Math.max(next - last, 1) : 0;
     return {status: status, last: last, next: next, late: late, lateness: lateness, attempts: attempts.length,
-            retry: retry, passed: passed};
+            retry: retry, passed: passed, reached: last === today};
   }
 
   function compare(a, b) {
@@ -117,8 +118,10 @@
     });
     var ranked = rows.slice().sort(compare);
     function withStatus(status) { return ranked.filter(function (r) { return r.due.status === status; }); }
-    var due = ranked.filter(function (r) { return r.due.status === "overdue" || r.due.status === "due"; });
-    var chosen = picks(due, today, data.picks_per_day);
+    var morning = rows.map(function (row) {
+      return {person: row.person, due: assess(row.person, today, data, true), now: row};
+    }).filter(function (r) { return r.due.status === "overdue" || r.due.status === "due"; }).sort(compare);
+    var chosen = picks(morning, today, data.picks_per_day).map(function (r) { return r.now; });
     var promises = [], dates = [];
     rows.forEach(function (row) {
       row.person.promises.forEach(function (promise) {
@@ -140,8 +143,7 @@
 
   /* Drawing: every row, word and empty-state sentence is the page's own (Jinja drew them, the rows blank in
      <template id="fu-rows">); this only fills them in. Values are set with textContent. */
-  var rows = document.getElementById("fu-rows");
-  var words = rows ? JSON.parse(rows.dataset.words) : {};
+  var rows = null, words = {}; // of the page shown: start() reads them from each page Material brings in
 
   function say(key, values) {
     return words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
@@ -165,6 +167,7 @@
       var times = count === 1 ? words.once : say("times", {attempts: count});
       found.push(say(row.due.last === null ? "attempts" : "attempts-since", {times: times, last: isoOf(row.due.last)}));
     }
+    if (row.due.reached) found.push(words["reached-today"]);
     if (picked) found.push(words.pick);
     return found;
   }
@@ -256,9 +259,24 @@
     return Object.assign({}, data, {people: data.people.filter(function (p) { return (p.owner || "") === owner; })});
   }
 
-  window.followup = {dashboard: dashboard, dayNumber: dayNumber, isoOf: isoOf};
-  // A site built for a named day (FOLLOWUP_TODAY) is a picture of that day: the page is already drawn for it.
-  if (window.followupData && rows && !window.followupData.fixed) {
-    render(ofThisPage(window.followupData), localToday());
+  /* A dashboard page: its data (a script of the site, loaded once: a script tag works from disk, where a fetch
+     does not), then the sections redrawn for the browser's day. A site built for a named day (FOLLOWUP_TODAY)
+     is a picture of that day: the page is already drawn for it. */
+  function start() {
+    rows = document.getElementById("fu-rows");
+    if (!rows) return;
+    words = JSON.parse(rows.dataset.words);
+    var draw = function () {
+      if (window.followupData && !window.followupData.fixed) render(ofThisPage(window.followupData), localToday());
+    };
+    if (window.followupData) { draw(); return; }
+    var script = document.createElement("script");
+    script.src = rows.dataset.data;
+    script.onload = draw;
+    document.head.appendChild(script);
   }
+
+  window.followup = {dashboard: dashboard, dayNumber: dayNumber, isoOf: isoOf};
+  // With Material's instant navigation a page is brought in without loading the scripts again: document$ says so.
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(start); else start();
 })();

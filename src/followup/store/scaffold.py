@@ -17,6 +17,10 @@ MKDOCS_YML = """\
 site_name: {title}
 docs_dir: contacts          # one Markdown file per person
 use_directory_urls: true
+# Contact files are data, never pages of their own: only the followup plugin draws pages from them. A generator
+# that skips the plugin (Zensical builds this file and runs no MkDocs plugin) then publishes none of them.
+exclude_docs: |
+  *
 theme:
   name: material
   font: false               # no Google Fonts: nothing leaves the machine

@@ -28,7 +28,12 @@ TABLES = """() => Array.from(document.querySelectorAll(".md-content table")).map
     const head = table.tHead && shown(table.tHead) ? Array.from(table.tHead.rows[0].cells).filter(shown).length : null;
     const rows = Array.from(table.tBodies).flatMap(b => Array.from(b.rows)).filter(shown)
         .map(r => Array.from(r.cells).filter(shown).length);
-    return {head, rows, clipped: table.scrollWidth > table.clientWidth + 1};
+    let clipped = table.scrollWidth > table.clientWidth + 1;  // the table, or a box around it, cuts columns off
+    for (let box = table.parentElement; box && !box.classList.contains("md-content"); box = box.parentElement) {
+        if (getComputedStyle(box).overflowX !== "visible" && box.scrollWidth > box.clientWidth + 1) clipped = true;
+    }
+    const dates = Array.from(table.querySelectorAll(".fu-date")).filter(d => d.getClientRects().length > 1);
+    return {head, rows, clipped, broken_dates: dates.map(d => d.textContent)};
 })"""
 
 # A code element's text, line by line as laid out (each character's box, grouped by its top).
@@ -89,7 +94,7 @@ def test_every_page_fits_and_every_column_goes_with_its_heading(browser, demo_si
         assert page.get_attribute("body", "data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
         for table in page.evaluate(TABLES):
-            assert not table["clipped"], (name, width, table)
+            assert not table["clipped"] and table["broken_dates"] == [], (name, width, table)
             if table["head"] is not None:  # on a phone the problems are blocks, without the heading row
                 assert set(table["rows"]) <= {table["head"]}, (name, width, table)
         page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
@@ -107,6 +112,10 @@ def test_heatmaps_and_sparklines_are_labelled_at_a_readable_size(browser, demo_s
         t.getBoundingClientRect().height])""")
     assert [text for text, _ in labels[:3]] == ["Mon", "Wed", "Fri"] and len(labels) >= 3 + (12 if width > 500 else 6)
     assert min(height for _, height in labels) >= 8  # px on the screen: read without zooming
+    cut = page.eval_on_selector_all(f"{shown} .fu-axis text", """texts => texts.filter(t => {
+        const svg = t.ownerSVGElement.getBoundingClientRect(), box = t.getBoundingClientRect();
+        return box.right > svg.right + 0.5 || box.left < svg.left - 0.5; }).map(t => t.textContent)""")
+    assert cut == []  # the last month's name whole ("Dec", never "De")
     page.goto(demo_site + "categories/")
     trend = page.locator('tr[data-category="clients"] td.fu-trend')
     heading = page.locator("th.fu-trend")

@@ -62,7 +62,7 @@ def test_import_creates_skips_and_reports(existing):
     assert front(existing, "sofia-lind")[0]["birthday"] == "10-01"
     assert front(existing, "priya-nair")[0]["phone"] == "+1-555-010-0188"
     log = existing.git("log", "--format=%s").stdout.splitlines()
-    assert log[0] == "Import 9 new and 0 merged contacts" and log[1] == "Add Ana"
+    assert log[0] == "Import: 9 created, 0 merged, 0 skipped" and log[1] == "Add Ana"
     assert existing.followup("check").returncode == 0
 
 

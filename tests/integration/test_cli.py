@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -368,3 +369,29 @@ def test_a_closed_pipe_stops_the_command_quietly(journal):
     status = subprocess.run(f"set -o pipefail; {BIN / 'followup'} due --all | head -c 10 >/dev/null; echo $?",
                             shell=True, cwd=journal.root, capture_output=True, text=True, executable="/bin/bash")
     assert status.stdout.strip() == "141" and status.stderr == ""
+
+
+def test_every_package_followup_imports_is_declared_and_the_metadata_says_who_and_what():
+    """What followup's own modules import from outside the standard library is in its dependencies (not merely
+    brought in by MkDocs); the installed metadata names its authors and classifiers."""
+    import ast
+    import importlib.metadata
+
+    import tomllib
+
+    declared = {re.split(r"[<>=!~;\s\[]", requirement)[0].lower().replace("_", "-") for requirement in
+                tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    providers = importlib.metadata.packages_distributions()
+    imported = set()
+    for path in (ROOT / "src" / "followup").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    outside = {name for name in imported if name not in sys.stdlib_module_names and name != "followup"}
+    undeclared = {name: providers.get(name) for name in outside
+                  if not {dist.lower().replace("_", "-") for dist in providers.get(name, [])} & declared}
+    assert undeclared == {}
+    metadata = importlib.metadata.metadata("followup")
+    assert metadata["Author-email"] and "Framework :: MkDocs" in metadata.get_all("Classifier")

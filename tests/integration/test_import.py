@@ -268,7 +268,7 @@ def test_a_second_import_creates_nobody_and_the_site_builds_with_no_problems(jou
     assert first.stdout.splitlines()[-1] == "4 created, 0 merged, 0 skipped"
     second = imported(journal, "iCloud.vcf", data)
     assert second.stdout.splitlines()[-1] == "0 created, 0 merged, 4 skipped"
-    assert commits(journal)[0] == "Import 4 new and 0 merged contacts"
+    assert commits(journal)[0] == "Import: 4 created, 0 merged, 0 skipped"
     journal.build("--strict")
     assert journal.page("problems").select_one(".fu-empty") is not None
 

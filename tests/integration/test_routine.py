@@ -261,16 +261,27 @@ def test_the_weekly_review(day):
     assert day.followup("attempt", "bo", "-m", "voicemail").returncode == 0
     assert day.followup("promise", "bo", "send the photos", "--by", "3d").returncode == 0
     assert day.followup("kept", "lena", "2").returncode == 0
+    assert day.followup("promise", "bea", "send the card", "--by", "2d").returncode == 0
+    assert day.followup("kept", "bea").returncode == 0  # made and kept in the same week: made, all the same
     review = day.followup("review")
     assert review.returncode == 0, review.stderr
     text = review.stdout
     assert text.startswith("The last 7 days (2026-11-17 to 2026-11-23)")
     assert "  touches: 2\n    2026-11-21  Bea Birthday: Birthday call\n    2026-11-21  Lou Late: Lunch\n" in text
     assert "  attempts: 1\n    2026-11-23  Bo Booked: Tried: voicemail\n" in text
-    assert "  promises kept: 1\n    2026-11-23  Lena Promise: Kept promise: call back\n" in text
-    assert "  promises made: 1\n    2026-11-26  Bo Booked: send the photos\n" in text
+    assert "  promises kept: 2\n    2026-11-23  Bea Birthday: Kept promise: send the card (promised 2026-11-23)\n" \
+           "    2026-11-23  Lena Promise: Kept promise: call back\n" in text
+    assert "  promises made: 2\n    2026-11-23  Bea Birthday: send the card (kept 2026-11-23)\n" \
+           "    2026-11-23  Bo Booked: send the photos (by 2026-11-26)\n" in text  # on the day made
     assert "  promises fallen late: 1\n    2026-11-18  Lena Promise: send the quote\n" in text
-    assert "  2026-11-23  Bo Booked: booked: lunch at Rosa's" in text and "  2026-11-24  Bea Birthday: wedding" in text
+    plan = text[text.index("The next 7 days\n"):].splitlines()[1:]
+    assert "  2026-11-23  Bo Booked: booked: lunch at Rosa's" in plan
+    assert "  2026-11-24  Bea Birthday: wedding (14)" in plan
+    assert [line.split()[0] for line in plan] == sorted(line.split()[0] for line in plan)  # soonest first
+    data = json.loads(day.followup("review", "--json").stdout)
+    assert [item["day"] for item in data["plan"]] == [line.split()[0] for line in plan]
+    assert [item["text"] for item in data["promises_made"]] == ["send the card (kept 2026-11-23)",
+                                                                "send the photos (by 2026-11-26)"]
     day.build()
     page = day.page("review")
     assert [li["data-slug"] for li in page.select('[data-fu-review="touches"] li')] == ["birthday", "late"]

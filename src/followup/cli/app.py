@@ -289,7 +289,7 @@ def complete_who(ctx: click.Context, param: click.Parameter, incomplete: str) ->
         return []
     ranked = []
     for person in journal.people:
-        level = 0 if person.slug.startswith(incomplete.lower()) else match_level(incomplete, person.name)
+        level = 0 if person.slug.startswith(incomplete.lower()) else match_level(incomplete, person.contact.name)
         if level is not None:  # a slug or a word that starts so first, then names that hold it inside a word
             ranked.append((level == 2, person.slug, person.name))
     return [CompletionItem(slug, help=name) for _, slug, name in sorted(ranked)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from followup.cli.app import Context, command, emit, owner_options, pass_context
 from followup.cli.output import print_json
 from followup.core.errors import LookupProblem, NotAnAddressBook, SettingsError
 from followup.formats.address_books import Record, Step, plan_import, read_file
-from followup.formats.digest import DAYS_AHEAD, NOTHING_DUE, digest_html, digest_text, morning_digest
+from followup.formats.digest import DAYS_AHEAD, NOTHING_DUE, digest_data, digest_html, digest_text, morning_digest
 from followup.formats.importing import apply_import
 from followup.formats.links import category_feed
 from followup.formats.mail import digest_message
@@ -24,18 +25,19 @@ from followup.store.files import atomic_write
 from followup.store.trust import require_trust
 
 PROGRESS_FROM = 500  # records: about a second of reading
+STDIN = "standard input"  # how records read from `-` name their source
 
 
 def _read_records(files: tuple[Path, ...]) -> list[Record]:
     """Every record of every file, read before anything is written; a bar on a terminal for a big import."""
     records: list[Record] = []
     for file in files:
-        data = file.read_bytes()
+        name, data = (STDIN, sys.stdin.buffer.read()) if str(file) == "-" else (file.name, file.read_bytes())
         count = data.upper().count(b"BEGIN:VCARD") or data.count(b"\n")
         try:
-            found = read_file(file.name, data)
+            found = read_file(name, data)
             if count >= PROGRESS_FROM and sys.stderr.isatty():
-                with click.progressbar(found, length=count, label=f"Reading {file.name}", file=sys.stderr) as bar:
+                with click.progressbar(found, length=count, label=f"Reading {name}", file=sys.stderr) as bar:
                     records.extend(bar)
             else:
                 records.extend(found)
@@ -55,7 +57,8 @@ def _step_line(step: Step, dry_run: bool) -> str:
 
 
 @command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--category", "categories", multiple=True, help="Add this category to everyone imported.")
 @click.option("--cadence", help="Give everyone imported this cadence.")
 @click.option("--dry-run", is_flag=True, help="Say what would happen, person by person; write nothing.")
@@ -64,7 +67,8 @@ def _step_line(step: Step, dry_run: bool) -> str:
 @click.option("--no-commit", is_flag=True)
 @pass_context
 def import_command(context: Context, files, categories, cadence, dry_run, merge, as_json, no_commit) -> None:
-    """Import vCard (.vcf), Google Contacts CSV, Outlook CSV or LinkedIn Connections.csv files.
+    """Import vCard (.vcf), Google Contacts CSV, Outlook CSV or LinkedIn Connections.csv files; - reads standard
+    input.
 
     Example: followup import iCloud.vcf Connections.csv --category imported --dry-run
     """
@@ -74,7 +78,6 @@ def import_command(context: Context, files, categories, cadence, dry_run, merge,
     if not dry_run:
         outcome = apply_import(context.root, context.root / journal.settings.contacts, plan, categories,
                                        cadence, commit=not no_commit)
-    counts = {action: len(plan.of(action)) for action in ("create", "merge", "skip")}
     if as_json:
         print_json([step.as_data() for step in plan.steps])
     else:
@@ -84,8 +87,7 @@ def import_command(context: Context, files, categories, cadence, dry_run, merge,
             say(_step_line(step, dry_run))
             for lost in step.lost:
                 say(f"  lost: {lost}")
-        say(f"{counts['create']} created, {counts['merge']} merged, {counts['skip']} skipped"
-                   + (" (dry run: nothing written)" if dry_run else ""))
+        say(plan.counts + (" (dry run: nothing written)" if dry_run else ""))
     for warning in outcome.warnings if outcome else ():
         say(f"followup: warning: {warning}", err=True)
 
@@ -138,9 +140,10 @@ def export(context: Context, kind) -> None:
 @click.option("--days", type=click.IntRange(min=0), default=DAYS_AHEAD, show_default=True,
               help="Birthdays and yearly dates this many days ahead.")
 @click.option("--send", is_flag=True, help="Mail it (text and HTML) as the mail: settings say; nothing on a quiet day.")
+@click.option("--json", "as_json", is_flag=True, help="The digest as data.")
 @owner_options
 @pass_context
-def digest(context: Context, as_html, days, send, owner, all_owners) -> None:
+def digest(context: Context, as_html, days, send, as_json, owner, all_owners) -> None:
     """The morning message: promises late and near, bookings, today's picks with one-tap links, how many are
     overdue by category, the dates ahead. Prints "nothing due" (exit 0) when there is nothing.
 
@@ -148,6 +151,9 @@ def digest(context: Context, as_html, days, send, owner, all_owners) -> None:
     """
     journal, chosen = context.journal_of(owner, all_owners)
     found = morning_digest(journal, days, chosen.name if chosen else None)
+    if as_json:
+        say(json.dumps(digest_data(journal, found), ensure_ascii=False))
+        return
     if send:
         require_trust(context.root, "followup digest --send")  # the mail settings run a program, reach a server
         mail = journal.settings.mail

@@ -4,6 +4,7 @@ lists that go with it: today, due, show, log, review, check."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 
 import click
@@ -389,15 +390,31 @@ def log_command(context: Context, who, as_json) -> None:
 @command()
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="How far to look back.")
 @owner_options
+@click.option("--json", "as_json", is_flag=True, help="The review as data: each part a list of dated lines.")
 @pass_context
-def review(context: Context, days, owner, all_owners) -> None:
+def review(context: Context, days, owner, all_owners, as_json) -> None:
     """The weekly review: touches, attempts and promises of the last DAYS days, who slipped into overdue,
-    each category on track then and now, and the plan for the next 7 days.
+    each category on track then and now, and the plan for the next 7 days, soonest first.
 
     Example: followup review --days 7
     """
     journal, chosen = context.journal_of(owner, all_owners)
     found = weekly_review(journal, days)
+    parts = {"touches": found.touches, "attempts": found.attempts, "promises made": found.promises_made,
+             "promises kept": found.promises_kept}
+    if as_json:
+        def lines(happened):
+            return [{"day": item.day.isoformat(), "slug": item.person.slug, "name": item.person.contact.name,
+                     "owner": item.person.contact.owner, "text": item.text} for item in happened]
+        say(json.dumps({
+            "start": found.start.isoformat(), "today": found.today.isoformat(),
+            **{name.replace(" ", "_"): lines(happened) for name, happened in parts.items()},
+            "promises_late": [{"due": promise.due.isoformat(), "slug": person.slug, "what": promise.what}
+                              for person, promise in found.promises_late],
+            "slipped": [person.slug for person in found.slipped],
+            "categories": [{"category": name, "then": then, "now": now} for name, then, now in found.categories],
+            "plan": lines(found.plan)}, ensure_ascii=False))
+        return
     say(f"The last {days} days ({found.start} to {found.today})", bold=True)
     for keeper, touches in found.touches_by_owner.items():
         say(f"  touches{' by ' + keeper if keeper else ''}: {len(touches)}")
@@ -405,14 +422,13 @@ def review(context: Context, days, owner, all_owners) -> None:
             say(f"    {touch.day}  {touch.person.name}: {touch.text}")
     if not found.touches:
         say("  no touches")
-    for heading, happened in (("attempts", found.attempts), ("promises kept", found.promises_kept)):
-        say(f"  {heading}: {len(happened)}")
-        for item in happened:
+    for heading in ("attempts", "promises kept", "promises made"):
+        say(f"  {heading}: {len(parts[heading])}")
+        for item in parts[heading]:
             say(f"    {item.day}  {item.person.name}: {item.text}")
-    for heading, promises in (("promises made", found.promises_made), ("promises fallen late", found.promises_late)):
-        say(f"  {heading}: {len(promises)}")
-        for person, owed in promises:
-            say(f"    {owed.due}  {person.name}: {owed.what}")
+    say(f"  promises fallen late: {len(found.promises_late)}")
+    for person, owed in found.promises_late:
+        say(f"    {owed.due}  {person.name}: {owed.what}")
     say(f"  slipped into overdue: {len(found.slipped)}")
     for person in found.slipped:
         say(f"    {person.name}: {when(person)}")
@@ -422,14 +438,9 @@ def review(context: Context, days, owner, all_owners) -> None:
             show_share = lambda share: "–" if share is None else f"{share}%"  # noqa: E731
             say(f"  {category}: {show_share(then)} -> {show_share(now)}")
     say("The next 7 days", bold=True)
-    for person in found.coming_due:
-        say(f"  {person.due.next_due}  {person.name} comes due")
-    for person, day in found.bookings:
-        note = person.contact.next_note
-        say(f"  {day}  {person.name}: booked{': ' + note if note else ''}")
-    for person, occasion in found.dates:
-        say(f"  {occasion.date}  {person.name}: {occasion.label}")
-    if not (found.coming_due or found.bookings or found.dates):
+    for item in found.plan:
+        say(f"  {item.day}  {item.person.name}: {item.text}")
+    if not found.plan:
         say("  nothing planned")
     unread_note(journal, chosen)
 

@@ -19,13 +19,14 @@ from followup.store.trust import trust as trust_journal
 @command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="My followup journal", help="The site's name.")
-def init(folder: Path, title: str) -> None:
+@click.option("--properdocs", is_flag=True, help="Name the configuration properdocs.yml, as ProperDocs asks.")
+def init(folder: Path, title: str, properdocs: bool) -> None:
     """Create a new, empty journal in FOLDER, with its git repository and first commit.
 
     Example: followup init ~/journal
     """
     try:
-        create_journal(folder, title)
+        create_journal(folder, title, "properdocs.yml" if properdocs else "mkdocs.yml")
     except GitError as error:
         raise GitError(f"{error}; nothing was made") from None
     say(f"A new journal in {folder}. Next: cd {folder} && followup new \"Full Name\" && followup serve")

@@ -58,6 +58,11 @@ class Imported:
     linkedin: str | None = None
     source: str = ""
     lost: list[str] = field(default_factory=list)  # properties that could not be read, and why
+    also_from: list[str] = field(default_factory=list)  # the other files the same person came from, in one import
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys([self.source, *self.also_from]))
 
 
 @dataclass
@@ -556,6 +561,12 @@ class Plan:
     def of(self, action: str) -> list[Step]:
         return [step for step in self.steps if step.action == action]
 
+    @property
+    def counts(self) -> str:
+        """What the import does, as the report and its commit both say it: "19 created, 1 merged, 2 skipped"."""
+        return ", ".join(f"{len(self.of(action))} {done}" for action, done in
+                         (("create", "created"), ("merge", "merged"), ("skip", "skipped")))
+
     def creations(self) -> list[tuple[Step, Imported]]:
         """The people to create, each with its record."""
         return [(step, step.record) for step in self.steps if step.action == "create" and step.record is not None]
@@ -634,3 +645,4 @@ def _absorb(kept: Imported, other: Imported) -> None:
     for key in ("birthday", "organisation", "title", "notes", "linkedin"):
         if not getattr(kept, key) and getattr(other, key):
             setattr(kept, key, getattr(other, key))
+    kept.also_from = [source for source in other.sources if source not in kept.sources] + kept.also_from

@@ -48,7 +48,7 @@ def dashboard_data(journal: Journal, url_of: dict[str, str], fixed_day: bool = F
         contact, cadence = person.contact, person.due.cadence
         yearly = ([("birthday", contact.birthday)] if contact.birthday else []) + list(contact.dates.items())
         people.append({
-            "slug": person.slug, "name": person.name, "key": person.name.casefold(),
+            "slug": person.slug, "name": person.name, "key": person.contact.name.casefold(),
             "url": url_of[person.slug], "cadence": [cadence.count, cadence.unit] if cadence else None,
             "touches": [_day(d) for d in journal.touch_dates(person)], "next": _day(contact.next),
             "snooze": _day(contact.snooze_until), "channel": contact.channel,

@@ -17,6 +17,7 @@ from followup.core.names import category_key
 from followup.core.shown import shown_value
 from followup.formats.browser import reach_links
 from followup.formats.links import person_source, site_link
+from followup.formats.records import person_record
 from followup.formats.wording import WORDS, labels, when
 from followup.store.journal import DayItem, Journal, Person, category_names
 
@@ -66,6 +67,22 @@ def morning_digest(journal: Journal, days: int = DAYS_AHEAD, owner: str | None =
         overdue_by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0].casefold())),
         dates=journal.occasions(days), site_url=journal.settings.site_url, owner=owner,
     )
+
+
+def digest_data(journal: Journal, digest: Digest) -> dict:
+    """The digest as data (digest --json): what the text says, each person as `followup due --json` gives them."""
+    return {
+        "day": digest.today.isoformat(), "subject": digest.subject, "owner": digest.owner,
+        "overdue": digest.overdue, "due": digest.due,
+        "promises": [{"slug": person.slug, "due": promise.due.isoformat(), "what": promise.what, "late": late}
+                     for person, promise, late in digest.promises],
+        "bookings": [{"slug": item.person.slug, "day": item.day.isoformat(), "kind": item.kind, "what": item.what}
+                     for item in digest.bookings],
+        "picks": [person_record(journal, person) for person in digest.picks],
+        "overdue_by_category": [{"category": name, "overdue": count} for name, count in digest.overdue_by_category],
+        "dates": [{"slug": person.slug, "date": occasion.date.isoformat(), "label": occasion.label,
+                   "years": occasion.years} for person, occasion in digest.dates],
+    }
 
 
 def _environment(journal: Journal, html: bool) -> jinja2.Environment:

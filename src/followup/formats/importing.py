@@ -29,7 +29,8 @@ def _imported_fields(record: Imported, categories: tuple, cadence: str | None) -
     for key in ("organisation", "title", "linkedin"):
         if getattr(record, key):
             fields[key] = getattr(record, key)
-    fields["source"] = record.source.split(": ")[0]
+    sources = record.sources
+    fields["source"] = sources[0] if len(sources) == 1 else sources
     return fields
 
 
@@ -62,15 +63,20 @@ def apply_import(root: Path, folder: Path, plan: Plan, categories: tuple = (), c
         for _, record, person in merged:
             path = root / person.contact.path
             text = ContactText.read(path, person.contact.path)
-            present = set(text.contact().key_lines)
+            contact = text.contact()
+            present = set(contact.key_lines)
             missing = {key: value for key, value in _imported_fields(record, (), None).items()
-                       if key not in present and key not in ("name", "categories", "source")}
+                       if key not in present and key not in ("name", "categories")}
+            had = contact.extra.get("source")
+            known = had if isinstance(had, list) else [had] if had else []
+            if known and not set(record.sources) <= set(map(str, known)):  # where else they came from, kept too
+                missing["source"] = list(dict.fromkeys([*map(str, known), *record.sources]))
             for key, value in missing.items():
                 text.set_scalar(key, value)
             if missing:
                 text.contact()  # never write a file that would not read back
                 files.append((path, text.to_bytes()))
-        message = f"Import {len(created)} new and {len(merged)} merged contacts"
+        message = f"Import: {plan.counts}"
         state = gitops.state_file(root, IMPORT_STATE) if commit and files else None
         if state is not None:
             atomic_write(state, json.dumps({"message": message, "paths": [str(path.relative_to(root))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from followup.store.journal import Journal, Person
 
@@ -15,7 +16,7 @@ def person_record(journal: Journal, person: Person) -> dict:
     contact, due = person.contact, person.due
     return {
         "slug": person.slug,
-        "name": person.name,
+        "name": person.contact.name,
         "status": due.status,
         "next_due": _day(due.next_due),
         "last_touch": _day(due.last_touch),
@@ -47,13 +48,20 @@ CSV_FIELDS = ("slug", "name", "status", "next_due", "last_touch", "days_late", "
               "promises", "path")
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection).
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection); a sign followed by
+# nothing but digits, spaces and a phone number's punctuation runs nothing: "+1 (555) 010-0100" is kept as written.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-][\d\s().-]*")
 
 
 def _as_text_cell(value: object) -> object:
-    """A value a spreadsheet shows as written: a leading quote keeps text from being read as a formula."""
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+    """A value a spreadsheet shows as written: a leading quote keeps text from being read as a formula; true and
+    false as JSON writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def csv_row(record: dict) -> dict:

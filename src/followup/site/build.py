@@ -15,6 +15,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.utils import get_relative_url
@@ -178,7 +179,7 @@ class SiteBuild:
             category_link=lambda name: self.link(category_source(name)),
             reach=lambda person: reach_links(person, settings.default_region), detail=detail,
             when=when, labels=labels, category_feed=category_feed, problem_anchor=problem_anchor,
-            path_breaks=path_breaks,
+            path_breaks=path_breaks, whole_dates=whole_dates,
         )
 
     def build_files(self, files: Files, config) -> Files:
@@ -205,6 +206,9 @@ class SiteBuild:
         # outside the journal in the contacts folder is never copied into the site.
         docs_dir = os.path.normpath(config.docs_dir)
         files = Files([file for file in files if file.src_dir is None or os.path.normpath(file.src_dir) != docs_dir])
+        for file in files:  # the theme's own: a journal's exclude_docs ("*": no contact file is a page) is not for them
+            if file.inclusion is InclusionLevel.UNDEFINED:
+                file.inclusion = InclusionLevel.INCLUDED
         # Owners are in the navigation of a journal that has some: a personal journal does without the page.
         owners = owner_names(self.settings, written_owners(contacts))
         owned = bool(owners)
@@ -529,6 +533,14 @@ def category_summary(name: str, members: list[Person]) -> dict:
 def problem_anchor(path: str) -> str:
     """The id of a file's problems on /problems/: readable, and unique even for paths that slugify alike."""
     return f"file-{slugify(path)[:40]}-{hashlib.sha1(path.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def whole_dates(text: str) -> Markup:
+    """Text whose dates a narrow column never breaks at their hyphens ("due 2026-\n12-14")."""
+    return Markup(_ISO_DAY.sub(lambda day: f'<span class="fu-date">{day[0]}</span>', str(escape(text))))
 
 
 def path_breaks(path: str) -> Markup:

@@ -16,6 +16,7 @@ from followup.store.journal import Journal, Person
 
 CELL, STEP = 11, 13  # a day's square and the distance between squares
 LEFT, TOP = 28, 14  # room for the weekday labels, and for the month labels above the squares
+RIGHT = 16  # room for the last month's name, which may begin over the last week ("Dec", not "De")
 WEEKS, PHONE_WEEKS = 53, 26  # a year; half of one on a phone, where a year's squares would be specks
 
 
@@ -55,7 +56,7 @@ def _grid(counts: Counter, today: dt.date, weeks: int, summary: str, kind: str) 
             labels.append(f'<text x="{LEFT + week * STEP}" y="10">{first:%b}</text>')
             last_label = week
         first = add_months(first, 1)
-    width, height = LEFT + weeks * STEP, TOP + 7 * STEP
+    width, height = LEFT + weeks * STEP + RIGHT, TOP + 7 * STEP
     return (f'<svg class="fu-heat-{kind}" viewBox="0 0 {width} {height}" role="img" aria-label="{summary}">'
             f'<defs><pattern id="fu-days-{kind}" x="{LEFT}" y="{TOP}" width="{STEP}" height="{STEP}" '
             f'patternUnits="userSpaceOnUse"><rect width="{CELL}" height="{CELL}" rx="2" class="fu-heat0"/></pattern>'

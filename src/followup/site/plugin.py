@@ -194,6 +194,9 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             if generated.kind is not PERSON:
                 # Lists of everyone would only repeat the person pages in search results, at a high cost.
                 page.meta["search"] = {"exclude": True}
+                # Their tables need the width Material gives the table of contents (a list page has no headings
+                # worth one): the People table's categories and owner were cut off at 1280 px.
+                page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
         return markdown
 
     def on_page_content(self, html_content, *, page, config, files):

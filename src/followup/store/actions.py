@@ -24,6 +24,7 @@ from followup.store import git as gitops
 from followup.store.edit import ContactText, FrontMatterDumper, yaml_scalar
 from followup.store.files import atomic_write, clear_temporaries, journal_lock
 from followup.store.journal import Journal, Person
+from followup.store.review import PROMISED
 
 Change = Callable[[ContactText, Contact], None]
 
@@ -216,7 +217,8 @@ def kept(root: Path, person: Person, today: dt.date, number: int | None = None, 
         items = _raw_promises(text)
         del items[number - 1]
         text.set_block("promises", _promise_lines(items))
-        text.add_log_entry(f"- {today.isoformat()} Kept promise: {chosen.what}")
+        promised = f" ({PROMISED} {chosen.made})" if chosen.made else ""  # the week's review counts it as made
+        text.add_log_entry(f"- {today.isoformat()} Kept promise: {chosen.what}{promised}")
 
     return _edit(root, person, change, f"Kept promise: {chosen.what} ({person.name})", commit, "kept")
 
@@ -275,11 +277,11 @@ def new_contact(root: Path, journal: Journal, name: str, cadence: str | None = N
     if not name:
         raise EditError("a contact needs a name")
     twin = next((person for person in journal.people
-                 if fold(person.name) == fold(name) or (email and email.casefold() in map(str.casefold,
+                 if fold(person.contact.name) == fold(name) or (email and email.casefold() in map(str.casefold,
                                                                                           person.contact.emails))),
                 None)
     if twin is not None and not force:
-        why = "the same name" if fold(twin.name) == fold(name) else f"the email {email}"
+        why = "the same name" if fold(twin.contact.name) == fold(name) else f"the email {email}"
         raise EditError(f"{twin.contact.path} already has {why} ({twin.name}); --force makes another contact")
     fields: dict[str, object] = {"name": name}
     if categories:

@@ -10,7 +10,7 @@ import functools
 import operator
 import os
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -53,6 +53,7 @@ class Person:
     contact: Contact
     due: rule.Due
     history_key: str
+    namesake: bool = False  # another person of the journal has the same name, accents and case aside
 
     @property
     def slug(self) -> str:
@@ -60,7 +61,8 @@ class Person:
 
     @property
     def name(self) -> str:
-        return self.contact.name
+        """How lists show the person: the name, and the slug when someone else has the same name (two Alison Hill)."""
+        return f"{self.contact.name} ({self.slug})" if self.namesake else self.contact.name
 
     @property
     def status(self) -> str:
@@ -133,6 +135,9 @@ class Journal:
         self._history_prefix = history_prefix(settings)  # computed once: person_from runs for every contact
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
+        named = Counter(fold(person.contact.name) for person in self.people)
+        for person in self.people:
+            person.namesake = named[fold(person.contact.name)] > 1
         # How many files could not be read: lists say so at their end rather than leave them out. `readable`: the
         # files of others that were read (one owner's journal holds only theirs), which are not among them.
         self.unread = len({problem.path for problem in problems} - {contact.path for contact in contacts}
@@ -307,7 +312,7 @@ class Journal:
             return self.by_slug[wanted.lower()]
         levels: dict[int, list[Person]] = defaultdict(list)
         for person in self.people:
-            level = match_level(wanted, person.name)
+            level = match_level(wanted, person.contact.name)
             if level is not None:
                 levels[level].append(person)
         if levels:
@@ -320,10 +325,13 @@ class Journal:
                            if slugify(posixpath.basename(problem.path).removesuffix(".md")) == slugify(wanted)), None)
         if unreadable is not None:
             raise LookupProblem(f"{unreadable}; fix the file first (nothing was changed)", [])
-        names = {fold(person.name): person for person in self.people}
-        close = difflib.get_close_matches(fold(wanted), list(names), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(names[n].name for n in close)}?" if close else ""
-        raise LookupProblem(f"nobody called {who!r} in the journal{hint}", [names[n] for n in close])
+        named: dict[str, list[Person]] = defaultdict(list)
+        for person in self.people:
+            named[fold(person.contact.name)].append(person)
+        close = [person for name in difflib.get_close_matches(fold(wanted), list(named), n=3, cutoff=0.5)
+                 for person in sorted(named[name], key=lambda one: one.slug)]
+        hint = f"; did you mean {', '.join(person.name for person in close)}?" if close else ""
+        raise LookupProblem(f"nobody called {who!r} in the journal{hint}", close)
 
 
 class JournalReading:

@@ -59,10 +59,11 @@ def merged_gitignore(existing: str) -> str:
     return existing + separator + "".join(line + "\n" for line in missing)
 
 
-def create_journal(folder: Path, title: str = "My followup journal") -> list[Path]:
+def create_journal(folder: Path, title: str = "My followup journal", config_name: str = "mkdocs.yml") -> list[Path]:
     """Write a ready-to-use journal into `folder` and make its first commit; returns what was written.
     All or nothing: whatever fails (git, its identity, the disk), what was made is taken away again, a
-    .gitignore that was there is put back as it was, and so is the git configuration it changed."""
+    .gitignore that was there is put back as it was, and so is the git configuration it changed. `config_name`:
+    mkdocs.yml, or properdocs.yml (ProperDocs reads its own file first; its mkdocs.yml fallback will go)."""
     folder = Path(os.path.abspath(folder))
     for existing in (*CONFIG_FILES, "contacts"):
         if os.path.lexists(folder / existing):
@@ -84,7 +85,7 @@ def create_journal(folder: Path, title: str = "My followup journal") -> list[Pat
             gitops.init(folder)
             made.append(folder / ".git")
         written = {
-            folder / "mkdocs.yml": MKDOCS_YML.format(title=title),
+            folder / config_name: MKDOCS_YML.format(title=title),
             folder / "contacts" / ".gitattributes": GITATTRIBUTES,
         }
         for path, text in written.items():

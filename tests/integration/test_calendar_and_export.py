@@ -62,7 +62,7 @@ def test_import_creates_skips_and_reports(existing):
     assert front(existing, "sofia-lind")[0]["birthday"] == "10-01"
     assert front(existing, "priya-nair")[0]["phone"] == "+1-555-010-0188"
     log = existing.git("log", "--format=%s").stdout.splitlines()
-    assert log[0] == "Import: 9 created, 0 merged, 0 skipped" and log[1] == "Add Ana"
+    assert log[0] == "Import: 9 created, 0 merged, 4 skipped" and log[1] == "Add Ana"
     assert existing.followup("check").returncode == 0
 
 
@@ -85,7 +85,7 @@ def test_merge_only_adds_missing_fields(existing):
     assert text.startswith(original.split("---\nNotes.")[0])  # every existing line unchanged, in place
     added = text.split("---\nNotes.")[0][len(original.split("---\nNotes.")[0]):]
     assert added == ("phone: +1 555-010-0100\nbirthday: 1984-04-12\norganisation: Riverside Clinic\n"
-                     "title: Physiotherapist\n")
+                     "title: Physiotherapist\nsource: google.vcf\n")  # where it came from, kept too
     assert text.endswith("---\nNotes.\n")
 
 

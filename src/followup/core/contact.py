@@ -43,7 +43,9 @@ _LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[:,.;]?", re.ASCII)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?:[ \t]|$)")
 # A log entry that is not a touch says so in its first words: keeping a promise is not reaching someone.
-ENTRY_KINDS = {"Kept promise:": "kept", "Tried:": "attempt", "Tried (": "attempt"}
+# Someone reaching you (a mail, a text, a call you missed) is not a touch either: it opens a reply owed (due.py).
+ENTRY_KINDS = {"Kept promise:": "kept", "Tried:": "attempt", "Tried (": "attempt", "Heard from": "heard",
+               "Missed call": "missed"}
 CONTROL_PROBLEM = "holds a control character, which could drive a terminal; it is shown as \ufffd"
 
 

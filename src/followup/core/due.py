@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from followup.core.cadence import Cadence
-from followup.core.contact import Contact, Promise
+from followup.core.contact import Contact, LogEntry, Promise
 from followup.core.dates import FIRST_YEAR, LAST_YEAR, YearlyDate
 from followup.core.names import category_key
 from followup.core.settings import Settings
@@ -31,6 +31,7 @@ class Due:
     retry_on: dt.date | None = None  # after the last of those, the day to try again
     booking_passed: bool = False  # a booked touch whose day passed with no touch since: how did it go?
     reached_today: bool = False  # the last touch is today's
+    owed: tuple[LogEntry, ...] = ()  # they reached you since the last touch (a mail, a missed call): a reply owed
 
     @property
     def never_touched(self) -> bool:
@@ -94,8 +95,9 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
     "tried" until `retry_days` after the last attempt, then due again. `morning`: as the day began, today's
     calls left out (the touches are the caller's to leave out: morning_due)."""
     passed = contact.next is not None and contact.next < today and (last is None or last < contact.next)
+    owed = replies_owed(contact, last, today)
     if cadence is None:
-        return Due("none", None, last, None, None, booking_passed=passed)
+        return Due("none", None, last, None, None, booking_passed=passed, owed=owed)
     next_due = cadence.after(last) if last is not None else today
     days_late = (today - next_due).days
     attempts = attempt_days(contact, last, today - dt.timedelta(days=1) if morning else today)
@@ -114,7 +116,17 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
         status = "soon"
     else:
         status = "ok"
-    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed, last == today)
+    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed, last == today, owed)
+
+
+OWED_KINDS = ("heard", "missed")
+
+
+def replies_owed(contact: Contact, last: dt.date | None, today: dt.date) -> tuple[LogEntry, ...]:
+    """What they sent or tried since you last reached them (a mail, a text, a call you missed), oldest first: a
+    reply is owed until any touch on or after its day."""
+    return tuple(entry for entry in contact.log
+                 if entry.kind in OWED_KINDS and (last is None or entry.date > last) and entry.date <= today)
 
 
 def due_as_of(contact: Contact, cadence: Cadence | None, touches: list[dt.date], day: dt.date,

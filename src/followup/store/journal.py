@@ -18,7 +18,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from followup.core import due as rule
-from followup.core.contact import Contact, Problem, Promise
+from followup.core.contact import Contact, LogEntry, Problem, Promise
 from followup.core.dates import today as real_today
 from followup.core.errors import LookupProblem
 from followup.core.names import UNOWNED, category_key, fold, match_level, owner_key, slugify
@@ -45,7 +45,8 @@ class DayItem:
     years: int | None = None  # what the yearly date marks (an age), when its year is known
 
 
-DAY_ORDER = ("promise-late", "promise-today", "booking", "booking-passed", "pick", "date-today", "date-tomorrow")
+DAY_ORDER = ("reply-owed", "promise-late", "promise-today", "booking", "booking-passed", "pick", "date-today",
+             "date-tomorrow")
 
 
 @dataclass(slots=True)
@@ -243,14 +244,21 @@ class Journal:
                  for occasion in rule.occasions(person.contact, self.today, ahead)]
         return sorted(found, key=lambda pair: (pair[1].date, pair[0].name.casefold()))
 
+    def replies(self) -> list[tuple[Person, LogEntry]]:
+        """Who reached you since you last reached them (a mail, a text, a missed call), oldest first: a reply owed
+        each, until any touch of them on or after its day."""
+        found = [(person, entry) for person in self.people for entry in person.due.owed]
+        return sorted(found, key=lambda pair: (pair[1].date, pair[0].name.casefold()))
+
     def day_list(self, picks: int | None = None) -> list[DayItem]:
-        """The whole day, in the order to act on it: promises late then due today, bookings today and
-        bookings that passed with no touch since, today's picks, then birthdays and yearly dates of today
+        """The whole day, in the order to act on it: replies owed, promises late then due today, bookings today
+        and bookings that passed with no touch since, today's picks, then birthdays and yearly dates of today
         and tomorrow."""
         today = self.today
-        items = [DayItem("promise-late" if promise.due < today else "promise-today", person, promise.due,
-                         promise.what)
-                 for person, promise in self.promises(near_only=False) if promise.due <= today]
+        items = [DayItem("reply-owed", person, entry.date, entry.text) for person, entry in self.replies()]
+        items += [DayItem("promise-late" if promise.due < today else "promise-today", person, promise.due,
+                          promise.what)
+                  for person, promise in self.promises(near_only=False) if promise.due <= today]
         booked = sorted(((person.contact.next, person) for person in self.people if person.contact.next is not None),
                         key=lambda pair: (pair[0], pair[1].name.casefold()))
         items += [DayItem("booking", person, day, person.contact.next_note or "")
@@ -570,15 +578,17 @@ def unknown_owners(contacts: list[Contact], settings: Settings) -> list[Problem]
 
 
 def agenda(journal: Journal, everyone: bool = False, category: str | None = None) -> list[Person]:
-    """Who to reach: people with a late or near promise first, then overdue, due and soon, ranked."""
+    """Who to reach: people who reached you since you last reached them first (a reply owed), then those with a
+    late promise, then overdue, due and soon (and anyone with a near promise), ranked."""
     people = journal.ranked if everyone else [
         person for person in journal.ranked
-        if person.status in ("overdue", "due", "soon")
+        if person.status in ("overdue", "due", "soon") or person.due.owed
         or any(rule.promise_is_near(p, journal.today, journal.settings) for p in person.contact.promises)]
     if category:
         wanted = category_key(category)
         people = [p for p in people if any(category_key(c) == wanted for c in p.contact.categories)]
-    return sorted(people, key=lambda p: not any(journal.promise_is_late(x) for x in p.contact.promises))
+    return sorted(people, key=lambda p: (not p.due.owed,
+                                         not any(journal.promise_is_late(x) for x in p.contact.promises)))
 
 
 _CACHED = [name for name, value in vars(Journal).items() if isinstance(value, cached_property)]

@@ -65,7 +65,7 @@ def open_page(browser, url: str, day: str, live: bool = False, **options):
 def sections(page) -> dict[str, list[str]]:
     return {name: page.eval_on_selector_all(f'[data-fu-section="{name}"] [data-slug]',
                                             "items => items.map(i => i.dataset.slug + ':' + i.dataset.status)")
-            for name in ("promises", "picks", "overdue", "due", "soon", "dates")}
+            for name in ("replies", "promises", "picks", "overdue", "due", "soon", "dates")}
 
 
 def expected_sections(journal_root: Path, day: str, owner: str | None = None) -> dict[str, list[str]]:
@@ -74,7 +74,8 @@ def expected_sections(journal_root: Path, day: str, owner: str | None = None) ->
     if owner is not None:
         loaded = loaded.of_owner(owner)
     tag = lambda people: [f"{p.slug}:{p.status}" for p in people]  # noqa: E731
-    return {"promises": [f"{p.slug}:{p.status}" for p, _ in loaded.promises()], "picks": tag(loaded.picks()),
+    return {"replies": [f"{p.slug}:{p.status}" for p, _ in loaded.replies()],
+            "promises": [f"{p.slug}:{p.status}" for p, _ in loaded.promises()], "picks": tag(loaded.picks()),
             "overdue": tag(loaded.with_status("overdue")), "due": tag(loaded.with_status("due")),
             "soon": tag(loaded.with_status("soon")), "dates": [f"{p.slug}:{p.status}" for p, _ in loaded.occasions()]}
 
@@ -93,6 +94,7 @@ def test_js_rule_gives_the_recorded_answers(browser, site):
                                                               r.due.attempts, r.due.passed]; });
                 return {people, ranked: v.ranked.map(r => r.person.slug), picks: v.picks.map(r => r.person.slug),
                         promises: v.promises.map(p => [p.row.person.slug, p.promise.due, p.late]),
+                        replies: v.replies.map(r => [r.row.person.slug, r.heard.date, r.heard.kind]),
                         dates: v.dates.map(d => [d.row.person.slug, d.occasion.label, iso(d.occasion.date),
                                                  d.occasion.years])};
             }""", [data, day])
@@ -303,6 +305,32 @@ def test_every_script_works_after_materials_instant_navigation(browser, site):
     assert page.get_attribute("#fu-people-table th:text-is('Last touch')", "aria-sort") == "ascending"
     page.locator("a.md-nav__link:visible", has_text="Due").first.click()
     page.wait_for_url(url)
-    page.wait_for_function("document.querySelector('.fu-built').textContent.includes('2026-12-08')")
+    page.wait_for_function("(document.querySelector('.fu-built') || {textContent: ''}).textContent"
+                           ".includes('2026-12-08')")  # the page is brought in, then redrawn for the browser's day
     assert sections(page) == expected_sections(journal.root, "2026-12-08")
     assert problems == [] and all(request.startswith(url) for request in requests)
+
+
+def test_replies_owed_are_redrawn_for_the_browsers_day_in_pythons_words(browser, journal):
+    from followup.formats.wording import owed
+
+    journal.write("fay.md", "---\nname: Fay Wrote\ncadence: monthly\nlast_touch: 2026-11-01\n---\n\n## Log\n"
+                            "- 2026-11-19 Heard from (email): Re: the photos\n"
+                            "- 2026-11-18 Missed call (phone): 09:14\n")
+    journal.write("gus.md", "---\nname: Gus Later\ncadence: monthly\nlast_touch: 2026-11-01\n---\n\n## Log\n"
+                            "- 2026-11-25 Heard from (text): are you around?\n")  # written after the build day
+    journal.commit("Two who wrote", date="2026-11-20")
+    journal.build()
+    server, url = serve(journal.root / "site")
+    try:
+        drawn = browser.new_context(java_script_enabled=False).new_page()
+        drawn.goto(url)
+        said = "items => items.map(i => i.textContent.replace(/\\s+/g, ' ').trim())"
+        on_the_day = drawn.eval_on_selector_all('[data-fu-section="replies"] li', said)
+        later, problems, _ = open_page(browser, url, "2026-11-30", live=True)
+        shown = later.eval_on_selector_all('[data-fu-section="replies"] li', said)
+        loaded = Journal.load(journal.root, today=__import__("datetime").date(2026, 11, 30))
+        assert shown == [owed(person, entry) for person, entry in loaded.replies()] and len(shown) == 3
+        assert on_the_day == shown[:2] and problems == []
+    finally:
+        server.shutdown()

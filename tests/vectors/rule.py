@@ -41,6 +41,7 @@ def answers(journal: Journal) -> dict:
         "picks": [p.slug for p in journal.picks()],
         "promises": [[p.slug, promise.due.isoformat(), journal.promise_is_late(promise)]
                      for p, promise in journal.promises()],
+        "replies": [[p.slug, entry.date.isoformat(), entry.kind] for p, entry in journal.replies()],
         "dates": [[p.slug, o.label, o.date.isoformat(), o.years] for p, o in journal.occasions()],
     }
 

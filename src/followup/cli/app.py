@@ -213,6 +213,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "handover": ("owners.handover", "One owner's people kept by another"),
     },
     "In and out": {
+        "harvest": ("harvest.harvest", "Touches from the mail you already have"),
         "import": ("exchange.import_command", "People from vCard, Google, Outlook, LinkedIn"),
         "ics": ("exchange.ics", "The calendar feed"),
         "export": ("exchange.export", "Everyone with their status, as JSON or CSV"),

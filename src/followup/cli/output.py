@@ -11,6 +11,7 @@ from followup.cli.app import OwnerChoice, say
 from followup.core import due as rule
 from followup.core.shown import one_line
 from followup.formats.wording import labels, when
+from followup.formats.wording import owed as owed_words
 from followup.store.actions import Outcome
 from followup.store.journal import Journal, Person
 
@@ -57,6 +58,18 @@ def people_table(people: list[Person], picked: frozenset[str] = frozenset(), ind
                      str(upcoming or ""), ", ".join(contact.categories), contact.owner or ""])
     table(rows, ["status", "name", "why", "last touch", "cadence", "next", "categories", "owner"], colour_column=0,
           indent=indent)
+
+
+def replies_block(journal: Journal, people: list[Person]) -> None:
+    """Who reached you since you last reached them: first in every list of the day."""
+    mine = {person.slug for person in people}
+    owed = [(person, entry) for person, entry in journal.replies() if person.slug in mine]
+    if not owed:
+        return
+    say("Replies owed", bold=True)
+    for person, entry in owed:
+        say(f"  {owed_words(person, entry)}", fg="red")
+    say()
 
 
 def promises_block(journal: Journal, people: list[Person]) -> None:

@@ -20,11 +20,11 @@ from followup.cli.app import (
     pass_context,
     say,
 )
-from followup.cli.output import people_table, print_json, promises_block, report, table, unread_note
+from followup.cli.output import people_table, print_json, promises_block, replies_block, report, table, unread_note
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.errors import CadenceError, UsageError
 from followup.formats.records import event_record, person_record
-from followup.formats.wording import WORDS, labels, when
+from followup.formats.wording import WORDS, labels, owed, when
 from followup.store import actions
 from followup.store.journal import DayItem, agenda
 from followup.store.review import weekly_review
@@ -271,6 +271,7 @@ def due(context: Context, category, owner, all_owners, everyone, as_json) -> Non
     if as_json:
         print_json([person_record(journal, person) for person in people])
         return
+    replies_block(journal, people)
     promises_block(journal, people)
     if people:
         people_table(people, frozenset(person.slug for person in journal.picks()))
@@ -279,9 +280,9 @@ def due(context: Context, category, owner, all_owners, everyone, as_json) -> Non
     unread_note(journal, chosen)
 
 
-DAY_HEADINGS = {"promise-late": "Promises late", "promise-today": "Promises due today", "booking": "Booked today",
-                "booking-passed": "Booked, and passed: how did it go?", "pick": "Today's picks",
-                "date-today": "Dates today", "date-tomorrow": "Dates tomorrow"}
+DAY_HEADINGS = {"reply-owed": "Replies owed", "promise-late": "Promises late", "promise-today": "Promises due today",
+                "booking": "Booked today", "booking-passed": "Booked, and passed: how did it go?",
+                "pick": "Today's picks", "date-today": "Dates today", "date-tomorrow": "Dates tomorrow"}
 
 
 def _day_line(item: DayItem, today: dt.date) -> str:
@@ -289,6 +290,8 @@ def _day_line(item: DayItem, today: dt.date) -> str:
     if item.kind == "promise-late":
         late = (today - item.day).days
         return f"{item.day}  {person.name}: {what} ({late} day{'s' if late != 1 else ''} late)"
+    if item.kind == "reply-owed" and item.entry is not None:
+        return owed(item.person, item.entry)
     if item.kind == "booking-passed":
         return f"{item.day}  {person.name}{': ' + what if what else ''}: log it with followup touch {person.slug}"
     years = f" ({item.years})" if item.years else ""
@@ -427,8 +430,8 @@ def review(context: Context, days, owner, all_owners, as_json) -> None:
         for item in parts[heading]:
             say(f"    {item.day}  {item.person.name}: {item.text}")
     say(f"  promises fallen late: {len(found.promises_late)}")
-    for person, owed in found.promises_late:
-        say(f"    {owed.due}  {person.name}: {owed.what}")
+    for person, late in found.promises_late:
+        say(f"    {late.due}  {person.name}: {late.what}")
     say(f"  slipped into overdue: {len(found.slipped)}")
     for person in found.slipped:
         say(f"    {person.name}: {when(person)}")

@@ -45,6 +45,22 @@ class MailSettings:
     password_command: str | None = None
 
 
+IMAP_PASSWORD_VARIABLE = "FOLLOWUP_IMAP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class HarvestSettings:
+    """How `followup harvest` writes what it reads: with each message's subject (a firm's shared journal may want
+    `(email)` alone), and where an IMAP server's password comes from (never from a file)."""
+
+    subjects: bool = True
+    password_env: str = IMAP_PASSWORD_VARIABLE
+    password_command: str | None = None
+
+
+HARVEST_NAMES = {"subjects", "password_env", "password_command"}
+
+
 @dataclass(frozen=True)
 class Owner:
     """Someone who keeps relationships in a shared journal: `key` as the files write it (compared by
@@ -76,6 +92,8 @@ class Settings:
     site_url: str | None = None  # MkDocs' own site_url: where the built site is, for links from the feeds
     directory_urls: bool = True  # MkDocs' use_directory_urls: people/ada/ rather than people/ada.html
     default_region: str | None = None  # the country of numbers written without one (ISO 3166: US, GB, DE)
+    me: tuple[str, ...] = ()  # the user's own mail addresses, casefolded: a harvest's "me"
+    harvest: HarvestSettings = field(default_factory=HarvestSettings)
 
     @property
     def reminder_time(self) -> dt.time:
@@ -89,6 +107,7 @@ DEFAULTS = Settings()
 SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
     "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor", "owners", "default_region",
+    "me", "harvest",
 }
 MAIL_NAMES = {"host", "port", "security", "user", "from", "to", "password_env", "password_command"}
 
@@ -137,6 +156,45 @@ def mail_from_mapping(block: object, where: str) -> MailSettings:
     recipients = tuple(address(one, "to") for one in (to if isinstance(to, list) and to else [to]))
     return MailSettings(host, port, security, user, sender, recipients,
                         optional_line("password_env") or PASSWORD_VARIABLE, optional_line("password_command"))
+
+
+def is_address(value: object) -> bool:
+    """A single mail address as the settings take one: me@example.com."""
+    return isinstance(value, str) and value.count("@") == 1 and not any(c in value for c in "\r\n\0<>, ") and \
+        all(value.split("@"))
+
+
+def me_from(value: object, where: str) -> tuple[str, ...]:
+    """`me: {email: you@example.com}` or a list of addresses: whose mail is yours, for a harvest."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or set(value) - {"email"}:
+        raise SettingsError(f"{where} must be {{email: [you@example.com, ...]}}, not {value!r}")
+    emails = value.get("email")
+    emails = emails if isinstance(emails, list) else [emails]
+    if not emails or not all(is_address(email) for email in emails):
+        raise SettingsError(f"{where}.email must be your mail address, or a list of them, not {value.get('email')!r}")
+    return tuple(dict.fromkeys(str(email).casefold() for email in emails))
+
+
+def harvest_from(value: object, where: str) -> HarvestSettings:
+    if value is None:
+        return HarvestSettings()
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where} must be a mapping such as {{subjects: false}}")
+    unknown = sorted(set(map(str, value)) - HARVEST_NAMES)
+    if unknown:
+        raise SettingsError(f"{where}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(HARVEST_NAMES))}")
+    subjects = value.get("subjects", True)
+    if not isinstance(subjects, bool):
+        raise SettingsError(f"{where}.subjects must be true or false, not {subjects!r}")
+    lines = {}
+    for key in ("password_env", "password_command"):
+        text = value.get(key)
+        if text is not None and (not isinstance(text, str) or not text.strip() or any(c in text for c in "\r\n\0")):
+            raise SettingsError(f"{where}.{key} must be one line of text, not {text!r}")
+        lines[key] = text.strip() if isinstance(text, str) else None
+    return HarvestSettings(subjects, lines["password_env"] or IMAP_PASSWORD_VARIABLE, lines["password_command"])
 
 
 def owners_from(value: object, where: str) -> dict[str, Owner]:
@@ -255,4 +313,6 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url else None,
         directory_urls=directory_urls is not False,
         default_region=region.strip().upper() if isinstance(region, str) else None,
+        me=me_from(block.get("me"), f"{where}.me"),
+        harvest=harvest_from(block.get("harvest"), f"{where}.harvest"),
     )

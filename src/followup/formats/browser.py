@@ -7,6 +7,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from followup.core.dates import FIRST_YEAR, LAST_YEAR
+from followup.core.due import OWED_KINDS
 from followup.core.names import owner_key
 from followup.core.phones import tel_link
 from followup.store.journal import Journal, Person
@@ -55,6 +56,8 @@ def dashboard_data(journal: Journal, url_of: dict[str, str], fixed_day: bool = F
             "owner": owner_key(contact.owner) if contact.owner else None,
             "reach": reach_links(person, journal.settings.default_region), "inactive": not contact.active,
             "attempts": [_day(entry.date) for entry in contact.log if entry.kind == "attempt"],
+            "heard": [{"date": _day(entry.date), "kind": entry.kind, "detail": entry.text.partition(":")[2].strip()}
+                      for entry in contact.log if entry.kind in OWED_KINDS],
             "promises": [{"due": _day(p.due), "what": p.what} for p in contact.promises],
             "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],
         })

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import jinja2
 
-from followup.core.contact import Promise
+from followup.core.contact import LogEntry, Promise
 from followup.core.due import Occasion
 from followup.core.names import category_key
 from followup.core.shown import shown_value
 from followup.formats.browser import reach_links
 from followup.formats.links import person_source, site_link
 from followup.formats.records import person_record
-from followup.formats.wording import WORDS, labels, when
+from followup.formats.wording import WORDS, labels, owed, when
 from followup.store.journal import DayItem, Journal, Person, category_names
 
 DAYS_AHEAD = 7  # the dates of the coming week
@@ -30,6 +30,7 @@ NOTHING_DUE = "nothing due"
 class Digest:
     today: dt.date
     days: int
+    replies: list[tuple[Person, LogEntry]]  # who reached you since you last reached them
     promises: list[tuple[Person, Promise, bool]]  # and whether it is late
     bookings: list[DayItem]  # today's, and those that passed with no touch since
     picks: list[Person]
@@ -42,12 +43,14 @@ class Digest:
 
     @property
     def empty(self) -> bool:
-        return not (self.promises or self.bookings or self.picks or self.overdue or self.due or self.dates)
+        return not (self.replies or self.promises or self.bookings or self.picks or self.overdue or self.due
+                    or self.dates)
 
     @property
     def subject(self) -> str:
-        counts = [f"{count} {what}" for count, what in ((self.overdue, "overdue"), (self.due, "due today"),
-                                                        (len(self.promises), "promises")) if count]
+        counts = [f"{count} {what}" for count, what in ((len(self.replies), "replies owed"), (self.overdue, "overdue"),
+                                                        (self.due, "due today"), (len(self.promises), "promises"))
+                  if count]
         whose = f" ({self.owner})" if self.owner else ""
         return f"followup, {self.today:%a %d %b}{whose}: {', '.join(counts) or NOTHING_DUE}"
 
@@ -60,7 +63,7 @@ def morning_digest(journal: Journal, days: int = DAYS_AHEAD, owner: str | None =
     by_category = Counter(names[key] if key else NO_CATEGORY for person in overdue
                           for key in dict.fromkeys(map(category_key, person.contact.categories)) or [""])
     return Digest(
-        today=today, days=days,
+        today=today, days=days, replies=journal.replies(),
         promises=[(person, promise, journal.promise_is_late(promise)) for person, promise in journal.promises()],
         bookings=[item for item in journal.day_list() if item.kind in ("booking", "booking-passed")],
         picks=journal.picks(), overdue=len(overdue), due=len(journal.with_status("due")),
@@ -74,6 +77,8 @@ def digest_data(journal: Journal, digest: Digest) -> dict:
     return {
         "day": digest.today.isoformat(), "subject": digest.subject, "owner": digest.owner,
         "overdue": digest.overdue, "due": digest.due,
+        "replies": [{"slug": person.slug, "day": entry.date.isoformat(), "kind": entry.kind,
+                     "said": owed(person, entry)} for person, entry in digest.replies],
         "promises": [{"slug": person.slug, "due": promise.due.isoformat(), "what": promise.what, "late": late}
                      for person, promise, late in digest.promises],
         "bookings": [{"slug": item.person.slug, "day": item.day.isoformat(), "kind": item.kind, "what": item.what}
@@ -93,7 +98,7 @@ def _environment(journal: Journal, html: bool) -> jinja2.Environment:
     )
     environment.globals["words"] = WORDS
     environment.filters.update(
-        when=when, labels=labels, reach=lambda person: reach_links(person, journal.settings.default_region),
+        when=when, labels=labels, owed=owed, reach=lambda person: reach_links(person, journal.settings.default_region),
         one_tap=lambda link: f"{link['label']} {link['href']}",
         page=lambda person: site_link(journal.settings, person_source(person.slug)),
     )

@@ -31,30 +31,30 @@ def digest_message(subject: str, text: str, html: str, mail: MailSettings) -> Em
     return message
 
 
-def password(mail: MailSettings) -> str:
-    """The password from the environment variable, else from the password command's first line."""
-    given = os.environ.get(mail.password_env)
+def password(variable: str, command: str | None, user: str, settings: str) -> str:
+    """A server's password: the environment variable's, else the first line the password command prints (run
+    without a shell). `settings` names the block that sets them (mail, harvest), for the message."""
+    given = os.environ.get(variable)
     if given:
         return given
-    if mail.password_command is None:
-        raise MailError(f"no password for {mail.user}: set {mail.password_env}, or password_command in the mail "
-                        "settings (such as \"pass show mail/smtp\")")
+    if command is None:
+        raise MailError(f"no password for {user}: set {variable}, or password_command in the {settings} settings "
+                        "(such as \"pass show mail/account\")")
     try:
-        done = subprocess.run(shlex.split(mail.password_command), capture_output=True, text=True, timeout=TIMEOUT,
-                              check=False)
+        done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, ValueError, subprocess.TimeoutExpired) as error:
-        raise MailError(f"password_command {mail.password_command!r} could not run: {error}") from None
+        raise MailError(f"password_command {command!r} could not run: {error}") from None
     lines = done.stdout.splitlines()
     if done.returncode != 0 or not lines or not lines[0]:
         why = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}, no password printed"])[0]
-        raise MailError(f"password_command {mail.password_command!r} gave no password: {why}")
+        raise MailError(f"password_command {command!r} gave no password: {why}")
     return lines[0]
 
 
 def send(message: EmailMessage, mail: MailSettings) -> None:
     """Send, or raise MailError saying what went wrong where. STARTTLS is required when asked for: a server
     that does not offer it is refused rather than given the password in the clear."""
-    secret = password(mail) if mail.user else None
+    secret = password(mail.password_env, mail.password_command, mail.user, "mail") if mail.user else None
     where = f"{mail.host}:{mail.port}"
     context = ssl.create_default_context()
     try:

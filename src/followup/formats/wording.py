@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from followup.core.contact import LogEntry
 from followup.store.journal import Person
 
 # {days}, {next_due}, {next}, {snoozed}, {retry}, {due}, {times}, {last}, {today} and {built} are filled in.
@@ -27,6 +28,9 @@ WORDS = {
     "inactive": "inactive",
     "pick": "today's pick",
     "reached-today": "reached today",
+    # a reply owed: they reached you since you last reached them
+    "wrote": "{name} wrote {date}",
+    "missed": "missed call from {name}, {date}",
     "booking-passed": "booked for {next} — log how it went",
     # promises, and the dashboard's day
     "by": "by {due}",
@@ -34,6 +38,15 @@ WORDS = {
     "as-of": "Statuses as of {today}.",
     "built": "Statuses as of {today} (built {built}).",
 }
+
+
+def owed(person: Person, entry: LogEntry) -> str:
+    """A reply owed, said: "Ana Ribeiro wrote 2026-11-20: Re: lease comparables", "missed call from Ana Ribeiro,
+    2026-11-20 09:14" (what the log line says after its first colon)."""
+    detail = entry.text.partition(":")[2].strip()
+    if entry.kind == "missed":
+        return WORDS["missed"].format(name=person.name, date=entry.date) + (f" {detail}" if detail else "")
+    return WORDS["wrote"].format(name=person.name, date=entry.date) + (f": {detail}" if detail else "")
 
 
 def when_phrase(person: Person) -> str:

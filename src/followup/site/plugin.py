@@ -68,6 +68,8 @@ class FollowupConfig(base.Config):
     editor = c.Optional(c.Type(str))
     owners = c.Optional(c.Type((list, dict)))
     default_region = c.Optional(c.Type(str))
+    me = c.Optional(c.Type(dict))
+    harvest = c.Optional(c.Type(dict))
 
 
 def journal_paths(config) -> tuple[Path, str]:

@@ -43,6 +43,7 @@ class DayItem:
     day: dt.date  # the promise's deadline, the booked day, today for a pick, the yearly date
     what: str = ""  # the promise, the booking's note, the yearly date's label
     years: int | None = None  # what the yearly date marks (an age), when its year is known
+    entry: LogEntry | None = None  # a reply owed: the log line of what they sent or tried
 
 
 DAY_ORDER = ("reply-owed", "promise-late", "promise-today", "booking", "booking-passed", "pick", "date-today",
@@ -255,7 +256,7 @@ class Journal:
         and bookings that passed with no touch since, today's picks, then birthdays and yearly dates of today
         and tomorrow."""
         today = self.today
-        items = [DayItem("reply-owed", person, entry.date, entry.text) for person, entry in self.replies()]
+        items = [DayItem("reply-owed", person, entry.date, entry.text, entry=entry) for person, entry in self.replies()]
         items += [DayItem("promise-late" if promise.due < today else "promise-today", person, promise.due,
                           promise.what)
                   for person, promise in self.promises(near_only=False) if promise.due <= today]

@@ -45,8 +45,13 @@
     });
     var booked = person.next ? dayNumber(person.next) : null;
     var passed = booked !== null && booked < today && (last === null || last < booked);
+    var owed = (person.heard || []).filter(function (heard) { // due.replies_owed: until a touch on or after
+      var n = dayNumber(heard.date);
+      return (last === null || n > last) && n <= today;
+    });
     if (!person.cadence) {
-      return {status: "none", last: last, next: null, late: null, lateness: 0, attempts: 0, passed: passed};
+      return {status: "none", last: last, next: null, late: null, lateness: 0, attempts: 0, passed: passed,
+              owed: owed};
     }
     var next = last !== null ? after(person.cadence, last) : today;
     var late = today - next, status;
@@ -63,7 +68,7 @@
     else status = "ok";
     var lateness = last !== null ? late / Math.max(next - last, 1) : 0;
     return {status: status, last: last, next: next, late: late, lateness: lateness, attempts: attempts.length,
-            retry: retry, passed: passed, reached: last === today};
+            retry: retry, passed: passed, reached: last === today, owed: owed};
   }
 
   function compare(a, b) {
@@ -122,8 +127,9 @@
       return {person: row.person, due: assess(row.person, today, data, true), now: row};
     }).filter(function (r) { return r.due.status === "overdue" || r.due.status === "due"; }).sort(compare);
     var chosen = picks(morning, today, data.picks_per_day).map(function (r) { return r.now; });
-    var promises = [], dates = [];
+    var promises = [], dates = [], replies = [];
     rows.forEach(function (row) {
+      row.due.owed.forEach(function (heard) { replies.push({row: row, heard: heard, date: dayNumber(heard.date)}); });
       row.person.promises.forEach(function (promise) {
         var n = dayNumber(promise.due);
         if (n - today <= data.soon_days) promises.push({row: row, promise: promise, due: n, late: n < today});
@@ -131,11 +137,12 @@
       occasions(row.person, today, data.dates_days).forEach(function (o) { dates.push({row: row, occasion: o}); });
     });
     promises.sort(function (a, b) { return a.due - b.due || (a.row.person.key < b.row.person.key ? -1 : 1); });
+    replies.sort(function (a, b) { return a.date - b.date || (a.row.person.key < b.row.person.key ? -1 : 1); });
     dates.sort(function (a, b) {
       return a.occasion.date - b.occasion.date || (a.row.person.key < b.row.person.key ? -1 : 1);
     });
     return {
-      rows: rows, ranked: ranked, picks: chosen,
+      rows: rows, ranked: ranked, picks: chosen, replies: replies,
       overdue: withStatus("overdue"), due: withStatus("due"), soon: withStatus("soon"),
       promises: promises, dates: dates
     };
@@ -180,7 +187,7 @@
     item.dataset.status = row.due.status;
   }
   function personItem(row, picked) { // `picked`: today's picks, labelled as such in another section
-    var item = prototype("li.fu-person:not(.fu-promise):not([data-date])");
+    var item = prototype("li.fu-person:not(.fu-promise):not(.fu-reply):not([data-date])");
     setName(item, row);
     var badge = item.querySelector(".fu-badge");
     badge.className = "fu-badge fu-" + row.due.status;
@@ -215,6 +222,16 @@
     item.querySelector(".fu-when").textContent = say(entry.late ? "by-late" : "by", {due: entry.promise.due});
     return item;
   }
+  function replyItem(entry) {
+    var item = prototype("li.fu-reply");
+    setName(item, entry.row);
+    var missed = entry.heard.kind === "missed", said = words[missed ? "missed" : "wrote"].split("{name}");
+    item.dataset.owed = entry.heard.date;
+    item.querySelector(".fu-before").textContent = said[0];
+    item.querySelector(".fu-when").textContent = said[1].replace("{date}", entry.heard.date);
+    item.querySelector(".fu-what").textContent = entry.heard.detail ? (missed ? " " : ": ") + entry.heard.detail : "";
+    return item;
+  }
   function dateItem(entry) {
     var item = prototype("li[data-date]");
     setName(item, entry.row);
@@ -242,6 +259,7 @@
   function render(data, today) {
     var view = dashboard(data, today);
     var picked = new Set(view.picks.map(function (row) { return row.person.slug; }));
+    fill("replies", view.replies, replyItem);
     fill("promises", view.promises, promiseItem);
     fill("picks", view.picks, personItem);
     fill("overdue", view.overdue, personItem, data.dashboard_rows, picked);

@@ -15,6 +15,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -109,6 +110,23 @@ class TempJournal:
         """The real console script, run from the journal's root."""
         return subprocess.run([str(BIN / "followup"), *args], cwd=self.root, capture_output=True, text=True,
                               input=input, env={**os.environ, **(env or {})})
+
+
+_MEASURED = """import resource, subprocess, sys
+done = subprocess.run(sys.argv[2:])
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(done.returncode)"""
+
+
+def run_measured(args: list[str], cwd: Path, input: bytes | None = None) -> tuple[subprocess.CompletedProcess, float]:
+    """A command's result and its own peak memory in MB: run from a process of its own, whose children are the
+    command alone (the test's own RUSAGE_CHILDREN would hold the largest of every command it ever ran)."""
+    with tempfile.NamedTemporaryFile("r") as peak:
+        done = subprocess.run([sys.executable, "-c", _MEASURED, peak.name, *args], cwd=cwd, input=input,
+                              capture_output=True)
+        kilobytes = int(peak.read() or 0)
+    return subprocess.CompletedProcess(args, done.returncode, done.stdout.decode(errors="replace"),
+                                       done.stderr.decode(errors="replace")), kilobytes / 1024
 
 
 def slugs(soup, section_id: str) -> list[str]:

@@ -12,7 +12,7 @@ import subprocess
 from bs4 import BeautifulSoup
 
 from followup.store.journal import Journal
-from helpers import BIN, card, csv_bytes, vcf
+from helpers import BIN, card, csv_bytes, run_measured, vcf
 
 ANA = "---\nname: Ana Ribeiro\ncategories: [friends]\ncadence: monthly\nlast_touch: 2026-11-01\n---\nArchitect.\n"
 ESC, BEL = "\x1b", "\x07"
@@ -68,9 +68,7 @@ def test_a_huge_value_is_left_out_and_said_and_the_rest_imported(journal):
     folded = [f"NOTE:{note[:70]}", *(" " + note[i:i + 74] for i in range(70, len(note), 74))]
     data = vcf(card("FN:Long Note", "EMAIL:long@example.org", *folded), card("FN:Short Note", "EMAIL:s@example.org"))
     (journal.root / "big.vcf").write_bytes(data)
-    done = subprocess.run([str(BIN / "followup"), "import", "big.vcf"], cwd=journal.root, capture_output=True,
-                          text=True)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    done, peak_mb = run_measured([str(BIN / "followup"), "import", "big.vcf"], journal.root)
     assert done.returncode == 0 and "2 created" in done.stdout, done.stderr
     assert "NOTE (line 5) holds 30.6 MB, more than the 256 KB a value may; it is left out" in done.stdout
     assert peak_mb < 600, peak_mb  # 4.4 GB before: the value never reaches the vCard parser

@@ -126,8 +126,8 @@ def harvest(context: Context, sources, me, since, dry_run, as_json, suggest, add
             for one in found.strangers:
                 added = " (added)" if add and not dry_run else ""
                 say(f"  {one.name or one.address} <{one.address}>: {one.messages} messages, last {one.last}{added}")
-        say(f"{found.touches} touches, {found.heard} heard from, {found.people()} people, from {found.messages} "
-            f"messages" + (" (dry run: nothing written)" if dry_run else ""))
+        say(f"{found.counts}, from {found.messages} message{'s' if found.messages != 1 else ''}"
+            + (" (dry run: nothing written)" if dry_run else ""))
     for warning in outcome.warnings if outcome else ():
         say(f"followup: warning: {warning}", err=True)
     dropped = [reading.dropped for _, reading in readings if reading.dropped]

@@ -40,6 +40,7 @@ class Day:
     person: Person | None  # None: someone --add creates
     day: dt.date
     kind: str  # "touch" or "heard"
+    first: dt.datetime  # the time of its first message: a day's lines go into the log in the order they happened
     subjects: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
 
@@ -71,6 +72,13 @@ class Harvest:
     unread: list[Unread] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)  # where
     messages: int = 0
+
+    @property
+    def counts(self) -> str:
+        """What the harvest writes, as its report and its commit both say it: "14 touches, 3 heard from, 12 people"."""
+        touches, people = self.touches, self.people()
+        return f"{touches} touch{'es' if touches != 1 else ''}, {self.heard} heard from, {people} " \
+               f"{'person' if people == 1 else 'people'}"
 
     @property
     def touches(self) -> int:
@@ -114,7 +122,8 @@ def plan_harvest(journal: Journal, messages: Iterable[Message | Unread], me: set
         if found.when is None:
             harvest.undated.append(found.where)
             continue
-        day = found.when.astimezone(local).date()
+        when = found.when
+        day = when.astimezone(local).date()
         if day > today:
             harvest.skipped["dated after today"] += 1
             continue
@@ -128,14 +137,14 @@ def plan_harvest(journal: Journal, messages: Iterable[Message | Unread], me: set
             written = {address: name for address, name in found.recipients if address not in me}
             people = {by_address[address].slug: by_address[address] for address in written if address in by_address}
             for person in people.values():
-                _add(days, person.slug, person, day, "touch", found)
+                _add(days, person, when, day, "touch", found)
             for address, name in written.items():
                 if address not in by_address and day >= window:
                     stranger = strangers.setdefault(address, Stranger(address))
                     stranger.name = stranger.name or name
                     stranger.messages += 1
                     stranger.last = max(stranger.last or day, day)
-                    entry = stranger.days.setdefault(day, Day(None, day, "touch"))
+                    entry = stranger.days.setdefault(day, Day(None, day, "touch", when))
                     entry.subjects.append(found.subject)
                     entry.keys.append(found.key)
             if not people and not written:
@@ -144,18 +153,19 @@ def plan_harvest(journal: Journal, messages: Iterable[Message | Unread], me: set
                 harvest.skipped["with nobody of the journal"] += 1
         elif found.sender in by_address:
             person = by_address[found.sender]
-            _add(days, person.slug, person, day, "heard", found)
+            _add(days, person, when, day, "heard", found)
         else:
             harvest.skipped["with nobody of the journal"] += 1
-    harvest.days = sorted(days.values(), key=lambda one: (one.day, one.kind, one.person.name if one.person else ""))
+    harvest.days = sorted(days.values(), key=lambda one: (one.day, one.first, one.person.name if one.person else ""))
     harvest.strangers = sorted((one for one in strangers.values() if one.messages >= SUGGEST_FROM),
                                key=lambda one: (-one.messages, one.address))
     return harvest
 
 
-def _add(days: dict, slug: str, person: Person, day: dt.date, kind: str, message: Message) -> None:
-    entry = days.setdefault((slug, day, kind), Day(person, day, kind))
+def _add(days: dict, person: Person, when: dt.datetime, day: dt.date, kind: str, message: Message) -> None:
+    entry = days.setdefault((person.slug, day, kind), Day(person, day, kind, when))
     if message.key not in entry.keys:
+        entry.first = min(entry.first, when)
         entry.subjects.append(message.subject)
         entry.keys.append(message.key)
 
@@ -165,8 +175,7 @@ def apply_harvest(root: Path, folder: Path, harvest: Harvest, with_subjects: boo
     """Write the harvest: each person's new log lines (in the order their log keeps) and last_touch moved to the
     newest touch (never back); with `add`, the suggested people created with their touches; the record of what
     was written; one commit."""
-    message = f"Harvest mail: {harvest.touches} touches, {harvest.heard} heard from, {harvest.people()} people " \
-              f"({source})"
+    message = f"Harvest mail: {harvest.counts} ({source})"
     with journal_lock(root):
         record = inside(root, root / HARVESTED, HARVESTED)
         written_keys: list[str] = []

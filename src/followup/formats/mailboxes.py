@@ -136,7 +136,7 @@ def read_mbox(path: Path, name: str) -> Iterator[Message | Unread]:
         for line_number, line in enumerate(stream, start=1):
             if previous_blank and line.startswith(b"From ") and _MBOX_FROM.match(line):
                 if headers is not None:
-                    yield _ended(headers, f"{name}: message {number} (line {start_line})")
+                    yield _ended(f"{name}: message {number} (line {start_line})")
                 number, headers, size, start_line = number + 1, [], 0, line_number
                 previous_blank = False
                 continue
@@ -155,16 +155,13 @@ def read_mbox(path: Path, name: str) -> Iterator[Message | Unread]:
                 continue
             headers.append(line)
     if headers is not None:
-        yield _ended(headers, f"{name}: message {number} (line {start_line})")
+        yield _ended(f"{name}: message {number} (line {start_line})")
     if number == 0:
         yield Unread(name, "holds no message: an mbox starts each with a 'From ' line")
 
 
-def _ended(headers: list[bytes], where: str) -> Message | Unread:
-    """A message whose headers the file (or the next message) cut short: read if it says enough."""
-    found = message_of(b"".join(headers), where)
-    if isinstance(found, Message) and found.when is not None and found.sender:
-        return found
+def _ended(where: str) -> Unread:
+    """A message whose headers the file cut short: what they would have said (a recipient more?) is unknown."""
     return Unread(where, "the file ends inside its headers (a truncated mbox?)")
 
 

@@ -83,6 +83,21 @@ def merge(data: bytes) -> None:
         assert all(set(side.log_entries()) <= kept for side in sides), "a log entry of one side was lost"
 
 
+def mbox(data: bytes) -> None:
+    """An mbox file, as a harvest reads it: every message a Message or an Unread, never a crash."""
+    import tempfile
+
+    from followup.formats.mailboxes import Message, Unread, read_mbox
+
+    with tempfile.NamedTemporaryFile() as file:
+        file.write(data)
+        file.flush()
+        for found in read_mbox(Path(file.name), "mbox"):
+            assert isinstance(found, (Message, Unread))
+            if isinstance(found, Message):
+                assert "\n" not in found.subject and all("\n" not in name for _, name in found.recipients)
+
+
 def settings(data: bytes) -> None:
     """The followup plugin's options as mkdocs.yml writes them (YAML)."""
     try:
@@ -104,7 +119,7 @@ def day(data: bytes) -> None:
 
 
 READERS: dict[str, Callable[[bytes], None]] = {
-    "contact": contact, "vcard": vcard, "csv": csv_export, "history": history, "merge": merge,
+    "contact": contact, "vcard": vcard, "csv": csv_export, "history": history, "merge": merge, "mbox": mbox,
     "settings": settings, "day": day,
 }
 

@@ -223,6 +223,34 @@ def settings_file(draw) -> bytes:
     return yaml.safe_dump(block, allow_unicode=True).encode()
 
 
+MAIL_HEADERS = ["From", "To", "Cc", "Bcc", "Date", "Subject", "Message-ID", "List-Id", "Precedence", "Auto-Submitted",
+                "Content-Type", "X-Mozilla-Status"]
+ADDRESSES = ["a@b.example", "Ana <ana@example.org>", '"Doe, John" <j@x.org>', "=?UTF-8?Q?Caf=C3=A9?= <c@x.org>",
+             "undisclosed-recipients:;", "x (comment) <a@b>", "<>", "@", "a@", "<a@b", "a@b>, ,c@d"]
+
+
+@st.composite
+def mbox_file(draw) -> bytes:
+    """An mbox as Thunderbird, Takeout or mutt writes one, with hostile headers and bodies."""
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        separator = draw(st.sampled_from(["From - Fri Nov 20 10:00:00 2026", "From a@b Fri Nov 20 10:00:00 2026",
+                                          "From 17@xxx Fri Nov 20 09:11:12 +0000 2026", "From nobody", "From "]))
+        values = st.one_of(st.sampled_from(ADDRESSES), hostile_text, dates)
+        headers = [f"{draw(st.sampled_from(MAIL_HEADERS))}: {draw(values)}" for _ in range(draw(st.integers(0, 8)))]
+        if draw(st.booleans()):
+            headers.append(" folded " + draw(hostile_text))
+        body = draw(st.lists(st.one_of(hostile_text, st.just("From the desk"), st.just(">From quoted"), st.just("")),
+                             max_size=5))
+        parts.append("\n".join([separator, *headers, "", *body, ""]))
+    newline = draw(st.sampled_from(NEWLINES[:2]))
+    text = "\n".join(parts).replace("\n", newline)
+    data = text.encode("utf-8", "surrogatepass") if draw(st.booleans()) else text.encode("latin-1", "replace")
+    if draw(st.integers(0, 5)) == 0:
+        data = data[:draw(st.integers(0, len(data)))]  # truncated
+    return data
+
+
 day_text = st.one_of(
     dates, hostile_text,
     st.sampled_from(["today", "TOMORROW", " yesterday ", "fri", "friday", "fr", "3d", "2w", "1m", "1y", "36501d",
@@ -232,5 +260,5 @@ day_text = st.one_of(
 
 STRATEGIES = {
     "contact": contact_file(), "vcard": vcard_file(), "csv": csv_file(), "history": git_log(),
-    "merge": three_versions(), "settings": settings_file(), "day": day_text,
+    "merge": three_versions(), "settings": settings_file(), "day": day_text, "mbox": mbox_file(),
 }

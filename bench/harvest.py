@@ -90,8 +90,8 @@ def main() -> None:
 
             server = ImapServer(folder / "imap", trustme.CA())
             try:
-                for number in range(options.imap):
-                    server.append(mail(options.messages + number, options.people, rng).split(b"\n", 1)[1])
+                server.append(*(mail(options.messages + number, options.people, rng).split(b"\n", 1)[1]
+                                for number in range(options.imap)))
                 os.environ.update(server.env)
                 os.environ["FOLLOWUP_IMAP_PASSWORD"] = "s3cret"
                 subprocess.run([str(BIN / "followup"), "trust"], cwd=journal, check=True, stdout=subprocess.DEVNULL)

@@ -305,10 +305,12 @@ class ImapServer:
         client.login("tess", "s3cret")
         return client
 
-    def append(self, message: bytes) -> None:
-        """A message delivered to the INBOX, as a mail client's APPEND puts it there."""
+    def append(self, *messages: bytes) -> None:
+        """Messages delivered to the INBOX, as a mail client's APPEND puts them there: one login for them all
+        (a login per message makes dovecot's authentication answer "temporary failure" under load)."""
         with self._client() as client:
-            client.append("INBOX", None, None, message)
+            for message in messages:
+                client.append("INBOX", None, None, message)
 
     def unseen(self) -> int:
         with self._client() as client:

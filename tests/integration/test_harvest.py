@@ -298,9 +298,8 @@ def test_imap_reads_headers_only_new_ones_the_next_time_and_marks_nothing_read(m
 
 def test_imap_wrong_password_and_a_dropped_connection(mailbox, imap_server):
     server = imap_server()
-    for number in range(1200):
-        server.append(message(ME, "ana@example.org", f"Message {number}", "Fri, 20 Nov 2026 10:00 +0000",
-                              f"m{number}@x"))
+    server.append(*(message(ME, "ana@example.org", f"Message {number}", "Fri, 20 Nov 2026 10:00 +0000",
+                            f"m{number}@x") for number in range(1200)))
     mailbox.settings("harvest: {password_env: TEST_IMAP_PASSWORD}")
     url = f"imaps://tess@127.0.0.1:{server.imaps_port}/INBOX"
     wrong = harvest(mailbox, url, "--me", ME, env={**server.env, "TEST_IMAP_PASSWORD": "nope"})

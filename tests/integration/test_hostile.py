@@ -239,6 +239,7 @@ BOMB_PROBLEMS = {
     "nested-numbers.md": (None, "the notes could not be rendered", True),
     "fifo.md": (None, "is not a regular file (a FIFO, device or socket)", False),
 }
+RENDERED_BY_OLDER_MARKDOWN = {"nested-emphasis.md"}  # Markdown 3.7 renders it; later versions recurse too deep
 
 
 def test_files_that_crashed_or_hung_are_each_one_problem_and_the_rest_builds(journal):
@@ -256,8 +257,12 @@ def test_files_that_crashed_or_hung_are_each_one_problem_and_the_rest_builds(jou
     rows = {tr.select_one(".fu-path").get_text(): (tr.select_one(".fu-line").get_text(),
                                                    tr.select_one(".fu-message").get_text())
             for tr in journal.page("problems").select("tbody tr")}
-    assert set(rows) == {f"contacts/{name}" for name in BOMB_PROBLEMS}
+    always = {f"contacts/{name}" for name in BOMB_PROBLEMS.keys() - RENDERED_BY_OLDER_MARKDOWN}
+    assert always <= set(rows) <= {f"contacts/{name}" for name in BOMB_PROBLEMS}
     for name, (line, words, shown) in BOMB_PROBLEMS.items():
+        if f"contacts/{name}" not in rows:  # rendered: then as notes, whole
+            assert journal.page(f"people/{name.removesuffix('.md')}").select_one(".fu-notes em") is not None
+            continue
         assert rows[f"contacts/{name}"][0] == str(line or "") and words in rows[f"contacts/{name}"][1], name
         if "could not be rendered" not in words:  # found while reading; the rest while the site renders notes
             assert (f"contacts/{name}:{line}: " if line else f"contacts/{name}: ") in check.stdout, name

@@ -94,6 +94,16 @@ class TempJournal:
         config.write_text(head + "  - followup:\n" + options + rest)
         trust(self.root)  # the user's own change, which they trust (followup trust)
 
+    def fields(self, name: str) -> dict:
+        """A contact file's front matter, as YAML reads it."""
+        import yaml
+
+        return yaml.safe_load((self.contacts / name).read_text().split("---")[1])
+
+    def log(self, name: str) -> list[str]:
+        """A contact file's log lines."""
+        return [line for line in (self.contacts / name).read_text().splitlines() if line.startswith("- ")]
+
     @property
     def cache(self) -> Path:
         """The journal's folder in the user's cache: its caches, drafts and lock."""
@@ -357,6 +367,76 @@ class ImapServer:
     def stop(self) -> None:
         for relay in self.relays:
             relay.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+# ---- a real CalDAV server -------------------------------------------------------------------------------------
+
+RADICALE_CONF = """\
+[server]
+hosts = 127.0.0.1:{port}
+ssl = True
+certificate = {root}/cert.pem
+key = {root}/key.pem
+[auth]
+type = htpasswd
+htpasswd_filename = {root}/users
+htpasswd_encryption = plain
+delay = 0
+[rights]
+type = owner_only
+[storage]
+filesystem_folder = {root}/collections
+[web]
+type = none
+[logging]
+level = warning
+"""
+
+
+class CalDavServer:
+    """A Radicale of the test's own on 127.0.0.1, over TLS under a test authority: user tess, password s3cret.
+    Calendars are made and filled over HTTP as a calendar app does it (MKCALENDAR, then a PUT an event)."""
+
+    def __init__(self, root: Path, authority: trustme.CA):
+        self.root, self.port = root, free_port()
+        root.mkdir(parents=True)
+        cert = authority.issue_cert("127.0.0.1", "localhost")
+        cert.private_key_pem.write_to_path(str(root / "key.pem"))
+        cert.cert_chain_pems[0].write_to_path(str(root / "cert.pem"))
+        authority.cert_pem.write_to_path(str(root / "ca.pem"))
+        (root / "users").write_text("tess:s3cret\n")
+        (root / "radicale.conf").write_text(RADICALE_CONF.format(root=root, port=self.port))
+        self.process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(root / "radicale.conf")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        wait_for(lambda: answers(self.port), 30)
+        self.env = {"SSL_CERT_FILE": str(root / "ca.pem")}
+        self.context = ssl.create_default_context(cafile=str(root / "ca.pem"))
+
+    def url(self, calendar: str, user: str = "tess") -> str:
+        return f"https://{user}@127.0.0.1:{self.port}/tess/{calendar}/"
+
+    def request(self, method: str, path: str, body: bytes = b"", **headers: str) -> int:
+        import http.client
+
+        connection = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=30)
+        secret = base64.b64encode(b"tess:s3cret").decode()
+        connection.request(method, path, body, {"Authorization": f"Basic {secret}", **headers})
+        status = connection.getresponse().status
+        connection.close()
+        return status
+
+    def calendar(self, name: str, *events: bytes) -> None:
+        """A calendar of these events, each an iCalendar object of one UID as the app PUTs it."""
+        assert self.request("MKCALENDAR", f"/tess/{name}/") == 201
+        for number, event in enumerate(events):
+            assert self.request("PUT", f"/tess/{name}/event{number}.ics", event,
+                                **{"Content-Type": "text/calendar; charset=utf-8"}) == 201
+
+    def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)

@@ -1,5 +1,5 @@
 """Fixtures of the integration tests beyond a journal: a real SMTP server for the digest, a real IMAP server
-(Debian's dovecot, installed by .ci/run) for the harvest."""
+(Debian's dovecot, installed by .ci/run) and a real CalDAV server (Radicale) for the harvest."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from helpers import ImapServer, free_port
+from helpers import CalDavServer, ImapServer, free_port
 
 
 class Inbox:
@@ -69,3 +69,11 @@ def imap_server(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def caldav_server(tmp_path):
+    """A real Radicale CalDAV server (a test dependency), started on 127.0.0.1 for the test."""
+    server = CalDavServer(tmp_path / "caldav", trustme.CA())
+    yield server
+    server.stop()

@@ -153,3 +153,14 @@ def test_a_properdocs_yml_is_a_journal_too(tmp_path):
     built = journal.followup("build")  # with ProperDocs when it is installed, else MkDocs given -f properdocs.yml
     assert built.returncode == 0, built.stderr
     assert (journal.root / "site/people/bea/index.html").is_file()
+
+
+def test_the_readme_settings_block_builds_strictly_and_reads_the_same_on_the_command_line(tmp_path):
+    """Every option the README lists is one the plugin declares: an option known to the core but not to MkDocs
+    is "Unrecognised" to MkDocs, a warning that fails --strict."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Settings", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    journal = journal_of(tmp_path, "site_name: x\ntheme: {name: material}\n" + block)
+    result = journal.build("--strict")
+    assert "Unrecognised" not in result.stderr
+    assert journal.followup("check").returncode == 0

@@ -54,10 +54,22 @@ def tel_link(text: str, region: str | None = None) -> str | None:
     number = _parsed(text, region)
     if number is not None:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.RFC3966)
+    digits, extension = _as_written(text)
+    return f"tel:{digits}" + (f";ext={extension}" if extension else "") if digits else None
+
+
+def number_key(text: str, region: str | None = None) -> str | None:
+    """What tells two writings of a number to be one: E.164 when phonenumbers can tell it; else, without a country
+    code or region, the digits as written (so "555-0100" meets "5550100", never a number cut to its last digits);
+    None for fewer than MIN_DIGITS digits."""
+    return e164(text, region) or _as_written(text.strip().removeprefix("tel:"))[0]
+
+
+def _as_written(text: str) -> tuple[str | None, str | None]:
+    """The number's digits (after its "+", if written) and its extension; no digits when fewer than MIN_DIGITS."""
     extension = _EXTENSION.search(text)
     main = text[:extension.start()] if extension else text
     digits = "".join(char for char in main if char.isdigit())
     if len(digits) < MIN_DIGITS:
-        return None
-    plus = "+" if main.lstrip().startswith("+") else ""
-    return f"tel:{plus}{digits}" + (f";ext={extension.group(1)}" if extension else "")
+        return None, None
+    return ("+" if main.lstrip().startswith("+") else "") + digits, extension.group(1) if extension else None

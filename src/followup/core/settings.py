@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from followup.core.cadence import Cadence, parse_cadence
@@ -12,6 +13,7 @@ from followup.core.dates import parse_time_of_day, parse_weekly_block
 from followup.core.errors import CadenceError, DateError, SettingsError
 from followup.core.names import category_key, owner_key
 from followup.core.phones import regions
+from followup.core.shown import CONTROL
 
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}  # how the digest reaches the mail server, and its port
 PASSWORD_VARIABLE = "FOLLOWUP_SMTP_PASSWORD"
@@ -45,7 +47,7 @@ class MailSettings:
     password_command: str | None = None
 
 
-IMAP_PASSWORD_VARIABLE = "FOLLOWUP_IMAP_PASSWORD"
+HARVEST_PASSWORD_VARIABLE = "FOLLOWUP_HARVEST_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,40 @@ class HarvestSettings:
     `(email)` alone), and where an IMAP server's password comes from (never from a file)."""
 
     subjects: bool = True
-    password_env: str = IMAP_PASSWORD_VARIABLE
+    password_env: str = HARVEST_PASSWORD_VARIABLE
     password_command: str | None = None
 
 
 HARVEST_NAMES = {"subjects", "password_env", "password_command"}
+
+
+@dataclass(frozen=True)
+class Me:
+    """Who "me" is in what a harvest reads: the user's mail addresses (casefolded: whose mail, whose side of a
+    meeting), phone numbers (whose side of a group text) and names (whose lines of a chat export)."""
+
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.emails or self.phones or self.names)
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> Me:
+        """--me's values, each taken for what it looks like: an address, a number, else a name."""
+        emails, phones, names = [], [], []
+        for value in (one.strip() for one in values if one.strip()):
+            if is_address(value):
+                emails.append(value.casefold())
+            elif _PHONE.fullmatch(value):
+                phones.append(value)
+            else:
+                names.append(value)
+        return cls(tuple(emails), tuple(phones), tuple(names))
+
+
+_PHONE = re.compile(r"\+?[\d\s().-]{5,}")
 
 
 @dataclass(frozen=True)
@@ -92,7 +123,8 @@ class Settings:
     site_url: str | None = None  # MkDocs' own site_url: where the built site is, for links from the feeds
     directory_urls: bool = True  # MkDocs' use_directory_urls: people/ada/ rather than people/ada.html
     default_region: str | None = None  # the country of numbers written without one (ISO 3166: US, GB, DE)
-    me: tuple[str, ...] = ()  # the user's own mail addresses, casefolded: a harvest's "me"
+    me: Me = field(default_factory=Me)  # a harvest's "me"
+    timezone: str | None = None  # the IANA zone whose days a harvest's times land on; None: the machine's
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
 
     @property
@@ -107,7 +139,7 @@ DEFAULTS = Settings()
 SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
     "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor", "owners", "default_region",
-    "me", "harvest",
+    "me", "harvest", "timezone",
 }
 MAIL_NAMES = {"host", "port", "security", "user", "from", "to", "password_env", "password_command"}
 
@@ -164,17 +196,42 @@ def is_address(value: object) -> bool:
         all(value.split("@"))
 
 
-def me_from(value: object, where: str) -> tuple[str, ...]:
-    """`me: {email: you@example.com}` or a list of addresses: whose mail is yours, for a harvest."""
+def me_from(value: object, where: str) -> Me:
+    """`me: {email: you@example.com, phone: "+1 555 010 0199", name: Tess}`, each one value or a list."""
     if value is None:
-        return ()
-    if not isinstance(value, dict) or set(value) - {"email"}:
-        raise SettingsError(f"{where} must be {{email: [you@example.com, ...]}}, not {value!r}")
-    emails = value.get("email")
-    emails = emails if isinstance(emails, list) else [emails]
-    if not emails or not all(is_address(email) for email in emails):
-        raise SettingsError(f"{where}.email must be your mail address, or a list of them, not {value.get('email')!r}")
-    return tuple(dict.fromkeys(str(email).casefold() for email in emails))
+        return Me()
+    if not isinstance(value, dict) or not value or set(map(str, value)) - {"email", "phone", "name"}:
+        raise SettingsError(f"{where} must be {{email: [you@example.com, ...], phone: [...], name: [...]}}, "
+                            f"not {value!r}")
+    found: dict[str, tuple[str, ...]] = {}
+    for key, valid, example in (("email", is_address, "your mail address"),
+                                ("phone", lambda one: isinstance(one, str) and bool(_PHONE.fullmatch(one.strip())),
+                                 "your phone number"),
+                                ("name", lambda one: isinstance(one, str) and bool(one.strip()) and
+                                 not CONTROL.search(one), "the name your messages carry")):
+        given = value.get(key)
+        if given is None:
+            continue
+        values = given if isinstance(given, list) else [given]
+        if not values or not all(valid(one) for one in values):
+            raise SettingsError(f"{where}.{key} must be {example}, or a list of them, not {given!r}")
+        found[key] = tuple(dict.fromkeys(str(one).strip().casefold() if key == "email" else str(one).strip()
+                                         for one in values))
+    return Me(found.get("email", ()), found.get("phone", ()), found.get("name", ()))
+
+
+def timezone_from(value: object, where: str) -> str | None:
+    """An IANA time zone name (Europe/Lisbon, America/New_York), checked against the zone database."""
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(value))
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        raise SettingsError(f"{where} must be a time zone such as Europe/Lisbon or America/New_York, not "
+                            f"{value!r}") from None
+    return str(value)
 
 
 def harvest_from(value: object, where: str) -> HarvestSettings:
@@ -194,7 +251,7 @@ def harvest_from(value: object, where: str) -> HarvestSettings:
         if text is not None and (not isinstance(text, str) or not text.strip() or any(c in text for c in "\r\n\0")):
             raise SettingsError(f"{where}.{key} must be one line of text, not {text!r}")
         lines[key] = text.strip() if isinstance(text, str) else None
-    return HarvestSettings(subjects, lines["password_env"] or IMAP_PASSWORD_VARIABLE, lines["password_command"])
+    return HarvestSettings(subjects, lines["password_env"] or HARVEST_PASSWORD_VARIABLE, lines["password_command"])
 
 
 def owners_from(value: object, where: str) -> dict[str, Owner]:
@@ -314,5 +371,6 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         directory_urls=directory_urls is not False,
         default_region=region.strip().upper() if isinstance(region, str) else None,
         me=me_from(block.get("me"), f"{where}.me"),
+        timezone=timezone_from(block.get("timezone"), f"{where}.timezone"),
         harvest=harvest_from(block.get("harvest"), f"{where}.harvest"),
     )

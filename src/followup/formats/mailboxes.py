@@ -18,7 +18,7 @@ import imaplib
 import os
 import re
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from followup.core.errors import MailError, UsageError
 from followup.core.shown import one_line
+from followup.formats.harvesting import Found, Happening, Skip, Unread
 
 HEADER_FIELDS = ("From", "To", "Cc", "Bcc", "Date", "Subject", "Message-ID", "List-Id", "Precedence",
                  "Auto-Submitted")
@@ -47,12 +48,6 @@ class Message:
     subject: str
     automatic: bool  # a mailing list's, or a machine's (List-Id, Precedence, Auto-Submitted)
     where: str  # for the report: "Inbox: message 3 (line 41)"
-
-
-@dataclass(frozen=True)
-class Unread:
-    where: str
-    reason: str
 
 
 _WANTED = {name.lower() for name in HEADER_FIELDS}
@@ -148,6 +143,25 @@ def message_of(headers: bytes, where: str) -> Message | Unread:
     automatic = bool(_text(fields, "list-id")) or precedence in ("bulk", "list", "junk") or \
         (submitted not in ("", "no"))
     return Message(key, _when(fields), sender, sender_name, recipients, subject, automatic, where)
+
+
+def mail_found(messages: Iterable[Message | Unread], me: set[str]) -> Iterator[Found]:
+    """What each message says happened: mine to people, a touch of each; theirs to me, a reply owed. Mail of
+    lists and machines is neither, and mail with no date is named in the report."""
+    for one in messages:
+        if isinstance(one, Unread):
+            yield one
+        elif one.automatic:
+            yield Skip("from a list or a machine")
+        elif one.when is None:
+            yield Skip("no date that can be read", one.where)
+        elif one.sender in me:
+            others = tuple((f"mail:{address}", name) for address, name in one.recipients if address not in me)
+            yield Happening(one.key, one.when, "touch", "email", others, one.subject, where=one.where) if others \
+                else Skip("to myself")
+        else:
+            yield Happening(one.key, one.when, "heard", "email", ((f"mail:{one.sender}", one.sender_name),),
+                            one.subject, where=one.where)
 
 
 # ---- sources ----------------------------------------------------------------------------------------------------
@@ -285,32 +299,22 @@ def read_eml_folder(path: Path, name: str) -> Iterator[Message | Unread]:
     return _read_files(files, name, path)
 
 
-def kind_of(source: str) -> str:
-    """What a harvest SOURCE is: "imap", "maildir", "eml", "mbox"; UsageError naming it when it is none."""
-    if re.match(r"imaps?://", source, re.IGNORECASE):
-        return "imap"
-    path = Path(source)
-    if path.is_dir():
+def mail_kind(path: Path, head: bytes | None) -> str | None:
+    """What mail a path holds: a folder's (head None) "maildir" or "eml" (of .eml files), a file's "mbox" or
+    "eml-file" (from the start of it); None when it holds none."""
+    if head is None:
         if (path / "cur").is_dir() and (path / "new").is_dir():
             return "maildir"
-        if any(entry.suffix.lower() == ".eml" for entry in path.rglob("*")):
-            return "eml"
-        raise UsageError(f"{source}: a folder that is neither a Maildir (cur/ new/ tmp/) nor one of .eml files; "
-                         "nothing was harvested")
-    if not path.is_file():
-        raise UsageError(f"{source}: no such file or folder; nothing was harvested")
-    with path.open("rb") as stream:
-        head = stream.read(65536)
+        return "eml" if any(entry.suffix.lower() == ".eml" for entry in path.rglob("*")) else None
     if head.startswith(b"From ") and _MBOX_FROM.match(head.split(b"\n", 1)[0]):
         return "mbox"
     if path.suffix.lower() == ".eml" or re.match(rb"(?:[A-Za-z-]+:[^\n]*\r?\n)+", head):
         return "eml-file"
-    raise UsageError(f"{source}: not an mbox, a Maildir, a folder of .eml files nor an IMAP URL; nothing was "
-                     "harvested")
+    return None
 
 
 def read_local(source: str, kind: str) -> Iterator[Message | Unread]:
-    """The messages of a source on this machine (kind_of)."""
+    """The messages of a source on this machine (mail_kind)."""
     path = Path(source)
     name = os.path.basename(os.path.normpath(source)) or source
     if kind == "mbox":

@@ -70,6 +70,7 @@ class FollowupConfig(base.Config):
     default_region = c.Optional(c.Type(str))
     me = c.Optional(c.Type(dict))
     harvest = c.Optional(c.Type(dict))
+    timezone = c.Optional(c.Type(str))
 
 
 def journal_paths(config) -> tuple[Path, str]:

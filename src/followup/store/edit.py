@@ -180,6 +180,18 @@ class ContactText:
         at = entry_end(body, log.entries[-1], log.end) if self.newest_last() else log.entries[0]
         self._replace(body_start + at, body_start + at, list(block))
 
+    def add_log_entries(self, lines: list[str]) -> None:
+        """One-line entries, oldest first, each where add_log_entry would put it, in one pass over the file (a
+        harvest adds hundreds to one person)."""
+        body_start, body, log = self._log()
+        if not log.entries:
+            self._into_empty_log(lines[::-1])  # the log begun by the first, each next one on top
+        elif self.newest_last():
+            at = entry_end(body, log.entries[-1], log.end)
+            self._replace(body_start + at, body_start + at, lines)
+        else:
+            self._replace(body_start + log.entries[0], body_start + log.entries[0], lines[::-1])
+
     def set_log_entries(self, blocks: list[tuple[str, ...]]) -> None:
         """Replace the dated entries of the Log section by these; lines around them stay as they are."""
         body_start, body, log = self._log()

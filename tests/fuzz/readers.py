@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import tempfile
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -28,6 +30,7 @@ from followup.store.merge import merge_contact
 
 MEMORY_LIMIT = 256 * 1024 * 1024  # no input of the fuzz suite is over 1 MB: 256 times that is a runaway
 TODAY = dt.date(2026, 11, 23)
+LISBON = ZoneInfo("Europe/Lisbon")
 failures: dict[str, bytes] = {}  # by reader: the last input that failed
 
 
@@ -83,19 +86,60 @@ def merge(data: bytes) -> None:
         assert all(set(side.log_entries()) <= kept for side in sides), "a log entry of one side was lost"
 
 
+def _as_file(data: bytes, name: str, read: Callable[[Path], Iterable]) -> list:
+    """What a reader of files makes of these bytes, written to a file of this name."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, name)
+        path.write_bytes(data)
+        return list(read(path))
+
+
 def mbox(data: bytes) -> None:
     """An mbox file, as a harvest reads it: every message a Message or an Unread, never a crash."""
-    import tempfile
-
     from followup.formats.mailboxes import Message, Unread, read_mbox
 
-    with tempfile.NamedTemporaryFile() as file:
-        file.write(data)
-        file.flush()
-        for found in read_mbox(Path(file.name), "mbox"):
-            assert isinstance(found, (Message, Unread))
-            if isinstance(found, Message):
-                assert "\n" not in found.subject and all("\n" not in name for _, name in found.recipients)
+    for found in _as_file(data, "mbox", lambda path: read_mbox(path, "mbox")):
+        assert isinstance(found, (Message, Unread))
+        if isinstance(found, Message):
+            assert "\n" not in found.subject and all("\n" not in name for _, name in found.recipients)
+
+
+def _harvested(found: list) -> None:
+    """What a harvest reader gives: happenings with a day and one-line values, skips and unread files, and log
+    lines that stay one line."""
+    from followup.formats.harvesting import KINDS, Day, Happening, Skip, Unread
+
+    for one in found:
+        assert isinstance(one, (Happening, Skip, Unread))
+        if isinstance(one, Happening):
+            assert one.kind in KINDS and isinstance(one.at, dt.date) and one.who
+            assert all("\n" not in text for text in (one.text, *(name for _, name in one.who)))
+            day = Day(None, TODAY, one.kind, one.via, dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc),
+                      [one.text], [one.key], one.seconds)
+            assert "\n" not in day.line(True, LISBON)
+
+
+def calendar(data: bytes) -> None:
+    """An .ics file, its recurrences expanded."""
+    from followup.formats.calendars import read_ics
+
+    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
+    _harvested(_as_file(data, "cal.ics", lambda path: read_ics(path, "cal.ics", {"tess@example.org"}, now, LISBON)))
+
+
+def phone(data: bytes) -> None:
+    """An SMS Backup & Restore export, calls or texts."""
+    from followup.formats.phone_exports import read_export
+
+    _harvested(_as_file(data, "sms.xml", lambda path: read_export(path, "sms.xml", "US", {"+15550100999"})))
+
+
+def chat(data: bytes) -> None:
+    """A WhatsApp chat export."""
+    from followup.formats.chats import read_chat
+
+    _harvested(_as_file(data, "WhatsApp Chat with Ana.txt",
+                        lambda path: read_chat(path, "chat", ("Tess",), "US")))
 
 
 def settings(data: bytes) -> None:
@@ -120,7 +164,7 @@ def day(data: bytes) -> None:
 
 READERS: dict[str, Callable[[bytes], None]] = {
     "contact": contact, "vcard": vcard, "csv": csv_export, "history": history, "merge": merge, "mbox": mbox,
-    "settings": settings, "day": day,
+    "settings": settings, "day": day, "calendar": calendar, "phone": phone, "chat": chat,
 }
 
 

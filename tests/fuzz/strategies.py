@@ -251,6 +251,101 @@ def mbox_file(draw) -> bytes:
     return data
 
 
+ICS_LINES = [
+    "DTSTART:20261118T130000Z", "DTSTART;VALUE=DATE:20261118", "DTSTART;TZID=Europe/Lisbon:20261118T100000",
+    "DTSTART;TZID=Nowhere/Else:20261118T100000", 'DTSTART;TZID="W. Europe Standard Time":20261116T160000',
+    "DTSTART:20261118T100000", "DTSTART:2026-11-18", "DTSTART:99991231T235959Z", "DTSTART;VALUE=DATE:00010101",
+    "DTEND:20261118T140000Z", "DTEND;VALUE=DATE:20261119", "DTEND:20261117T000000Z", "DURATION:PT1H",
+    "DURATION:-P1D", "DURATION:P99999999W", "RRULE:FREQ=WEEKLY;COUNT=3", "RRULE:FREQ=DAILY;UNTIL=20261130T000000Z",
+    "RRULE:FREQ=YEARLY;BYMONTH=13", "RRULE:FREQ=SOMETIMES", "RRULE:FREQ=MINUTELY", "RRULE:FREQ=HOURLY;COUNT=5",
+    "RRULE:FREQ=WEEKLY;UNTIL=20261118", "EXDATE:20261125T130000Z", "EXDATE;VALUE=DATE:20261125",
+    "RDATE:20261201T100000Z", "RECURRENCE-ID:20261125T130000Z", "RECURRENCE-ID;VALUE=DATE:20261125",
+    "STATUS:CANCELLED", "STATUS:CONFIRMED", "ORGANIZER:mailto:tess@example.org", "ATTENDEE:mailto:ana@example.org",
+    "ATTENDEE;PARTSTAT=DECLINED:mailto:ana@example.org", 'ATTENDEE;CN="Ana, R";EMAIL=a@b:mailto:a@b',
+    "ATTENDEE:", "ATTENDEE:mailto:", "ATTENDEE:urn:uuid:0", "UID:one", "UID:", "URL:https://zoom.us/j/1",
+    "X-GOOGLE-CONFERENCE:https://meet.google.com/x", "SUMMARY:", "BEGIN:VALARM", "END:VALARM",
+]
+
+
+@st.composite
+def ics_file(draw) -> bytes:
+    """A calendar as the apps export one: zones, events, recurrences, overrides, with hostile values."""
+    values = st.one_of(st.sampled_from(ICS_LINES),
+                       st.builds(lambda key, text: f"{key}:{text}", st.sampled_from(
+                           ["SUMMARY", "DTSTART", "DTEND", "RRULE", "ATTENDEE;CN=x", "LOCATION", "DESCRIPTION",
+                            "EXDATE", "TZID", "DURATION"]), hostile_text))
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Fuzz//EN"]
+    if draw(st.booleans()):
+        lines += ["BEGIN:VTIMEZONE", "TZID:Europe/Lisbon", "BEGIN:STANDARD", "DTSTART:19701025T020000",
+                  "TZOFFSETFROM:+0100", "TZOFFSETTO:+0000", "END:STANDARD", "END:VTIMEZONE"]
+    for _ in range(draw(st.integers(0, 4))):
+        lines += ["BEGIN:VEVENT", *draw(st.lists(values, max_size=10)), "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    newline = draw(st.sampled_from(NEWLINES))
+    data = newline.join(lines).encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 5)) == 0:
+        data = data[:draw(st.integers(0, len(data)))]
+    return data
+
+
+PHONE_ATTRIBUTES = {
+    "call": ["number", "duration", "date", "type", "presentation", "contact_name"],
+    "sms": ["address", "date", "type", "body", "contact_name"],
+    "mms": ["address", "date", "msg_box", "m_id", "contact_name"],
+}
+PHONE_VALUES = ["+351912345678", "5550100123", "", "-1", "null", "(Unknown)", "insert-address-token", "1763600000000",
+                "0", "-1763600000000", "99999999999999999999", "1", "2", "3", "5", "6", "7", "a~b~+15550100999",
+                "&#55357;&#56832;", "&#0;", "&#x1F600;", "&amp;", "&lt;", "&#99999999;"]
+
+
+@st.composite
+def phone_export(draw) -> bytes:
+    """An SMS Backup & Restore export: calls, texts, MMS with parts and addresses, with hostile attribute values,
+    entity declarations now and then, and cut short now and then."""
+    from xml.sax.saxutils import quoteattr
+
+    value = st.one_of(st.sampled_from(PHONE_VALUES), hostile_text)
+    root = draw(st.sampled_from(["calls", "smses"]))
+    items = []
+    for _ in range(draw(st.integers(0, 5))):
+        tag = draw(st.sampled_from(["call", "sms", "mms"]))
+        attributes = " ".join(f"{name}={quoteattr(draw(value))}" for name in PHONE_ATTRIBUTES[tag]
+                              if draw(st.integers(0, 4)))
+        if tag == "mms":
+            kinds = st.sampled_from(["137", "151", "x"])
+            addresses = "".join(f'<addr address={quoteattr(draw(value))} type="{draw(kinds)}" />'
+                                for _ in range(draw(st.integers(0, 3))))
+            items.append(f"<mms {attributes}><parts><part ct=\"image/jpeg\" data=\"/9j/\" /></parts>"
+                         f"<addrs>{addresses}</addrs></mms>")
+        else:
+            items.append(f"<{tag} {attributes} />")
+    head = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+    if draw(st.integers(0, 6)) == 0:
+        head += f'<!DOCTYPE {root} [<!ENTITY a "{draw(hostile_text)}">]>\n'
+    text = head + f"<{root} count=\"{len(items)}\">\n" + "\n".join(items) + f"\n</{root}>\n"
+    data = text.encode("utf-8", "surrogatepass")
+    data = data.replace(b"&amp;#", b"&#") if draw(st.booleans()) else data  # the older app's raw references
+    if draw(st.integers(0, 5)) == 0:
+        data = data[:draw(st.integers(0, len(data)))]
+    return data
+
+
+CHAT_HEADS = ["20/11/2026, 09:14 - ", "11/20/26, 9:14\u202fPM - ", "20.11.26, 09:14 - ", "[20/11/2026, 09:14:05] ",
+              "\u200e[20/11/2026, 09:14:05] ", "2026-11-20, 09:14 - ", "31/02/2026, 10:00 - ", "99/99/9999, 99:99 - ",
+              "1/1/1, 0:00 - ", "13/13/13, 13:13 PM - ", "20/11/2026 09:14 - ", ""]
+CHAT_AUTHORS = ["Ana: ", "Tess: ", "+1 555 010 0123: ", "Tom Okafor: ", "", ": ", "\u200eAna: "]
+
+
+@st.composite
+def chat_file(draw) -> bytes:
+    """A WhatsApp chat export in the formats of several locales, with hostile heads, authors and texts."""
+    lines = [draw(st.sampled_from(CHAT_HEADS)) + draw(st.sampled_from(CHAT_AUTHORS)) + draw(
+        st.one_of(hostile_text, st.sampled_from(["\u200eMissed voice call", "<Media omitted>", "\u200e<attached: x>"])))
+        for _ in range(draw(st.integers(0, 8)))]
+    newline = draw(st.sampled_from(NEWLINES))
+    return newline.join(lines).encode("utf-8", "surrogatepass")
+
+
 day_text = st.one_of(
     dates, hostile_text,
     st.sampled_from(["today", "TOMORROW", " yesterday ", "fri", "friday", "fr", "3d", "2w", "1m", "1y", "36501d",
@@ -261,4 +356,5 @@ day_text = st.one_of(
 STRATEGIES = {
     "contact": contact_file(), "vcard": vcard_file(), "csv": csv_file(), "history": git_log(),
     "merge": three_versions(), "settings": settings_file(), "day": day_text, "mbox": mbox_file(),
+    "calendar": ics_file(), "phone": phone_export(), "chat": chat_file(),
 }

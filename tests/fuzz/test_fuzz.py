@@ -18,7 +18,7 @@ from strategies import STRATEGIES
 CORPUS = Path(__file__).parent / "corpus"
 # Examples per reader in make test (about 25 s on two cores in all); make fuzz multiplies them.
 BUDGET = {"contact": 150, "vcard": 100, "csv": 80, "history": 150, "merge": 30, "settings": 150, "day": 200,
-          "mbox": 100}
+          "mbox": 100, "calendar": 80, "phone": 80, "chat": 80}
 SCALE = int(os.environ.get("FOLLOWUP_FUZZ_SCALE", "1"))
 # make fuzz: an input that takes longer than this is a failure too (time stays bounded); make test: no clock.
 DEADLINE = float(os.environ["FOLLOWUP_FUZZ_DEADLINE_MS"]) if os.environ.get("FOLLOWUP_FUZZ_DEADLINE_MS") else None

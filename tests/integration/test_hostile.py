@@ -42,21 +42,26 @@ ANA = "---\nname: Ana Ribeiro\ncadence: monthly\nlast_touch: {}\n---\nNotes.\n\n
 
 # ---- git history is input ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("bad", ["2026-02-30", "2026-13-01", "soon", "0099-06-01"])
-def test_a_bad_date_once_committed_breaks_nothing_and_needs_no_history_rewrite(journal, bad):
-    path = journal.write("ana.md", ANA.format("2026-10-01"))
+def test_a_bad_date_once_committed_breaks_nothing_and_needs_no_history_rewrite(journal):
+    bad_dates = ["2026-02-30", "2026-13-01", "soon", "0099-06-01"]  # one person each, in one history
+    paths = [journal.write(f"ana{number}.md", ANA.format("2026-10-01")) for number in range(len(bad_dates))]
     journal.commit("Add Ana", date="2026-10-01")
-    path.write_text(ANA.format(bad))
+    for path, bad in zip(paths, bad_dates, strict=True):
+        path.write_text(ANA.format(bad))
     journal.commit("A typo", date="2026-10-02")
-    path.write_text(ANA.format("2026-11-02"))
+    for path in paths:
+        path.write_text(ANA.format("2026-11-02"))
     journal.commit("Lunch, typo fixed", date="2026-11-02")
-    for args in (["check"], ["check", "--strict"], ["due", "--all"], ["today"], ["log", "ana"], ["build"], ["ics"]):
+    for args in (["check"], ["check", "--strict"], ["due", "--all"], ["today"], ["log", "ana0"], ["build"], ["ics"]):
         result = journal.followup(*args)
         assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
     build = journal.build("--strict")  # an old value is no problem of today's journal: not even a warning
-    assert f"last_touch {bad!r} in commit" in build.stderr and "WARNING" not in build.stderr
-    assert timeline(journal, "ana") == [("2026-11-02", "touch", "Lunch, typo fixed"), ("2026-10-02", "edit", "A typo"),
-                                        ("2026-10-01", "edit", "Add Ana"), ("2026-10-01", "log", "Coffee")]
+    assert "WARNING" not in build.stderr
+    for number, bad in enumerate(bad_dates):
+        assert f"last_touch {bad!r} in commit" in build.stderr, bad
+        assert timeline(journal, f"ana{number}") == [
+            ("2026-11-02", "touch", "Lunch, typo fixed"), ("2026-10-02", "edit", "A typo"),
+            ("2026-10-01", "edit", "Add Ana"), ("2026-10-01", "log", "Coffee")], bad
 
 
 def test_a_reverted_touch_is_undone_everywhere(journal):
@@ -272,23 +277,29 @@ def test_files_that_crashed_or_hung_are_each_one_problem_and_the_rest_builds(jou
     assert deep is not None and deep.get_text().count("- x") == 250  # shown as written, nothing lost
 
 
-@pytest.mark.parametrize("key, value", [
-    ("last_touch", "0099-06-01"), ("next", "0001-01-01"), ("birthday", "9999-12-31"),
-    ("dates", "{founding: 9999-12-31}"), ("promises", "[{due: 9999-12-31, what: someday}]"),
-    ("snooze_until", "2201-01-01"),
-])
-def test_dates_outside_1900_to_2200_are_one_problem_and_the_feeds_still_build(journal, key, value):
-    journal.write("far.md", f"---\nname: Far Away\ncadence: weekly\n{key}: {value}\n---\n")
+FAR_DATES = {"last_touch": "0099-06-01", "next": "0001-01-01", "birthday": "9999-12-31",
+             "dates": "{founding: 9999-12-31}", "promises": "[{due: 9999-12-31, what: someday}]",
+             "snooze_until": "2201-01-01"}
+
+
+def test_dates_outside_1900_to_2200_are_one_problem_and_the_feeds_still_build(journal):
+    for key, value in FAR_DATES.items():  # one person each
+        journal.write(f"far-{key.replace('_', '-')}.md",
+                      f"---\nname: Far {key}\ncadence: weekly\n{key}: {value}\n---\n")
     journal.write("near.md", "---\nname: Near\ncadence: weekly\nlast_touch: 2026-11-20\n---\n")
     journal.commit("Far")
     check = journal.followup("check")
-    assert check.returncode == 1 and "contacts/far.md:4:" in check.stdout
-    assert "outside the years 1900-2200" in check.stdout
+    assert check.returncode == 1
+    for key in FAR_DATES:
+        assert f"contacts/far-{key.replace('_', '-')}.md:4: " in check.stdout, key
+    assert check.stdout.count("outside the years 1900-2200") == len(FAR_DATES)
     for args in (["ics"], ["due", "--all", "--json"], ["export", "--format", "csv"]):
         result = journal.followup(*args)
         assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
-    record = {r["slug"]: r for r in json.loads(journal.followup("due", "--all", "--json").stdout)}["far"]
-    assert record["status"] == "due" and record["last_touch"] is None  # the bad date counts for nothing
+    records = {r["slug"]: r for r in json.loads(journal.followup("due", "--all", "--json").stdout)}
+    for key in FAR_DATES:  # the bad date counts for nothing
+        record = records[f"far-{key.replace('_', '-')}"]
+        assert (record["status"], record["last_touch"]) == ("due", None), key
     journal.build()
 
 

@@ -13,6 +13,7 @@ from xml.sax.saxutils import quoteattr
 
 import pytest
 
+from followup.store.places import state_folder
 from helpers import BIN, TempJournal, commits, run_measured
 
 PEOPLE = {
@@ -145,6 +146,31 @@ def test_calls_are_touches_attempts_and_call_backs_owed_texts_touches_and_replie
     before = commits(people)
     again = harvest(people, "calls-20261123070012.xml", "sms-20261123070012.xml")
     assert "skipped: 9 already harvested" in again.stdout and commits(people) == before
+
+
+def test_a_backup_read_before_gives_what_reading_it_afresh_gives(people):
+    """A second harvest of the same backup replays what the first found (formats/remembered.py): an undo in
+    between, a backup that grew, a changed setting or a damaged record change nothing of what is written."""
+    calls = people.root / "calls-1.xml"
+    calls.write_bytes(backup("calls", CALLS))
+    before = {name: people.log(name) for name in PEOPLE}
+    assert harvest(people, str(calls)).returncode == 0
+    first = {name: people.log(name) for name in PEOPLE}
+    kept = list(state_folder(people.root).glob("harvest-*.msgpack"))
+    assert first != before and len(kept) == 1
+    assert people.followup("undo").returncode == 0 and {name: people.log(name) for name in PEOPLE} == before
+    assert harvest(people, str(calls)).returncode == 0  # all of it written again, from what was kept
+    assert {name: people.log(name) for name in PEOPLE} == first
+    calls.write_bytes(backup("calls", [*CALLS, call("+351912345678", "2026-11-23T08:00:00", 2, 300, "Ana Ribeiro")]))
+    grown = harvest(people, str(calls))
+    assert grown.returncode == 0 and "1 touch, 0 heard from" in grown.stdout
+    assert people.log("ana.md")[0] == "- 2026-11-23 (phone) call, 5 min"
+    kept[0].write_bytes(kept[0].read_bytes()[:300] + b"\xc1" * 50)  # damaged: read afresh
+    again = harvest(people, str(calls), "--dry-run")
+    assert again.returncode == 0 and "0 touches" in again.stdout and "already harvested" in again.stdout
+    people.settings("default_region: GB\ntimezone: Europe/Lisbon")  # Tom's number is no longer American
+    regional = harvest(people, str(calls), "--dry-run")
+    assert "Tried (phone)" not in regional.stdout and "already harvested" in regional.stdout
 
 
 def test_suggest_lists_the_numbers_called_and_add_creates_them(people):

@@ -180,7 +180,7 @@ def _read(source: Source, root: Path, journal: Journal, me: Me, now: dt.datetime
     """What one source says happened; a server's is read when the harvest gets to it."""
     region = journal.settings.default_region
     if source.kind not in ("imap", "caldav"):
-        yield from read_local(source, me, now, zone, region)
+        yield from read_local(source, root, me, now, zone, region)
         return
     from followup.formats.mail import password
 

@@ -28,6 +28,7 @@ SPAN_OCCURRENCES = 20_000  # held at once while a calendar is read in time order
 OCCURRENCES_MAX = 500_000  # of one calendar: a rule written to repeat without end stops there
 ICS_MAX = 200 * 1024 * 1024
 TIMEOUT = 60  # seconds: a server that does not answer fails the run rather than hang it
+UNDER_WAY = "under way now"  # a meeting in progress: read again once it has ended
 _REPEATS = {"RRULE", "RDATE", "EXDATE"}
 _TOO_OFTEN = {"SECONDLY", "MINUTELY"}  # repeat rules that are no meeting, and would expand without measure
 _MEETING_LINK = re.compile(r"zoom\.us/|meet\.google\.com/|teams\.microsoft\.com/|teams\.live\.com/|whereby\.com/|"
@@ -48,7 +49,7 @@ def _when(value: object) -> dt.datetime | dt.date | None:
     return moment if isinstance(moment, (dt.datetime, dt.date)) else None
 
 
-def _compared(moment: dt.datetime | dt.date, local: dt.tzinfo | None) -> dt.datetime:
+def compared(moment: dt.datetime | dt.date, local: dt.tzinfo | None) -> dt.datetime:
     """A moment to compare with now: a day at its midnight, a floating time in the journal's zone."""
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time())
@@ -61,15 +62,17 @@ def events_found(calendars: Iterable, me: set[str], now: dt.datetime, name: str,
     import recurring_ical_events  # only a calendar harvest pays for its import
 
     first_year, last_day = now.year - LOOK_BACK_YEARS, now.date() + dt.timedelta(days=LOOK_AHEAD_DAYS)
-    first, last = _compared(dt.date(first_year, 1, 1), local), _compared(last_day, local)
+    first, last = compared(dt.date(first_year, 1, 1), local), compared(last_day, local)
 
     def starts(event) -> dt.datetime:
-        return _compared(_when(event.get("DTSTART")) or last_day, local)
+        return compared(_when(event.get("DTSTART")) or last_day, local)
 
     for calendar in calendars:
         yield from _set_aside_broken(calendar, name)
         try:
-            singles = sorted((event for event in _take_singles(calendar) if first <= starts(event) < last), key=starts)
+            timed = sorted(((starts(event), index, event) for index, event in enumerate(_take_singles(calendar))),
+                           key=lambda one: one[:2])
+            singles = [event for start, _, event in timed if first <= start < last]
             query = recurring_ical_events.of(calendar, skip_bad_series=True)
             occurrences = heapq.merge(singles, _occurrences(query, first_year, last_day, starts), key=starts)
             for count, event in enumerate(occurrences, start=1):
@@ -107,10 +110,13 @@ def _occurrences(query, first_year: int, last_day: dt.date, starts: Callable) ->
     while start < last_day:
         stop = min(start + dt.timedelta(days=days), last_day)
         span = query.between(start, stop)
+        identities = set()
         for event in sorted(span, key=starts):
-            if _identity(event) not in before:  # under way where the spans meet: read with the span before
+            identity = _identity(event)
+            identities.add(identity)
+            if identity not in before:  # under way where the spans meet: read with the span before
                 yield event
-        before = {_identity(event) for event in span}
+        before = identities
         start = stop
         days = days * 2 if len(span) < SPAN_OCCURRENCES // 2 else max(7, days // 2) if len(span) > SPAN_OCCURRENCES \
             else days
@@ -172,11 +178,11 @@ def _event(event, me: set[str], now: dt.datetime, name: str, local: dt.tzinfo | 
     linked = " ".join(str(event.get(field) or "") for field in ("URL", "LOCATION", "DESCRIPTION",
                                                                  "X-GOOGLE-CONFERENCE"))
     via = "video" if _MEETING_LINK.search(linked) else "in person"
-    if _compared(ends, local) <= now:
+    if compared(ends, local) <= now:
         return Happening(key, begins, "touch", via, tuple(dict.fromkeys(who)), summary, where=where)
-    if _compared(begins, local) >= now:
+    if compared(begins, local) >= now:
         return Happening(key, begins, "booking", via, tuple(dict.fromkeys(who)), summary, where=where)
-    return Skip("under way now")
+    return Skip(UNDER_WAY)
 
 
 def read_ics(path: Path, name: str, me: set[str], now: dt.datetime, local: dt.tzinfo | None = None

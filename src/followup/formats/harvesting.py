@@ -263,7 +263,7 @@ def apply_harvest(root: Path, folder: Path, harvest: Harvest, with_texts: bool, 
             text = ContactText.read(path, person.contact.path)
             text.add_log_entries([entry.line(with_texts, local) for entry in entries])
             written += [key for entry in entries for key in entry.keys]
-            contact = text.contact()
+            contact = text.as_read
             newest = max((entry.day for entry in entries if entry.kind == "touch"), default=None)
             if newest is not None and (contact.last_touch is None or newest > contact.last_touch):
                 text.set_scalar("last_touch", newest)

@@ -146,7 +146,7 @@ class ExportReading:
             kind, seconds = int(get("type") or ""), max(0, int(get("duration") or "0"))
         except ValueError:
             return Skip("of a kind not known", where)
-        key = _digest("call", who[0][0], get("date"), kind)
+        key = _digest("call", get("number"), get("date"), kind)  # as written: a new default_region re-keys nothing
         if kind in (INCOMING, ANSWERED_ELSEWHERE) or (kind == OUTGOING and seconds > 0):
             return Happening(key, at, "touch", "phone", who, seconds=seconds, where=where)
         if kind == OUTGOING:

@@ -88,23 +88,29 @@ def _file_kind(path: Path) -> str | None:
     return "whatsapp" if looks_like_chat(head) else mail_kind(path, head)
 
 
-def read_local(source: Source, me: Me, now: dt.datetime, local: dt.tzinfo | None,
+def read_local(source: Source, root: Path, me: Me, now: dt.datetime, local: dt.tzinfo | None,
                region: str | None) -> Iterator[Found]:
-    """What a source on this machine says happened; `now` tells a meeting past from one ahead."""
+    """What a source on this machine says happened; `now` tells a meeting past from one ahead. An export read
+    before, unchanged, is replayed from what it gave (formats/remembered.py); mail is read afresh, a mailbox being
+    appended to between runs."""
+    from followup.formats.remembered import remembered
+
     path = Path(source.given)
     if source.what == "mail":
         from followup.formats import mailboxes
 
         return mailboxes.mail_found(mailboxes.read_local(source.given, source.kind), set(me.emails))
+    context = repr((source.kind, source.name, me, str(local), region))
     if source.kind == "ics":
         from followup.formats.calendars import read_ics
 
-        return read_ics(path, source.name, set(me.emails), now, local)
+        return remembered(root, path, context, now, local,
+                          lambda: read_ics(path, source.name, set(me.emails), now, local))
     if source.kind == "whatsapp":
         from followup.formats.chats import read_chat
 
-        return read_chat(path, source.name, me.names, region)
+        return remembered(root, path, context, now, local, lambda: read_chat(path, source.name, me.names, region))
     from followup.formats.phone_exports import read_export
 
     mine = {key for key in (number_key(phone, region) for phone in me.phones) if key}
-    return read_export(path, source.name, region, mine)
+    return remembered(root, path, context, now, local, lambda: read_export(path, source.name, region, mine))

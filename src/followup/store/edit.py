@@ -57,7 +57,7 @@ class ContactText:
         raw = data.decode("utf-8-sig")
         self.newline = "\r\n" if "\r\n" in raw else "\n"
         self.lines = _LINE.findall(raw)
-        self.contact()
+        self.as_read = self.contact()  # refused here when it does not read: an edit starts from a good file
 
     @classmethod
     def read(cls, path: Path, name: str) -> ContactText:

@@ -164,3 +164,23 @@ def test_the_readme_settings_block_builds_strictly_and_reads_the_same_on_the_com
     result = journal.build("--strict")
     assert "Unrecognised" not in result.stderr
     assert journal.followup("check").returncode == 0
+
+
+REWRITING_HOOK = '''\
+def on_page_content(html, page, config, files):
+    return "<div class='banner'>Draft</div>" + html
+'''
+
+
+def test_a_hook_that_rewrites_page_content_after_followup_leaves_the_notes_whole(tmp_path):
+    """MkDocs runs a journal's hooks after its plugins: what followup gave as a page's content is theirs to change
+    then, and the person page is still drawn from the notes followup read."""
+    journal = journal_of(tmp_path, "site_name: x\ndocs_dir: contacts\ntheme: {name: material}\n"
+                                   "hooks: [hooks/rewrite.py]\nplugins: [search, followup]\n")
+    journal.write("ana.md", ANA.replace("Architect.", "Architect of the harbour museum."))
+    (journal.root / "hooks").mkdir()
+    (journal.root / "hooks/rewrite.py").write_text(REWRITING_HOOK)
+    journal.commit("Notes and a hook")
+    journal.build("--strict")
+    notes = journal.page("people/ana").select_one(".fu-notes")
+    assert notes.get_text().strip() == "Architect of the harbour museum."

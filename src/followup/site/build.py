@@ -152,7 +152,9 @@ class SiteBuild:
         self.person_at: dict[str, Person] = {}  # the same with their due state, once the journal is read
         self.category_at: dict[str, str] = {}
         self.owner_at: dict[str, str] = {}  # the owner's key of each owner page, by its src_uri
-        self.notes_span: dict[str, tuple[int, int]] = {}  # where a person page's notes are in its content
+        # A person page's notes, sanitised, as followup gave them to MkDocs: the page's content is another plugin's to
+        # rewrite after that (a hook prepending a <div> once shifted every offset into it, cutting notes mid-word).
+        self.notes: dict[str, str] = {}
         self.fingerprints: dict[str, str] = {}  # a page's, when draw_ahead computed it
         self.helper: DrawingHelper | None = None
         self.render_problems: list[Problem] = []
@@ -358,21 +360,14 @@ class SiteBuild:
         notes_html = sanitise(notes_html, page.url)
         # The name first, as a heading: search titles a page by its first heading, and notes may start with one.
         heading = f"<h1>{html.escape(contact.name)}</h1>"
-        self.notes_span[page.file.src_uri] = (len(heading), len(heading) + len(notes_html))
+        self.notes[page.file.src_uri] = notes_html
         words = [", ".join(contact.categories), *(entry.text for entry in contact.log)]
         return heading + notes_html + "".join(f"<p>{html.escape(text)}</p>" for text in words if text)
 
     def person_page_html(self, page) -> str:
-        notes_html = self.notes_of(page)
-        del self.notes_span[page.file.src_uri]
+        notes_html = self.notes.pop(page.file.src_uri)
         fingerprint = self.fingerprints.pop(page.file.src_uri, None) or self.person_fingerprint(page, notes_html)
         return self.drawn(page, fingerprint, notes_html)
-
-    def notes_of(self, page) -> str:
-        # The notes are cut from the page's content rather than kept twice, 4 MB at 10,000 contacts.
-        # (Plugins read the content in on_page_context; none of MkDocs' or Material's rewrites it.)
-        start, end = self.notes_span[page.file.src_uri]
-        return page.content[start:end]
 
     def person_fingerprint(self, page, notes_html: str) -> str:
         person = self.person_at[page.file.src_uri]
@@ -391,8 +386,8 @@ class SiteBuild:
             page = file.page
             if file.src_uri not in self.pages or page is None:
                 continue
-            fingerprint = self.fingerprints[file.src_uri] = self.person_fingerprint(page, self.notes_of(page)) \
-                if file.src_uri in self.notes_span else self.list_fingerprint(file.src_uri)
+            fingerprint = self.fingerprints[file.src_uri] = self.person_fingerprint(page, self.notes[file.src_uri]) \
+                if file.src_uri in self.notes else self.list_fingerprint(file.src_uri)
             if held.get(file.src_uri) != fingerprint:
                 stale[file.src_uri] = page
         if len(stale) >= HELPED_FROM:
@@ -429,7 +424,7 @@ class SiteBuild:
 
     def content_of(self, page) -> str:
         """What a generated page is drawn from: a person's notes, or a list page's own content."""
-        return self.notes_of(page) if page.file.src_uri in self.notes_span else page.content
+        return self.notes.get(page.file.src_uri, page.content)
 
     def drawn(self, page, fingerprint: str, content: str) -> str:
         """The page as cached when nothing it is drawn from has changed, else rendered and kept."""

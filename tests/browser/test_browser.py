@@ -294,6 +294,9 @@ def test_every_script_works_after_materials_instant_navigation(browser, site):
                       .replace("site_name:", f"site_url: {url}\nsite_name:"))
     journal.build()
     page, problems, requests = open_page(browser, url + "people/ana/", "2026-12-08", live=True)
+    # Material takes over a link's click once it has fetched the sitemap, which tells it the site's own pages: a
+    # click before that (a busy machine) loads the page as any link would.
+    page.wait_for_load_state("networkidle")
     page.evaluate("window.fuSamePage = true")
     page.locator("a.md-nav__link:visible", has_text="People").first.click()
     page.wait_for_url(url + "people/")

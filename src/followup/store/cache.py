@@ -59,7 +59,7 @@ def decoded(data: bytes, kind: Any) -> Any:
         decoder = _DECODERS[kind] = msgspec.msgpack.Decoder(kind)
     try:
         return decoder.decode(data)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):  # msgspec before 0.19 lets bad UTF-8 through
         return None
 
 

@@ -120,6 +120,15 @@ def timed(args: list[str], cwd: Path) -> tuple[float, float]:
     return time.perf_counter() - start, peak
 
 
+def twice(label: str, journal: Path, *args: str) -> None:
+    """A harvest, then the same again with nothing new."""
+    harvest = [str(BIN / "followup"), "harvest", *args]
+    first, first_mb = timed(harvest, journal)
+    again, again_mb = timed(harvest, journal)
+    print(f"{label}: harvest {first:.1f} s, {first_mb:.0f} MB peak; again, nothing new: {again:.1f} s, "
+          f"{again_mb:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=100_000)
@@ -139,27 +148,17 @@ def main() -> None:
             with mbox.open("wb") as stream:
                 for number in range(options.messages):
                     stream.write(mail(number, options.people, rng))
-            harvest = [str(BIN / "followup"), "harvest", str(mbox), "--me", ME]
-            first, first_mb = timed(harvest, journal)
-            again, again_mb = timed(harvest, journal)
-            print(f"mbox of {options.messages:,} messages ({mbox.stat().st_size / 1e6:.0f} MB): harvest {first:.1f} s, "
-                  f"{first_mb:.0f} MB peak; again, nothing new: {again:.1f} s, {again_mb:.0f} MB")
+            twice(f"mbox of {options.messages:,} messages ({mbox.stat().st_size / 1e6:.0f} MB)", journal,
+                  str(mbox), "--me", ME)
         if options.phone:
             exports = phone_exports(folder, options.phone, options.people, rng)
-            harvest = [str(BIN / "followup"), "harvest", *map(str, exports)]
-            first, first_mb = timed(harvest, journal)
-            again, again_mb = timed(harvest, journal)
             size = sum(path.stat().st_size for path in exports) / 1e6
-            print(f"phone, {options.phone:,} calls and texts ({size:.0f} MB): harvest {first:.1f} s, {first_mb:.0f} MB "
-                  f"peak; again, nothing new: {again:.1f} s, {again_mb:.0f} MB")
+            twice(f"phone, {options.phone:,} calls and texts ({size:.0f} MB)", journal, *map(str, exports))
         if options.events:
             ics = folder / "calendar.ics"
             year_calendar(ics, options.events, options.people, rng)
-            harvest = [str(BIN / "followup"), "harvest", str(ics), "--me", ME]
-            first, first_mb = timed(harvest, journal)
-            again, again_mb = timed(harvest, journal)
-            print(f"calendar, {options.events:,} events over 10 years ({ics.stat().st_size / 1e6:.0f} MB): harvest "
-                  f"{first:.1f} s, {first_mb:.0f} MB peak; again, nothing new: {again:.1f} s, {again_mb:.0f} MB")
+            twice(f"calendar, {options.events:,} events over 10 years ({ics.stat().st_size / 1e6:.0f} MB)", journal,
+                  str(ics), "--me", ME)
         if options.imap:
             import trustme
 

@@ -137,9 +137,10 @@ class Journal:
         self._history_prefix = history_prefix(settings)  # computed once: person_from runs for every contact
         self.people = [self.person_from(contact) for contact in contacts]
         self.by_slug = {person.slug: person for person in self.people}
-        named = Counter(fold(person.contact.name) for person in self.people)
-        for person in self.people:
-            person.namesake = named[fold(person.contact.name)] > 1
+        folded = [fold(person.contact.name) for person in self.people]
+        named = Counter(folded)
+        for person, name in zip(self.people, folded, strict=True):
+            person.namesake = named[name] > 1
         # How many files could not be read: lists say so at their end rather than leave them out. `readable`: the
         # files of others that were read (one owner's journal holds only theirs), which are not among them.
         self.unread = len({problem.path for problem in problems} - {contact.path for contact in contacts}

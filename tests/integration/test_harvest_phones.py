@@ -263,3 +263,20 @@ def test_whatsapp_chats_as_android_and_iphone_export_them_in_several_locales(peo
     assert "Bring the plans" not in (people.contacts / "ana.md").read_text()
     unknown = harvest(people, "chat-de.txt")  # no --me, and no name of mine in the settings
     assert "not read: chat-de.txt: whose messages are yours?" in unknown.stdout
+
+
+def test_a_chat_zip_that_unpacks_into_gigabytes_is_one_line(people):
+    """A few hundred kilobytes of zip whose _chat.txt would unpack to 66 MB: measured by what it unpacks to."""
+    import zipfile
+
+    line = b"20/11/2026, 09:14 - Ana Ribeiro: ok\n"
+    with zipfile.ZipFile(people.root / "WhatsApp Chat - Ana.zip", "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("_chat.txt", "w", force_zip64=True) as member:
+        for _ in range(66 * 1024 * 1024 // (len(line) * 4096)):
+            member.write(line * 4096)
+    assert (people.root / "WhatsApp Chat - Ana.zip").stat().st_size < 2 * 1024 * 1024
+    done, peak = run_measured([str(BIN / "followup"), "harvest", "WhatsApp Chat - Ana.zip", "--me", "Tess"],
+                              people.root)
+    assert done.returncode == 0, done.stderr
+    assert "not read: WhatsApp Chat - Ana.zip: over 64 MB: not a chat export" in done.stdout
+    assert peak < 100

@@ -116,11 +116,25 @@ def _time(line: _Line) -> dt.time | None:
         return None
 
 
+def _chat_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+    return next((info for info in archive.infolist() if info.filename.endswith(".txt")
+                 and Path(info.filename).name.startswith(("_chat", "WhatsApp Chat"))), None)
+
+
+def _text_size(path: Path) -> int:
+    """The chat's size as text: an iPhone's zip is measured by what its chat unpacks to (the reader stops there),
+    so that a small zip cannot unpack into gigabytes."""
+    if not zipfile.is_zipfile(path):
+        return path.stat().st_size
+    with zipfile.ZipFile(path) as archive:
+        member = _chat_member(archive)
+        return member.file_size if member is not None else 0
+
+
 def _text_lines(path: Path) -> Iterator[str]:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            member = next((info for info in archive.infolist() if info.filename.endswith(".txt")
-                           and Path(info.filename).name.startswith(("_chat", "WhatsApp Chat"))), None)
+            member = _chat_member(archive)
             if member is None:
                 return
             with archive.open(member) as stream:
@@ -138,7 +152,7 @@ def _side(author: str, region: str | None) -> str:
 def read_chat(path: Path, name: str, me: tuple[str, ...], region: str | None) -> Iterator[Found]:
     """The chat's messages as happenings (two passes over the file: its authors and date order, then its
     messages)."""
-    if path.stat().st_size > CHAT_MAX:
+    if max(path.stat().st_size, _text_size(path)) > CHAT_MAX:
         yield Unread(name, f"over {CHAT_MAX // (1024 * 1024)} MB: not a chat export")
         return
     lines = [line for line in _lines(_text_lines(path)) if isinstance(line, _Line)]

@@ -17,9 +17,10 @@ from vectors.rule import VECTORS, browser_input
 pytestmark = pytest.mark.build  # also run under ProperDocs in CI
 
 
-@pytest.fixture
-def site(journal):
-    """A small journal with git history, built, served on 127.0.0.1."""
+@pytest.fixture(params=["mkdocs", "zensical"])
+def site(journal, request):
+    """A small journal with git history, built (by the plugin, or by Zensical from `followup render`), served on
+    127.0.0.1."""
     journal.write("ana.md", "---\nname: Ana Ribeiro\ncategories: [friends]\ncadence: monthly\nlast_touch: 2026-11-01\n"
                             "channel: phone\nphone: '+1 555 0100'\nbirthday: 1984-12-10\n---\n"
                             "Works at the riverside clinic.\n\n## Log\n- 2026-11-01 Coffee\n- 2026-10-01 Walk\n")
@@ -32,7 +33,8 @@ def site(journal):
     journal.write("ed.md", "---\nname: Ed Inactive\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-01\n"
                            "status: inactive\n---\n\n## Log\n- 2026-11-21 Tried (phone): voicemail\n")
     journal.commit("The people", date="2026-11-20")
-    journal.build()
+    built = journal.followup("build", "--generator", request.param)
+    assert built.returncode == 0, built.stderr
     server, url = serve(journal.root / "site")
     yield journal, url
     server.shutdown()
@@ -115,8 +117,15 @@ def test_dashboard_is_recomputed_from_the_browsers_date(browser, site):
     assert problems == problems_later == []
 
 
-def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, site):
+# The search box and its results, as Material draws them and as Zensical does (in its own shadow DOM, which
+# Playwright's selectors reach).
+SEARCH = {"mkdocs": ("input.md-search__input", ".md-search-result__link"),
+          "zensical": ("input[aria-label=Search]", "[aria-label='Search results'] a[role=option]")}
+
+
+def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, site, request):
     journal, url = site
+    search_box, result = SEARCH[request.node.callspec.params["site"]]
     page, problems, requests = open_page(browser, url, "2026-11-23", viewport={"width": 390, "height": 844},
                                          color_scheme="dark", is_mobile=True, has_touch=True)
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
@@ -134,9 +143,9 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
     for query, slug in (("Ribeiro", "ana"), ("riverside", "ana"), ("clients", "bob")):
         page.goto(url)
         page.click("label.md-header__button[for=__search]")
-        page.type("input.md-search__input", query, delay=20)
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
-        links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(l => l.href)")
+        page.type(search_box, query, delay=20)
+        page.wait_for_selector(result, timeout=10_000)
+        links = page.locator(result).evaluate_all("links => links.map(l => l.href)")
         assert any(f"/people/{slug}/" in link for link in links), (query, links)
     assert problems == []
     outside = [request for request in requests if not request.startswith(url) and not request.startswith("data:")]

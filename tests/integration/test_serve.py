@@ -3,6 +3,7 @@
 import os
 import signal
 import subprocess
+import urllib.error
 import urllib.request
 from urllib.parse import quote
 
@@ -57,14 +58,25 @@ def running():
         process.wait(timeout=30)
 
 
-def test_serve_binds_loopback_and_rebuilds_when_a_contact_changes(journal, running):
+def refused_for_another_host(port: int) -> bool:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/followup-data.js", headers={"Host": "rebound.example"})
+    try:
+        urllib.request.urlopen(request, timeout=5)
+    except urllib.error.HTTPError as error:
+        return error.code == 403
+    return False
+
+
+@pytest.mark.parametrize("generator", ["mkdocs", "zensical"])
+def test_serve_binds_loopback_and_rebuilds_when_a_contact_changes(journal, running, generator):
     journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: weekly\n---\n")
     journal.commit("Add Ana")
     port = free_port()
-    running("serve", "--port", str(port), cwd=journal.root)
+    running("serve", "--port", str(port), "--generator", generator, cwd=journal.root)
     home = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"))
     assert 'data-slug="ana"' in home
     assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only
+    assert refused_for_another_host(port)  # the same guard whatever builds the site (followup.site.guard)
     assert journal.followup("touch", "ana", "-m", "Tea by the river").returncode == 0
     page = wait_for(lambda: (text := fetch(f"http://127.0.0.1:{port}/people/ana/")) and "Tea by the river" in text
                     and text)
@@ -83,10 +95,11 @@ def test_served_here_the_edit_link_opens_the_file_in_a_local_editor(journal, run
     assert page.select_one("a.fu-edit-link")["href"] == f"vscode://file{path}:8"
 
 
-def test_watch_rebuilds_the_static_site(journal, running):
+@pytest.mark.parametrize("generator", ["mkdocs", "zensical"])
+def test_watch_rebuilds_the_static_site(journal, running, generator):
     journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: weekly\n---\n")
     journal.commit("Add Ana")
-    running("watch", cwd=journal.root)
+    running("watch", "--generator", generator, cwd=journal.root)
     person = journal.root / "site/people/ana/index.html"
     wait_for(person.exists)
     journal.write("ana.md", "---\nname: Ana Ribeiro\ncadence: weekly\n---\nLoves Lisbon tiles.\n")

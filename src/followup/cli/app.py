@@ -223,6 +223,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "build": ("site.build", "Build the site into site/"),
         "serve": ("site.serve", "Serve it on 127.0.0.1, rebuilt on every save"),
         "watch": ("site.watch", "Rebuild site/ on every save, to browse from disk"),
+        "render": ("site.render", "The pages as Markdown, for Zensical or MkDocs alone"),
     },
     "Setting up": {
         "init": ("start.init", "A new journal"),

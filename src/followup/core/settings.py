@@ -30,6 +30,9 @@ EDITORS = {
 }
 _EDITOR_URL = re.compile(r"[a-z][a-z0-9+.-]*:[^\s{}]*\{path\}[^\s{}]*(\{line\}[^\s{}]*)?", re.IGNORECASE)
 DEFAULT_REMINDER = dt.time(9, 0)
+# What `followup build`, `serve` and `watch` build the site with: MkDocs (or ProperDocs) running the plugin, or
+# Zensical from the pages `followup render` writes.
+GENERATORS = ("mkdocs", "zensical")
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ class Settings:
     me: Me = field(default_factory=Me)  # a harvest's "me"
     timezone: str | None = None  # the IANA zone whose days a harvest's times land on; None: the machine's
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    generator: str = GENERATORS[0]
 
     @property
     def reminder_time(self) -> dt.time:
@@ -139,7 +143,7 @@ DEFAULTS = Settings()
 SETTING_NAMES = {
     "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
     "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor", "owners", "default_region",
-    "me", "harvest", "timezone",
+    "me", "harvest", "timezone", "generator",
 }
 MAIL_NAMES = {"host", "port", "security", "user", "from", "to", "password_env", "password_command"}
 
@@ -349,6 +353,9 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
     if region is not None and (not isinstance(region, str) or region.strip().upper() not in regions()):
         raise SettingsError(f"{where}.default_region must be a country's two-letter code (ISO 3166), such as US, "
                             f"GB or DE; not {region!r}")
+    generator = block.get("generator", DEFAULTS.generator)
+    if generator not in GENERATORS:
+        raise SettingsError(f"{where}.generator must be one of {', '.join(GENERATORS)}, not {generator!r}")
     default = block.get("default_cadence")
     return Settings(
         contacts=contacts,
@@ -373,4 +380,5 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         me=me_from(block.get("me"), f"{where}.me"),
         timezone=timezone_from(block.get("timezone"), f"{where}.timezone"),
         harvest=harvest_from(block.get("harvest"), f"{where}.harvest"),
+        generator=generator,
     )

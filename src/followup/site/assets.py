@@ -102,3 +102,7 @@ class GeneratedAssets:
                 target.write_bytes(self.in_memory[name])
             else:
                 shutil.copyfile(self.folder / name, target)
+
+    def content(self, name: str) -> bytes:
+        """One file, once drawn (wait)."""
+        return self.in_memory[name] if name in self.in_memory else (self.folder / name).read_bytes()

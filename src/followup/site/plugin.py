@@ -10,6 +10,8 @@ import gc
 import html
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from markupsafe import Markup
@@ -24,10 +26,11 @@ from followup.core.shown import visible
 from followup.site.build import TEMPLATES, PrivateNotes, SiteBuild
 from followup.site.guard import local_only
 from followup.site.incremental import KeptPages, quiet_dirty_builds
-from followup.site.output import SiteSwap, checked_site_dir, configured_site_dir, theme_links
 from followup.site.pages import NAV, PERSON
+from followup.site.render import RENDER_THEME, RENDER_VARIABLE, Rendering, render_folder
 from followup.store import cache
 from followup.store.places import config_folder
+from followup.store.site_folder import SiteSwap, checked_site_dir, configured_site_dir, theme_links
 from followup.store.trust import REQUIRE_VARIABLE, require_trust
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -71,6 +74,7 @@ class FollowupConfig(base.Config):
     me = c.Optional(c.Type(dict))
     harvest = c.Optional(c.Type(dict))
     timezone = c.Optional(c.Type(str))
+    generator = c.Type(str, default=DEFAULTS.generator)
 
 
 def journal_paths(config) -> tuple[Path, str]:
@@ -93,6 +97,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         self.swap: SiteSwap | None = None  # the build's new site folder, swapped in when complete
         self.options_given = False
         self.kept: KeptPages | None = None  # under `mkdocs serve --dirty`: the pages already in its site folder
+        self.rendering: Rendering | None = None  # under `followup render`: where the pages' Markdown twins go
+        self.thrown_away: str | None = None  # the site folder of a render, which nobody reads
 
     def load_config(self, options, config_file_path=None):
         # MkDocs loads the plugins before it imports the journal's hooks: a followup command that builds (it sets
@@ -142,6 +148,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         # The page templates ship in the package; a journal's own custom_dir (overrides/) comes first.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        if self.rendering is not None and str(RENDER_THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(RENDER_THEME))
         own_nav = not config.nav
         if own_nav:
             config.nav = [dict(item) for item in NAV]  # a copy: a journal with owners adds theirs to it
@@ -164,8 +172,13 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             os.path.abspath(config.site_dir) == configured_site_dir(config.config_file_path)
         try:
             site = checked_site_dir(root, config.site_dir, config.docs_dir, configured)
+            if os.environ.get(RENDER_VARIABLE) and self.command == "build":
+                self.rendering = Rendering(render_folder(os.environ[RENDER_VARIABLE]))
         except UnsafePath as error:
             raise PluginError(str(error)) from None
+        if self.rendering is not None:
+            config.site_dir = self.thrown_away = tempfile.mkdtemp(prefix="followup-render-")
+            return None
         if self.command not in ("build", "gh-deploy") or self.dirty:
             return None  # a dirty build goes on from the site folder as it is
         swap = SiteSwap(site)
@@ -211,6 +224,10 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             context["followup_page"] = Markup(self.build.person_page_html(page))  # drawn with autoescaping
         elif generated is not None:
             page.content = self.build.list_page_html(page)
+        if generated is not None and self.rendering is not None:
+            body = context.get("followup_page") or page.content
+            self.rendering.page(generated.src_uri, page.url, generated.title, body,
+                                listing=generated.kind is not PERSON)
         return context
 
     def on_post_page(self, output, *, page, config):
@@ -226,6 +243,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
         self.build.finish(config)
+        if self.rendering is not None:
+            self.rendering.finish(config, self.build.assets, TEMPLATES)
         if self.kept is not None:
             # Material's search merges a dirty build's entries into the last index as if one page had changed;
             # followup writes the index whole (KeptPages.finish), from this build's entries alone.
@@ -237,10 +256,17 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         gc.unfreeze()  # `followup serve` builds again and again in one process: let this build's objects go
         if self.swap is not None:
             self.swap.finish()
+        self._throw_away()
+
+    def _throw_away(self) -> None:
+        if self.thrown_away is not None:
+            shutil.rmtree(self.thrown_away, ignore_errors=True)
+            self.thrown_away = None
 
     def on_build_error(self, *, error) -> None:
         if self.swap is not None:
             self.swap.abandon()  # the last good site stays as it was
+        self._throw_away()
         build = getattr(self, "build", None)  # the error may come before there was one
         if build is not None:
             build.reading.stop()

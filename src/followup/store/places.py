@@ -17,6 +17,9 @@ from pathlib import Path
 
 from followup.core.errors import UnsafePath
 
+RENDERED = "site-src"  # where `followup render` writes the pages by default, and where a Zensical build reads them
+BUILT = "site"  # inside the render folder: where a generator builds the rendered pages
+RENDER_VARIABLE = "FOLLOWUP_RENDER_TO"  # set by `followup render` for the build it runs: where the pages go
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # every POSIX system has it; Windows has no symbolic links to fear here
 
 

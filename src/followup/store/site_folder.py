@@ -69,6 +69,19 @@ def theme_links(custom_dir: str) -> list[str]:
     return sorted(found)
 
 
+def put_in_place(new: Path, site: Path) -> None:
+    """A complete new site in place of the old one (then removed), as two renames."""
+    if not new.is_dir() or new.is_symlink():
+        raise FileNotFoundError(f"the new site {new} is not there: the last good site is kept")
+    old = None
+    if os.path.lexists(site):
+        old = Path(tempfile.mkdtemp(prefix=f".{site.name}-old-", dir=site.parent))
+        os.rename(site, old / "site")
+    os.rename(new, site)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)  # rmtree removes links inside, never what they point at
+
+
 class SiteSwap:
     """A build written beside the site and put in its place when complete."""
 
@@ -78,14 +91,7 @@ class SiteSwap:
         self.new = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
 
     def finish(self) -> None:
-        """The new site in place of the old one (then removed), as two renames."""
-        old = None
-        if os.path.lexists(self.site):
-            old = Path(tempfile.mkdtemp(prefix=f".{self.site.name}-old-", dir=self.site.parent))
-            os.rename(self.site, old / "site")
-        os.rename(self.new, self.site)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)  # rmtree removes links inside, never what they point at
+        put_in_place(self.new, self.site)
 
     def abandon(self) -> None:
         shutil.rmtree(self.new, ignore_errors=True)

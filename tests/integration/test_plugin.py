@@ -166,21 +166,45 @@ def test_the_readme_settings_block_builds_strictly_and_reads_the_same_on_the_com
     assert journal.followup("check").returncode == 0
 
 
-REWRITING_HOOK = '''\
+# Hooks that change every page's HTML, one before followup's own on_page_content and one after it.
+BEFORE_HOOK = """from mkdocs.plugins import event_priority
+
+@event_priority(100)
 def on_page_content(html, page, config, files):
     return "<div class='banner'>Draft</div>" + html
-'''
+"""
+AFTER_HOOK = """def on_page_content(html, page, config, files):
+    return html.replace("harbour", "HARBOUR") + "<p>Reviewed.</p>"
+"""
 
 
-def test_a_hook_that_rewrites_page_content_after_followup_leaves_the_notes_whole(tmp_path):
-    """MkDocs runs a journal's hooks after its plugins: what followup gave as a page's content is theirs to change
-    then, and the person page is still drawn from the notes followup read."""
+def test_other_plugins_and_hooks_that_rewrite_pages_leave_followups_pages_whole(tmp_path):
+    """Material's tags plugin, a minifier after everything, and hooks that rewrite a page's content before and
+    after followup: the person page is still drawn from the notes followup read, the lists and the dashboard's
+    data are whole, and search holds each person once, with their words."""
     journal = journal_of(tmp_path, "site_name: x\ndocs_dir: contacts\ntheme: {name: material}\n"
-                                   "hooks: [hooks/rewrite.py]\nplugins: [search, followup]\n")
-    journal.write("ana.md", ANA.replace("Architect.", "Architect of the harbour museum."))
+                                   "hooks: [hooks/before.py, hooks/after.py]\n"
+                                   "plugins: [search, tags, followup, {minify: {minify_html: true, minify_js: true, "
+                                   "minify_css: true}}]\n")
+    journal.write("ana.md", ANA.replace("Architect.", "Architect of the harbour museum.\n\n## Log\n- 2026-11-01 Tea"))
     (journal.root / "hooks").mkdir()
-    (journal.root / "hooks/rewrite.py").write_text(REWRITING_HOOK)
-    journal.commit("Notes and a hook")
+    (journal.root / "hooks/before.py").write_text(BEFORE_HOOK)
+    (journal.root / "hooks/after.py").write_text(AFTER_HOOK)
+    journal.commit("Notes and hooks")
     journal.build("--strict")
-    notes = journal.page("people/ana").select_one(".fu-notes")
-    assert notes.get_text().strip() == "Architect of the harbour museum."
+    ana = journal.page("people/ana")
+    assert ana.select_one(".fu-notes").get_text(" ", strip=True) == "Draft Architect of the harbour museum."
+    assert ana.select_one(".fu-card") and ana.select(".fu-heatmap svg") and \
+        "Tea" in [li.select_one(".fu-text").get_text() for li in ana.select(".fu-timeline li")]
+    assert [li["data-slug"] for li in journal.page().select('[data-fu-section="overdue"] li')] == ["ana"]
+    assert [row["data-slug"] for row in journal.page("people").select("tr.fu-person")] == ["ana", "bea"]
+    data = (journal.root / "site/followup-data.js").read_text()
+    assert data.startswith("window.followupData = ") and json.loads(data.removeprefix("window.followupData = ")
+                                                                     .rstrip().rstrip(";"))["people"]
+    index = json.loads((journal.root / "site/search/search_index.json").read_text())
+    pages = {entry["location"].split("#")[0] for entry in index["docs"]}
+    assert pages == {"people/ana/", "people/bea/"}
+    assert any("harbour museum" in entry["text"].lower() for entry in index["docs"] if entry["location"] ==
+               "people/ana/")
+    # the minifier did run over followup's pages
+    assert "\n\n" not in (journal.root / "site/people/ana/index.html").read_text()

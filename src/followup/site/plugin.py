@@ -195,6 +195,9 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         server.set_app(local_only(server.get_app(), server.server_address[1]))
         return server
 
+    # Early: a plugin beside followup that works on the site's files (a navigation plugin, Material's tags and
+    # blog, i18n) finds followup's pages among them, and the contact files already taken out.
+    @event_priority(50)
     def on_files(self, files, *, config):
         return self.build.build_files(files, config)
 

@@ -5,7 +5,10 @@ import sqlite3
 from contextlib import closing
 
 import pytest
+import yaml
 
+from followup.core.errors import SettingsError
+from followup.core.settings import SETTING_NAMES, checked_setting
 from followup.site.build import TEMPLATES
 from helpers import front, slugs
 
@@ -175,17 +178,33 @@ def test_strict_fails_the_build(journal):
     assert result.returncode != 0 and "contacts/bad.md:1: no front matter" in result.stderr
 
 
-@pytest.mark.parametrize("block, message", [
-    ("picks_per_day: five", "Plugin 'followup' option 'picks_per_day': Expected type: <class 'int'>"),
-    ("picks_per_day: -1", "mkdocs.yml: plugins.followup.picks_per_day must be a whole number of at least 0, not -1"),
-    ("categories: {family: {cadence: often}}", "plugins.followup.categories.family.cadence: unknown cadence 'often'"),
-    ("soon_dayz: 3", "unknown setting 'soon_dayz'"),
-    ("strict: maybe", "Plugin 'followup' option 'strict': Expected type: <class 'bool'>"),
-])
-def test_wrong_settings_are_clear_errors(journal, block, message):
-    journal.settings(block)
-    result = journal.build(check=False)
-    assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+# One wrong value of every setting: `mkdocs build` and the command line must say the same sentence for it.
+WRONG = {
+    "default_cadence": "every blue moon", "categories": "[family]", "picks_per_day": "five", "soon_days": "-1",
+    "dates_days": "1.5", "dashboard_rows": "0", "strict": "maybe", "publish": "'yes'", "block": "whenever",
+    "calendar_notes": "3", "retry_days": "-2", "remind_at": "'25:99'", "mail": "smtp.example.com",
+    "editor": "'javascript:alert({path})'", "owners": "3", "default_region": "ZZ", "me": "tess",
+    "timezone": "Mars/Olympus", "harvest": "{subjects: sometimes}", "generator": "hugo",
+}
+
+
+def test_every_setting_has_a_wrong_value_here():
+    assert set(WRONG) == SETTING_NAMES
+
+
+@pytest.mark.parametrize("name", [*sorted(WRONG), "soon_dayz"])
+def test_a_wrong_setting_gets_the_same_sentence_from_mkdocs_and_the_command_line(journal, name):
+    if name in WRONG:
+        journal.settings(f"{name}: {WRONG[name]}")
+        with pytest.raises(SettingsError) as raised:
+            checked_setting(name, yaml.safe_load(WRONG[name]), "plugins.followup")
+        sentence = str(raised.value)
+    else:
+        journal.settings(f"{name}: 3")
+        sentence = "plugins.followup: unknown setting 'soon_dayz'; known: block,"
+    built, checked = journal.build(check=False), journal.followup("check")
+    assert built.returncode != 0 and sentence in built.stderr and "Traceback" not in built.stderr
+    assert checked.returncode != 0 and f"mkdocs.yml: {sentence}" in checked.stderr
 
 
 def built_pages(journal) -> dict[str, str]:

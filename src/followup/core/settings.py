@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.dates import parse_time_of_day, parse_weekly_block
@@ -140,11 +141,6 @@ class Settings:
 
 
 DEFAULTS = Settings()
-SETTING_NAMES = {
-    "default_cadence", "categories", "picks_per_day", "soon_days", "dates_days", "dashboard_rows", "strict",
-    "publish", "block", "calendar_notes", "retry_days", "remind_at", "mail", "editor", "owners", "default_region",
-    "me", "harvest", "timezone", "generator",
-}
 MAIL_NAMES = {"host", "port", "security", "user", "from", "to", "password_env", "password_command"}
 
 
@@ -202,8 +198,6 @@ def is_address(value: object) -> bool:
 
 def me_from(value: object, where: str) -> Me:
     """`me: {email: you@example.com, phone: "+1 555 010 0199", name: Tess}`, each one value or a list."""
-    if value is None:
-        return Me()
     if not isinstance(value, dict) or not value or set(map(str, value)) - {"email", "phone", "name"}:
         raise SettingsError(f"{where} must be {{email: [you@example.com, ...], phone: [...], name: [...]}}, "
                             f"not {value!r}")
@@ -224,10 +218,8 @@ def me_from(value: object, where: str) -> Me:
     return Me(found.get("email", ()), found.get("phone", ()), found.get("name", ()))
 
 
-def timezone_from(value: object, where: str) -> str | None:
+def timezone_from(value: object, where: str) -> str:
     """An IANA time zone name (Europe/Lisbon, America/New_York), checked against the zone database."""
-    if value is None:
-        return None
     from zoneinfo import ZoneInfo
 
     try:
@@ -239,8 +231,6 @@ def timezone_from(value: object, where: str) -> str | None:
 
 
 def harvest_from(value: object, where: str) -> HarvestSettings:
-    if value is None:
-        return HarvestSettings()
     if not isinstance(value, dict):
         raise SettingsError(f"{where} must be a mapping such as {{subjects: false}}")
     unknown = sorted(set(map(str, value)) - HARVEST_NAMES)
@@ -260,8 +250,6 @@ def harvest_from(value: object, where: str) -> HarvestSettings:
 
 def owners_from(value: object, where: str) -> dict[str, Owner]:
     """`owners:` as a list of owners, or a mapping of each to {name: ..., email: ...}."""
-    if value is None:
-        return {}
     if isinstance(value, list):
         if not all(isinstance(one, str) for one in value):
             raise SettingsError(f"{where} must list the owners by name, such as [hal, mei]")
@@ -285,6 +273,104 @@ def owners_from(value: object, where: str) -> dict[str, Owner]:
     return owners
 
 
+def _whole(lowest: int) -> Check:
+    def check(value: object, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+            raise SettingsError(f"{where} must be a whole number of at least {lowest}, not {value!r}")
+        return value
+    return check
+
+
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise SettingsError(f"{where} must be true or false, not {value!r}")
+    return value
+
+
+def _cadence(value: object, where: str) -> Cadence | None:
+    try:
+        return parse_cadence(value)
+    except CadenceError as error:
+        raise SettingsError(f"{where}: {error}") from None
+
+
+def _categories(value: object, where: str) -> dict[str, Cadence | None]:
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where} must map a category to its settings, e.g. family: {{cadence: monthly}}")
+    category_cadence = {}
+    for name, options in value.items():
+        if not isinstance(options, dict) or set(options) - {"cadence"}:
+            raise SettingsError(f"{where}.{name} must be {{cadence: ...}}, not {options!r}")
+        if "cadence" in options:
+            category_cadence[category_key(str(name))] = _cadence(options["cadence"], f"{where}.{name}.cadence")
+    return category_cadence
+
+
+def _block(value: object, where: str) -> str:
+    try:
+        parse_weekly_block(value)
+    except DateError as error:
+        raise SettingsError(f"{where}: {error}") from None
+    return str(value)
+
+
+def _remind_at(value: object, where: str) -> dt.time:
+    try:
+        return parse_time_of_day(value)
+    except DateError as error:
+        raise SettingsError(f"{where}: {error}") from None
+
+
+def _editor(value: object, where: str) -> str:
+    if isinstance(value, str) and value in EDITORS:
+        return EDITORS[value]
+    if not isinstance(value, str) or not _EDITOR_URL.fullmatch(value) or \
+            value.lower().startswith(("javascript:", "data:", "vbscript:")):
+        raise SettingsError(f"{where} must be one of {', '.join(EDITORS)} or a link with {{path}} (and {{line}}), "
+                            f"such as \"vscode://file{{path}}:{{line}}\"; not {value!r}")
+    return value
+
+
+def _region(value: object, where: str) -> str:
+    if not isinstance(value, str) or value.strip().upper() not in regions():
+        raise SettingsError(f"{where} must be a country's two-letter code (ISO 3166), such as US, GB or DE; not "
+                            f"{value!r}")
+    return value.strip().upper()
+
+
+def _generator(value: object, where: str) -> str:
+    if value not in GENERATORS:
+        raise SettingsError(f"{where} must be one of {', '.join(GENERATORS)}, not {value!r}")
+    return str(value)
+
+
+Check = Callable[[object, str], object]
+# Every setting of the followup plugin, by its name in mkdocs.yml: how its value is checked and what it becomes.
+# The one place the names come from: the command line reads them through settings_from_mapping, and the MkDocs
+# plugin declares one option per name, which runs the same check (site/plugin.py). A setting left out, or
+# null, takes its default (Settings).
+CHECKS: dict[str, Check] = {
+    "default_cadence": _cadence, "categories": _categories, "picks_per_day": _whole(0), "soon_days": _whole(0),
+    "dates_days": _whole(0), "dashboard_rows": _whole(1), "strict": _flag, "publish": _flag, "block": _block,
+    "calendar_notes": _flag, "retry_days": _whole(0), "remind_at": _remind_at, "mail": mail_from_mapping,
+    "editor": _editor, "owners": owners_from, "default_region": _region, "me": me_from, "timezone": timezone_from,
+    "harvest": harvest_from, "generator": _generator,
+}
+SETTING_NAMES = frozenset(CHECKS)
+_FIELDS = {"categories": "category_cadence"}  # a setting whose Settings field is named otherwise
+
+
+def unknown_setting(names: Iterable[object], where: str) -> str | None:
+    """The message for the first name that is no setting, or None."""
+    unknown = sorted(set(map(str, names)) - SETTING_NAMES)
+    return f"{where}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(SETTING_NAMES))}" if unknown else None
+
+
+def checked_setting(name: str, value: object, where: str) -> object:
+    """One setting's value as followup uses it (None: the default); SettingsError naming `where`.name else."""
+    return None if value is None else CHECKS[name](value, f"{where}.{name}")
+
+
 def settings_from_mapping(block: object, contacts: str = "contacts", where: str = "mkdocs.yml: plugins.followup",
                           site_url: object = None, directory_urls: object = True) -> Settings:
     """Validate the followup settings; `contacts` is MkDocs' docs_dir, `where` how messages name the block;
@@ -293,92 +379,15 @@ def settings_from_mapping(block: object, contacts: str = "contacts", where: str 
         block = {}
     if not isinstance(block, dict):
         raise SettingsError(f"{where} must be a mapping of settings, not {block!r}")
-    unknown = sorted(set(map(str, block)) - SETTING_NAMES)
+    unknown = unknown_setting(block, where)
     if unknown:
-        raise SettingsError(f"{where}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(SETTING_NAMES))}")
-
-    def whole(key: str, lowest: int) -> int:
-        value = block.get(key, getattr(DEFAULTS, key))
-        if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
-            raise SettingsError(f"{where}.{key} must be a whole number of at least {lowest}, not {value!r}")
-        return value
-
-    def flag(key: str) -> bool:
-        value = block.get(key, getattr(DEFAULTS, key))
-        if not isinstance(value, bool):
-            raise SettingsError(f"{where}.{key} must be true or false, not {value!r}")
-        return value
-
-    def cadence(value: object, key: str) -> Cadence | None:
-        try:
-            return parse_cadence(value)
-        except CadenceError as error:
-            raise SettingsError(f"{where}.{key}: {error}") from None
-
-    categories = block.get("categories") or {}
-    if not isinstance(categories, dict):
-        raise SettingsError(f"{where}.categories must map a category to its settings, "
-                            "e.g. family: {cadence: monthly}")
-    category_cadence = {}
-    for name, options in categories.items():
-        if not isinstance(options, dict) or set(options) - {"cadence"}:
-            raise SettingsError(f"{where}.categories.{name} must be {{cadence: ...}}, not {options!r}")
-        if "cadence" in options:
-            category_cadence[category_key(str(name))] = cadence(options["cadence"], f"categories.{name}.cadence")
-    weekly = block.get("block")
-    if weekly is not None:
-        try:
-            parse_weekly_block(weekly)
-        except DateError as error:
-            raise SettingsError(f"{where}.block: {error}") from None
-    remind_at = None
-    if block.get("remind_at") is not None:
-        try:
-            remind_at = parse_time_of_day(block["remind_at"])
-        except DateError as error:
-            raise SettingsError(f"{where}.remind_at: {error}") from None
-    mail = mail_from_mapping(block["mail"], f"{where}.mail") if block.get("mail") is not None else None
-    editor = block.get("editor")
-    if editor is None or (isinstance(editor, str) and editor in EDITORS):
-        editor = EDITORS[editor or "file"]
-    elif not isinstance(editor, str) or not _EDITOR_URL.fullmatch(editor) or \
-            editor.lower().startswith(("javascript:", "data:", "vbscript:")):
-        raise SettingsError(f"{where}.editor must be one of {', '.join(EDITORS)} or a link with {{path}} (and "
-                            f"{{line}}), such as \"vscode://file{{path}}:{{line}}\"; not {editor!r}")
+        raise SettingsError(unknown)
     if site_url is not None and site_url != "" and \
             not (isinstance(site_url, str) and re.match(r"https?://[^\s/]", site_url, re.IGNORECASE)):
         raise SettingsError(f"site_url must be the site's web address, such as https://journal.example/, "
                             f"not {site_url!r}")
-    region = block.get("default_region")
-    if region is not None and (not isinstance(region, str) or region.strip().upper() not in regions()):
-        raise SettingsError(f"{where}.default_region must be a country's two-letter code (ISO 3166), such as US, "
-                            f"GB or DE; not {region!r}")
-    generator = block.get("generator", DEFAULTS.generator)
-    if generator not in GENERATORS:
-        raise SettingsError(f"{where}.generator must be one of {', '.join(GENERATORS)}, not {generator!r}")
-    default = block.get("default_cadence")
-    return Settings(
-        contacts=contacts,
-        default_cadence=cadence(default, "default_cadence") if default is not None else None,
-        category_cadence=category_cadence,
-        picks_per_day=whole("picks_per_day", 0),
-        soon_days=whole("soon_days", 0),
-        dates_days=whole("dates_days", 0),
-        dashboard_rows=whole("dashboard_rows", 1),
-        strict=flag("strict"),
-        publish=flag("publish"),
-        block=weekly,
-        calendar_notes=flag("calendar_notes"),
-        retry_days=whole("retry_days", 0),
-        remind_at=remind_at,
-        editor=editor,
-        owners=owners_from(block.get("owners"), f"{where}.owners"),
-        mail=mail,
-        site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url else None,
-        directory_urls=directory_urls is not False,
-        default_region=region.strip().upper() if isinstance(region, str) else None,
-        me=me_from(block.get("me"), f"{where}.me"),
-        timezone=timezone_from(block.get("timezone"), f"{where}.timezone"),
-        harvest=harvest_from(block.get("harvest"), f"{where}.harvest"),
-        generator=generator,
-    )
+    # Any: each value is what its check made it, for the field of that name (checked by the parity test too)
+    given: dict[str, Any] = {_FIELDS.get(name, name): checked_setting(name, block.get(name), where) for name in CHECKS}
+    return Settings(contacts=contacts, site_url=site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url
+                    else None, directory_urls=directory_urls is not False,
+                    **{field: value for field, value in given.items() if value is not None})

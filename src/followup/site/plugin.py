@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from followup.core.errors import SettingsError, UnsafePath, Untrusted
-from followup.core.settings import DEFAULTS, Settings, settings_from_mapping
+from followup.core.settings import SETTING_NAMES, Settings, checked_setting, settings_from_mapping, unknown_setting
 from followup.core.shown import visible
 from followup.site.build import TEMPLATES, PrivateNotes, SiteBuild
 from followup.site.guard import local_only
@@ -52,29 +52,24 @@ if not any(isinstance(known, _Shown) for known in log.filters):
     log.addFilter(_Shown())
 
 
-class FollowupConfig(base.Config):
-    """The plugin's options in mkdocs.yml (`- followup: {picks_per_day: 3}`); their meaning is checked by the core."""
+class CheckedSetting(c.BaseConfigOption):
+    """One followup setting in mkdocs.yml (`- followup: {picks_per_day: 3}`), checked by the core's own check
+    (core.settings.CHECKS): `mkdocs build` and the command line say the same sentence for the same mistake."""
 
-    picks_per_day = c.Type(int, default=DEFAULTS.picks_per_day)
-    soon_days = c.Type(int, default=DEFAULTS.soon_days)
-    dates_days = c.Type(int, default=DEFAULTS.dates_days)
-    dashboard_rows = c.Type(int, default=DEFAULTS.dashboard_rows)
-    strict = c.Type(bool, default=DEFAULTS.strict)
-    publish = c.Type(bool, default=DEFAULTS.publish)
-    block = c.Optional(c.Type(str))
-    calendar_notes = c.Type(bool, default=DEFAULTS.calendar_notes)
-    default_cadence = c.Optional(c.Type(str))
-    categories = c.Type(dict, default={})
-    retry_days = c.Type(int, default=DEFAULTS.retry_days)
-    remind_at = c.Optional(c.Type((str, int)))  # an int is 9:00 unquoted, which the core explains
-    mail = c.Optional(c.Type(dict))
-    editor = c.Optional(c.Type(str))
-    owners = c.Optional(c.Type((list, dict)))
-    default_region = c.Optional(c.Type(str))
-    me = c.Optional(c.Type(dict))
-    harvest = c.Optional(c.Type(dict))
-    timezone = c.Optional(c.Type(str))
-    generator = c.Type(str, default=DEFAULTS.generator)
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def run_validation(self, value: object) -> object:
+        try:
+            checked_setting(self.name, value, "plugins.followup")
+        except SettingsError as error:
+            raise c.ValidationError(str(error)) from None
+        return value
+
+
+# The plugin's options: one per setting the core knows, the names from there alone.
+FollowupConfig = type("FollowupConfig", (base.Config,), {name: CheckedSetting(name) for name in sorted(SETTING_NAMES)})
 
 
 def journal_paths(config) -> tuple[Path, str]:
@@ -86,7 +81,8 @@ def journal_paths(config) -> tuple[Path, str]:
     return root, docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else str(docs_dir)
 
 
-class FollowupPlugin(BasePlugin[FollowupConfig]):
+class FollowupPlugin(BasePlugin):
+    config_class = FollowupConfig
     supports_multiple_instances = False
 
     build: SiteBuild  # one per build: on_config makes it
@@ -110,7 +106,13 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             except Untrusted as error:
                 raise PluginError(str(error)) from None
         self.options_given = bool(options)
-        return super().load_config(options, config_file_path)
+        errors, warnings = super().load_config(options, config_file_path)
+        # An unknown name is an error, as the command line has it (MkDocs would only warn, and the build go on).
+        unknown = unknown_setting(options, "plugins.followup")
+        if unknown is not None:
+            errors.append(("followup", c.ValidationError(unknown)))
+            warnings = [(name, warning) for name, warning in warnings if name not in options]
+        return errors, warnings
 
     def settings(self, config, contacts: str) -> Settings:
         """The plugin's options; in a journal made before the plugin, its `extra.followup` block."""

@@ -25,7 +25,7 @@ helper = DrawingHelper(pages, draw)
 os.read(started, 2)  # the child is drawing p0
 print(helper.take("p5"))  # the build got to p5 first, and draws it itself
 os.write(release, b"go")
-os.waitid(os.P_PID, helper.child, os.WEXITED | os.WNOWAIT)  # the child is done; finish() reaps it
+os.waitid(os.P_PID, helper.child.pid, os.WEXITED | os.WNOWAIT)  # the child is done; finish() reaps it
 drawn = {page: helper.take(page) for page in pages}
 print(" ".join(page for page, shown in drawn.items() if shown is not None))
 print(drawn["p7"], helper.taken)

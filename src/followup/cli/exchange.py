@@ -20,7 +20,7 @@ from followup.formats.links import category_feed
 from followup.formats.mail import digest_message
 from followup.formats.mail import send as send_mail
 from followup.formats.records import CSV_FIELDS, csv_row, person_record
-from followup.store.cache import cache_path
+from followup.store.cache import CacheFile, cache_path
 from followup.store.files import atomic_write
 from followup.store.trust import require_trust
 
@@ -104,7 +104,7 @@ def ics(context: Context, output, category) -> None:
     from followup.formats.calendar import FEED, journal_calendars  # icalendar takes a tenth of a second to import
 
     journal = context.journal()
-    feeds = journal_calendars(journal, cache_path(journal.root, "calendar"))
+    feeds = journal_calendars(journal, CacheFile(cache_path(journal.root, "calendar"), dict[str, bytes]))
     wanted = category_feed(category) if category else FEED
     if wanted not in feeds:
         known = ", ".join(journal.categories) or "none yet"

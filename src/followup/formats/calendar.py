@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 from typing import NamedTuple
 
 from icalendar import Alarm, Calendar, Event
@@ -155,11 +154,11 @@ def _feed(name: str, events: list[bytes], stamp: bytes) -> bytes:
     return head[: -len(_END)] + b"".join(events).replace(_PLACEHOLDER_LINE, stamp) + _END
 
 
-def journal_calendars(journal: Journal, cache_file: Path | None = None) -> dict[str, bytes]:
+def journal_calendars(journal: Journal, cache_file: cache.CacheFile | None = None) -> dict[str, bytes]:
     """Every feed by its path in the site: followup.ics for the whole journal, calendar/<category>.ics for each
     category's people and owners/<owner>.ics for each owner's (without the weekly block, which is one's own
     time rather than theirs)."""
-    known = (cache.load(cache_file, dict[str, bytes]) if cache_file else None) or {}
+    known = (cache_file.load() if cache_file else None) or {}
     made: dict[str, bytes] = {}
 
     def text(spec: Spec) -> bytes:
@@ -185,7 +184,7 @@ def journal_calendars(journal: Journal, cache_file: Path | None = None) -> dict[
     if journal.settings.block:
         everyone.append(text(_block_spec(journal, journal.settings.block)))
     if cache_file and made.keys() != known.keys():
-        cache.save(cache_file, made)
+        cache_file.save(made)
     stamp = b"\r\nDTSTAMP:" + journal.today.strftime("%Y%m%d").encode() + b"T000000Z\r\n"
     feeds = {FEED: _feed("followup", everyone, stamp)}
     feeds.update((path, _feed(f"followup: {names[path]}", events, stamp)) for path, events in by_group.items())

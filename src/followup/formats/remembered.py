@@ -78,10 +78,10 @@ def remembered(root: Path, path: Path, context: str, now: dt.datetime, local: dt
     depends on) are as they were the last time, on the same day and before its first meeting ahead."""
     from followup.formats.calendars import UNDER_WAY, compared
 
-    where = cache.cache_path(root, "harvest-" + hashlib.blake2b(str(path.resolve()).encode("utf-8", "surrogatepass"),
-                                                                 digest_size=10).hexdigest())
+    where = cache.CacheFile(cache.cache_path(root, "harvest-" + hashlib.blake2b(
+        str(path.resolve()).encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()), _Reading)
     digest, context = _digest(path), f"{context}|{now.date()}"
-    last = cache.load(where, _Reading)
+    last = where.load()
     if last is not None and (last.digest, last.context) == (digest, context) and \
             (not last.until or now < dt.datetime.fromisoformat(last.until)):
         yield from map(_found, last.found)
@@ -95,4 +95,4 @@ def remembered(root: Path, path: Path, context: str, now: dt.datetime, local: dt
         elif isinstance(one, Skip) and one.reason == UNDER_WAY:
             ahead.append(now)  # read again next time
         yield one
-    cache.save(where, _Reading(digest, context, min(ahead).isoformat() if ahead else "", kept))
+    where.save(_Reading(digest, context, min(ahead).isoformat() if ahead else "", kept))

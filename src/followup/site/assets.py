@@ -3,7 +3,7 @@
 They are kept in the journal's cache folder (in memory they would be held until the build ends: 4 MB each at 10,000
 contacts), drawn again only when the journal or the day has changed since they were written, and copied into
 the site folder when the pages are written (on_post_build). When they must be drawn, a child process draws them
-(fork, where there is one and the build runs alone in its process) while MkDocs draws the pages on the other
+(fork, on Linux when the build runs alone in its process: helper.can_fork) while MkDocs draws the pages on the other
 core: the calendars and dashboards of 500 owners were a minute of a first build at 100,000 contacts. A child
 that failed is redone in-process.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from followup.site.helper import Forked, can_fork
 from followup.store import cache
 from followup.store.files import atomic_write
 
@@ -35,7 +35,7 @@ class GeneratedAssets:
         self.names: list[str] = []
         self.stale: list[_Group] = []
         self.in_memory: dict[str, bytes] = {}  # drawn here when the cache folder cannot be written
-        self.child: int | None = None
+        self.child: Forked | None = None
 
     def start(self, store: cache.PageStore, fingerprint: str, groups: list[tuple[list[str], Draw]]) -> None:
         """The files of each group (its names, and how to draw them all), started drawing if they are stale."""
@@ -54,22 +54,16 @@ class GeneratedAssets:
                               if name in names}
 
     def _start(self) -> None:
-        # fork copies the build's memory as it is; a process with other threads (mkdocs serve's server) may
-        # hold a lock the child would wait on forever, so there the files are drawn here and now.
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not can_fork():  # drawn here and now
             self._draw()
             return
-        pid = os.fork()
-        if pid == 0:  # the child: draw, write, and leave without running the parent's exit handlers
-            try:
-                # Wanted only when the build ends: a core the pages leave is enough, and the pages come first.
-                os.nice(10)
-                self._draw(mark=False)
-                cache.flush()
-            except BaseException:
-                os._exit(1)
-            os._exit(0)
-        self.child = pid
+
+        def draw_behind() -> None:
+            # Wanted only when the build ends: a core the pages leave is enough, and the pages come first.
+            os.nice(10)
+            self._draw(mark=False)
+
+        self.child = Forked(draw_behind, "the child drawing the calendars and feeds")
 
     def _draw(self, mark: bool = True) -> None:
         for group in self.stale:
@@ -84,13 +78,19 @@ class GeneratedAssets:
         """The child's work done, or done here if the child failed."""
         if self.child is None:
             return
-        _, status = os.waitpid(self.child, 0)
+        done = self.child.wait()
         self.child = None
-        if status != 0 or not all((self.folder / name).is_file() for group in self.stale for name in group.names):
+        if not done or not all((self.folder / name).is_file() for group in self.stale for name in group.names):
             self._draw()
             return
         for group in self.stale:
             self.store.put(group.names[0], self.fingerprint, "")
+
+    def stop(self) -> None:
+        """The build failed: the child, if any, is stopped, and nothing of it is kept."""
+        if self.child is not None:
+            self.child.wait(stop=True)
+            self.child = None
 
     def publish(self, site_dir: str) -> None:
         """Every file into the site folder, once drawn."""

@@ -78,8 +78,8 @@ log = logging.getLogger("mkdocs.plugins.followup")
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Page templates compiled once per process (`followup serve` builds again and again), each checked
-    against its source: an edited template is compiled again."""
+    """Page templates compiled once (BetweenBuilds), each checked against its source: an edited template is
+    compiled again."""
 
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
@@ -92,9 +92,28 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-COMPILED = _CompiledTemplates()
-# The last build's month-end states of each person, with what they were computed from (SiteBuild.on_track).
-_ON_TRACK_BEFORE: dict[str, tuple[str, list]] = {}
+class BetweenBuilds:
+    """What the plugin keeps from one build to the next: `followup serve` builds again and again in one process,
+    and MkDocs keeps the plugin, and this with it, across its rebuilds. Nothing of it is a module's."""
+
+    def __init__(self) -> None:
+        self.templates = _CompiledTemplates()
+        # The last build's month-end states of each person, with what they were computed from (SiteBuild.on_track).
+        self.on_track: dict[str, tuple[str, list]] = {}
+        self.defer_saves = False  # a dirty `serve`: the calendar cache is written when the server stops
+        self.calendars: dict[Path, cache.CacheFile] = {}
+
+    def calendar_cache(self, root: Path) -> cache.CacheFile:
+        path = cache.cache_path(root, "calendar")
+        if path not in self.calendars:
+            self.calendars[path] = cache.CacheFile(path, dict[str, bytes], defer=self.defer_saves)
+        return self.calendars[path]
+
+    def flush(self) -> None:
+        for kept in self.calendars.values():
+            kept.flush()
+
+
 TEMPLATES = Path(__file__).parent / "templates"
 DATA_SCRIPT = "followup-data.js"  # what the dashboard's script redoes the due rule from
 
@@ -129,14 +148,15 @@ class SiteBuild:
     # Set by read_journal, once git has read the history (at on_env at the latest); page drawing reads it.
     journal: Journal
 
-    def __init__(self, config, settings: Settings, root: Path, serving: bool = False, own_nav: bool = False,
-                 kept: KeptPages | None = None):
+    def __init__(self, config, settings: Settings, root: Path, between: BetweenBuilds, serving: bool = False,
+                 own_nav: bool = False, kept: KeptPages | None = None):
         """`serving`: the site is served on this machine (mkdocs serve), where an Edit link may open a local
         editor; a built site, which may be published, links to the git host's editor only. `own_nav`: the
         navigation is followup's (the journal wrote none), so a journal with owners gets their page in it.
         `kept`: a dirty build of `followup serve`, which leaves the person pages that have not changed."""
         self.own_nav = own_nav
         self.kept = kept
+        self.between = between
         self.written_as: dict[str, str] = {}  # a person page's fingerprint, as kept.written will know it
         self.settings = settings
         self.root = root
@@ -169,7 +189,7 @@ class SiteBuild:
         self.everyone = ""
         self.own_person_template = False
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False, bytecode_cache=COMPILED,
+            loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False, bytecode_cache=between.templates,
             autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=shown_value,
         )
         # Filters rather than global functions: a compiled template calls a filter directly, but a
@@ -268,7 +288,7 @@ class SiteBuild:
         url_of = {person.slug: self.urls[person_source(person.slug)] for person in journal.people}
         self.assets.start(self.store, self.everyone, [
             ([FEED, *map(category_feed, journal.categories), *map(owner_feed, journal.owners)],
-             lambda: journal_calendars(journal, cache.cache_path(self.root, "calendar"))),
+             lambda: journal_calendars(journal, self.between.calendar_cache(self.root))),
             ([ATOM_FEED], lambda: {ATOM_FEED: due_feed(journal)}),
             ([DATA_SCRIPT], lambda: {DATA_SCRIPT: ("window.followupData = " + json.dumps(
                 dashboard_data(journal, url_of, self.fixed_day), ensure_ascii=False) + ";\n").encode()}),
@@ -318,12 +338,11 @@ class SiteBuild:
     def on_track(self) -> charts.OnTrackHistory:
         """The share on track month by month, for the hit list's categories and the owners alike (asked once;
         in `followup serve`, again only for the people who changed since the last build)."""
-        global _ON_TRACK_BEFORE
         keys = {person.slug: cache.fingerprint(self.stamp, self.today, self.journal.version(person))
                 for person in self.journal.people}
-        history = charts.OnTrackHistory(self.journal, {slug: states for slug, (key, states) in _ON_TRACK_BEFORE.items()
-                                                       if keys.get(slug) == key})
-        _ON_TRACK_BEFORE = {slug: (keys[slug], states) for slug, states in history.states.items()}
+        history = charts.OnTrackHistory(self.journal, {slug: states for slug, (key, states)
+                                                       in self.between.on_track.items() if keys.get(slug) == key})
+        self.between.on_track = {slug: (keys[slug], states) for slug, states in history.states.items()}
         return history
 
     @property

@@ -13,16 +13,19 @@ either way, as the child draws from a copy of the build's own state.
 from __future__ import annotations
 
 import contextlib
+import logging
 import mmap
 import os
 import signal
 import sqlite3
 import struct
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+log = logging.getLogger("mkdocs.plugins.followup")
 HELPED_FROM = 400  # pages to draw: below this, a second process costs more than it saves
 BATCH = 16  # pages the child writes at once, unless the build is about to ask for one of them
 _PLACE = struct.Struct("q")
@@ -35,10 +38,55 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """A child can be forked safely: on Linux (macOS's system libraries are not safe to use in a forked child),
+    in a process with no other thread (one, like mkdocs serve's server, may hold a lock the child would wait on
+    forever)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
 def can_help() -> bool:
-    """A child can be forked safely (a process with other threads, like mkdocs serve's server, may hold a
-    lock the child would wait on forever) and has a core of its own to run on."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and cores() > 1
+    """A child can be forked safely and has a core of its own to run on."""
+    return can_fork() and cores() > 1
+
+
+class Forked:
+    """A forked child doing `work` for the build. Its failure is logged with its reason (the build then does the
+    work itself), and stop() ends it at once: when the build no longer needs it, or has failed."""
+
+    def __init__(self, work: Callable[[], None], what: str):
+        self.what = what
+        reading, writing = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(reading)
+            code = 0
+            try:
+                work()
+            except BaseException as error:
+                os.write(writing, f"{type(error).__name__}: {error}"[:300].encode("utf-8", "replace"))
+                code = 1
+            finally:
+                os._exit(code)  # never the build's exit handlers, nor its open databases
+        os.close(writing)
+        self.reason = reading
+        self.done: bool | None = None
+
+    def wait(self, stop: bool = False) -> bool:
+        """Whether the child did its work; `stop`: it is not needed any more, and is stopped first."""
+        if self.done is None:
+            if stop:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+            with os.fdopen(self.reason, "rb") as stream:
+                reason = stream.read().decode("utf-8", "replace")
+            code = os.waitstatus_to_exitcode(status)  # negative: ended by a signal (stop's, or the system's)
+            self.done = code == 0
+            if code > 0 or (code < 0 and not stop):
+                log.info(f"followup: {self.what} failed ({reason or f'exit status {code}'}); the build does its "
+                         "work itself")
+        return self.done
 
 
 class DrawingHelper:
@@ -55,14 +103,7 @@ class DrawingHelper:
         with contextlib.closing(sqlite3.connect(self.path)) as database:
             database.execute("PRAGMA journal_mode=WAL")  # the build reads while the child writes
             database.execute("CREATE TABLE drawn (page TEXT PRIMARY KEY, html TEXT)")
-        self.child: int | None = os.fork()
-        if self.child == 0:
-            code = 1
-            try:
-                self._draw_ahead(pages, draw)
-                code = 0
-            finally:
-                os._exit(code)  # never the build's exit handlers, nor its open databases
+        self.child: Forked | None = Forked(lambda: self._draw_ahead(pages, draw), "the child drawing pages ahead")
 
     def _draw_ahead(self, pages: list[str], draw: Callable[[str], str]) -> None:
         database = sqlite3.connect(self.path, isolation_level=None)
@@ -102,9 +143,7 @@ class DrawingHelper:
     def finish(self) -> None:
         """The child stopped (it has nothing left that the build needs) and its file removed."""
         if self.child is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.child, signal.SIGKILL)
-            os.waitpid(self.child, 0)
+            self.child.wait(stop=True)
             self.child = None
         if self.reader is not None:
             self.reader.close()

@@ -23,12 +23,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from followup.core.errors import SettingsError, UnsafePath, Untrusted
 from followup.core.settings import SETTING_NAMES, Settings, checked_setting, settings_from_mapping, unknown_setting
 from followup.core.shown import visible
-from followup.site.build import TEMPLATES, PrivateNotes, SiteBuild
+from followup.site.build import TEMPLATES, BetweenBuilds, PrivateNotes, SiteBuild
 from followup.site.guard import local_only
 from followup.site.incremental import KeptPages, quiet_dirty_builds
 from followup.site.pages import NAV, PERSON
 from followup.site.render import RENDER_THEME, RENDER_VARIABLE, Rendering, render_folder
-from followup.store import cache
 from followup.store.places import config_folder
 from followup.store.site_folder import SiteSwap, checked_site_dir, configured_site_dir, theme_links
 from followup.store.trust import REQUIRE_VARIABLE, require_trust
@@ -92,6 +91,7 @@ class FollowupPlugin(BasePlugin):
         self.dirty = False
         self.swap: SiteSwap | None = None  # the build's new site folder, swapped in when complete
         self.options_given = False
+        self.between = BetweenBuilds()  # what `followup serve` keeps from one build to the next
         self.kept: KeptPages | None = None  # under `mkdocs serve --dirty`: the pages already in its site folder
         self.rendering: Rendering | None = None  # under `followup render`: where the pages' Markdown twins go
         self.thrown_away: str | None = None  # the site folder of a render, which nobody reads
@@ -135,10 +135,10 @@ class FollowupPlugin(BasePlugin):
         if dirty and command == "serve":
             self.kept = KeptPages()
             quiet_dirty_builds()
-            cache.defer_saves()
+            self.between.defer_saves = True
 
     def on_shutdown(self) -> None:
-        cache.flush()
+        self.between.flush()
 
     def on_config(self, config):
         root, contacts = journal_paths(config)
@@ -159,7 +159,7 @@ class FollowupPlugin(BasePlugin):
         config.theme["font"] = False
         config.markdown_extensions.append(PrivateNotes())
         config.extra.setdefault("generator", False)
-        self.build = SiteBuild(config, settings, root, serving=self.command == "serve", own_nav=own_nav,
+        self.build = SiteBuild(config, settings, root, self.between, serving=self.command == "serve", own_nav=own_nav,
                                kept=self.kept)
         return config
 
@@ -276,7 +276,7 @@ class FollowupPlugin(BasePlugin):
         if build is not None:
             build.reading.stop()
             build.stop_helping()
-            build.assets.wait()
+            build.assets.stop()
         if build is not None and hasattr(build, "store"):
             build.store.abandon()
         gc.unfreeze()

@@ -67,71 +67,59 @@ def cache_path(root: Path, name: str, suffix: str = ".msgpack") -> Path:
     return state_folder(root) / f"{name}{suffix}"
 
 
-# What this process last read or wrote in each cache file (the calendars' events), with the file's identity
-# then: `followup serve` builds again and again in one process. Callers treat what load() gives as read-only.
-_held: dict[Path, tuple[tuple, object]] = {}
-# Under `followup serve`, what is saved is held in memory and written when the server stops (flush): writing
-# the events of 10,000 calendar entries after each save was a good part of a rebuild. A cache on disk that is
-# older than the files only costs the next run drawing them again.
-_deferred: set[Path] | None = None
-
-
-def defer_saves() -> None:
-    global _deferred
-    if _deferred is None:
-        _deferred = set()
-
-
-def flush() -> None:
-    """Write what defer_saves() held back."""
-    global _deferred
-    waiting, _deferred = _deferred or set(), None
-    for path in waiting:
-        if path in _held:
-            save(path, _held[path][1])
-
-
 def _identity(path: Path) -> tuple:
     status = path.stat()
     return status.st_size, status.st_mtime_ns, status.st_ino
 
 
-def _held_identity(path: Path) -> tuple:
-    """The identity of the file as it is now (a later change on disk, by another process, is then noticed)."""
-    try:
-        return _identity(path)
-    except OSError:
-        return ()
+class CacheFile:
+    """One MessagePack cache file, read and written through this object. It holds what it last read or wrote, with
+    the file's identity then, so that a process that builds again and again (`followup serve`, which keeps the
+    object on its plugin) reads the file once; a later change on disk, by another process, is still noticed.
+    `defer`: a save is held in memory until flush() (when the server stops): writing the events of 10,000
+    calendar entries after each save was a good part of a rebuild, and a cache older than the files only costs
+    the next run drawing them again. Callers treat what load() gives as read-only."""
 
+    def __init__(self, path: Path, kind: Any, defer: bool = False):
+        self.path, self.kind, self.defer = path, kind, defer
+        self.held: tuple[tuple, object] | None = None
+        self.waiting = False
 
-def load(path: Path, kind: Any):
-    """What save() wrote at `path`, as `kind`; None when there is none, or it is not ours."""
-    try:
-        identity = _identity(path)
-        held = _held.get(path)
-        if held is not None and held[0] == identity:
-            return held[1]
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if not data.startswith(_HEADER):
-        return None
-    value = decoded(data[len(_HEADER):], kind)
-    if value is not None:
-        _held[path] = (identity, value)
-    return value
+    def load(self) -> Any:
+        """What save() wrote, as `kind`; None when there is none, or it is not ours."""
+        try:
+            identity = _identity(self.path)
+            if self.held is not None and self.held[0] == identity:
+                return self.held[1]
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        if not data.startswith(_HEADER):
+            return None
+        value = decoded(data[len(_HEADER):], self.kind)
+        if value is not None:
+            self.held = (identity, value)
+        return value
 
+    def save(self, data: object) -> None:
+        if self.defer:
+            try:
+                identity = _identity(self.path)
+            except OSError:
+                identity = ()
+            self.held, self.waiting = (identity, data), True
+            return
+        try:
+            atomic_write(self.path, _HEADER + encoded(data))
+            self.held = (_identity(self.path), data)
+        except (OSError, *ENCODE_ERRORS):
+            pass  # a read-only cache folder, or a value MessagePack cannot hold: it still builds, only more slowly
 
-def save(path: Path, data) -> None:
-    if _deferred is not None:
-        _deferred.add(path)
-        _held[path] = (_held_identity(path), data)
-        return
-    try:
-        atomic_write(path, _HEADER + encoded(data))
-        _held[path] = (_identity(path), data)
-    except (OSError, *ENCODE_ERRORS):
-        pass  # a read-only cache folder, or a value MessagePack cannot hold: it still builds, only more slowly
+    def flush(self) -> None:
+        """Write what a deferred save held back."""
+        if self.waiting and self.held is not None:
+            self.defer = self.waiting = False
+            self.save(self.held[1])
 
 
 class _Database:

@@ -7,8 +7,10 @@ was asked cannot be done as asked) and one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -160,6 +162,46 @@ def fail(message: str, code: int) -> None:
     raise SystemExit(code)
 
 
+ASKED = "followup.asked"  # the root context's meta: a question whose answer is to be kept (Question)
+# The read commands whose --json answer is kept with what it was drawn from (store.answers), and given again at
+# once while nothing of that has changed: what a script or an editor asks again and again.
+ANSWERED = frozenset({"due", "today", "show", "log", "review", "owners"})
+
+
+class Question:
+    """A read command's question, asked before its module is even imported: its kept answer when nothing it was
+    drawn from has changed; else the command runs, and what it prints is kept."""
+
+    def __init__(self, ctx: click.Context, args: list[str]):
+        from followup.core.dates import today
+        from followup.store.answers import Answers
+
+        self.root = Context(ctx.params.get("journal_dir")).root
+        self.answers = Answers(self.root, [*args, str(today()), repr(default_owner(self.root))])
+
+    def ask(self) -> str | None:
+        return self.answers.answer()
+
+    def answered(self, run: Callable[[], object]) -> object:
+        """The command run, what it prints kept when it ends well (the journal's state taken before it reads)."""
+        from followup.store.config import load_settings
+
+        contacts = load_settings(self.root).contacts
+        state = self.answers.state(contacts)
+        printed = io.StringIO()
+        ended_well = False
+        try:
+            with contextlib.redirect_stdout(printed):
+                result = run()
+            ended_well = True
+        finally:
+            sys.stdout.write(printed.getvalue())
+            if ended_well:
+                self.answers.keep(contacts, state, printed.getvalue())
+            self.answers.close()
+        return result
+
+
 class Command(click.Command):
     """Every command's text arguments are checked before it runs (bytes that are not UTF-8 would be written
     into a contact file that then cannot be read; file names are paths and may be any bytes), and its
@@ -171,7 +213,8 @@ class Command(click.Command):
                 fail(f"{param.get_error_hint(ctx)} is not UTF-8 text (check the terminal's encoding); "
                      "nothing was changed", UsageError.exit_code)
         try:
-            return super().invoke(ctx)
+            asked = ctx.find_root().meta.pop(ASKED, None)
+            return super().invoke(ctx) if asked is None else asked.answered(lambda: super(Command, self).invoke(ctx))
         except FollowupError as error:
             fail(str(error), error.exit_code)
         except BrokenPipeError:  # the reader went away (followup show ana | head -1): stop quietly, as Unix tools do
@@ -248,6 +291,19 @@ class Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] in ANSWERED and "--json" in args[1:]:
+            try:
+                question = Question(ctx, args)
+            except (FollowupError, OSError):
+                question = None  # the command itself says what stands in the way
+            if question is not None and (answer := question.ask()) is not None:
+                emit(answer)
+                ctx.exit(0)
+            if question is not None:
+                ctx.meta[ASKED] = question
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
@@ -256,6 +312,12 @@ class Group(click.Group):
         found = getattr(importlib.import_module(f"followup.cli.{module}"), attribute)
         found.short_help = summary
         return found
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """The commands with their summaries from SECTIONS (click would import every command to ask it), then
+        the group's own options."""
+        return [CompletionItem(name, help=summary) for name, (_, summary) in COMMANDS.items()
+                if name.startswith(incomplete)] + click.Command.shell_complete(self, ctx, incomplete)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         for heading, commands in SECTIONS.items():

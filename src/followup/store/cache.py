@@ -16,32 +16,18 @@ Results never differ from a run without them.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from followup import __version__
 from followup.core.contact import Contact, Problem
+from followup.store.database import Database, stamped
 from followup.store.files import atomic_write
 from followup.store.places import state_folder
 
-PACKAGE = Path(__file__).parents[1]
-
-
-def _code_version() -> tuple:
-    """Every module of followup as it is on disk: an edited module (the core's parser as much as the
-    store's), like a new release, may parse or draw differently, so it starts the caches afresh."""
-    return tuple(sorted((path.relative_to(PACKAGE).as_posix(), status.st_size, status.st_mtime_ns)
-                        for path in PACKAGE.rglob("*.py") for status in (path.stat(),)))
-
-
-_STAMP = (4, __version__, sys.version_info[:2], msgspec.__version__, _code_version())
-_STAMPED = hashlib.blake2b(repr(_STAMP).encode(), digest_size=16)  # hashed once; fingerprint() copies it
+_STAMPED = stamped(msgspec.__version__)  # hashed once; fingerprint() copies it
 _HEADER = _STAMPED.hexdigest().encode() + b"\n"  # what a cache file starts with
 _ENCODER = msgspec.msgpack.Encoder()
 _DECODERS: dict[object, msgspec.msgpack.Decoder] = {}
@@ -122,73 +108,6 @@ class CacheFile:
             self.save(self.held[1])
 
 
-class _Database:
-    """An SQLite cache file stamped with the code that wrote it: another followup's rows are dropped unread.
-    Any error (another run holding the file, a damaged or read-only file) leaves the cache out of the run."""
-
-    TABLES: tuple[str, ...] = ()
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._db: sqlite3.Connection | None
-        try:
-            path.parent.mkdir(exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=2, isolation_level=None)
-            self._db.execute("CREATE TABLE IF NOT EXISTS stamp (stamp TEXT)")
-            stamp = _STAMPED.hexdigest()
-            if self._db.execute("SELECT stamp FROM stamp").fetchall() != [(stamp,)]:
-                with self.transaction() as db:  # tables laid out as this followup lays them, empty
-                    for table in self.TABLES:
-                        db.execute(f"DROP TABLE IF EXISTS {table.split()[0]}")
-                        db.execute(f"CREATE TABLE {table}")
-                    db.execute("DELETE FROM stamp")
-                    db.execute("INSERT INTO stamp VALUES (?)", (stamp,))
-        except (OSError, sqlite3.Error):
-            self._db = None
-
-    @contextlib.contextmanager
-    def transaction(self):
-        assert self._db is not None
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
-    def rows(self, query: str, parameters: tuple = ()) -> list[tuple]:
-        if self._db is None:
-            return []
-        try:
-            return self._db.execute(query, parameters).fetchall()
-        except sqlite3.Error:
-            return []
-
-    def rows_of(self, query: str, keys: list[str]) -> list[tuple]:
-        """The rows of a query ending in `IN`, for many keys (SQLite limits the parameters of one query)."""
-        found: list[tuple] = []
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            found += self.rows(f"{query} ({', '.join('?' * len(chunk))})", tuple(chunk))
-        return found
-
-    def write(self, statements: list[tuple[str, list[tuple]]]) -> None:
-        if self._db is None:
-            return
-        try:
-            with self.transaction() as db:
-                for statement, rows in statements:
-                    db.executemany(statement, rows)
-        except (sqlite3.Error, *ENCODE_ERRORS):
-            pass  # a read-only cache folder, or a value MessagePack cannot hold: it still builds, only more slowly
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-
 Listing = dict[str, tuple[tuple[int, int, int], str | None, str | None]]
 Parse = tuple[Contact | None, list[Problem]]
 
@@ -198,7 +117,13 @@ Parse = tuple[Contact | None, list[Problem]]
 _parses_held: dict[Path, dict[str, tuple]] = {}
 
 
-class ParseStore(_Database):
+class _Stamped(Database):
+    """A cache database of this followup, as MessagePack encodes."""
+
+    STAMP = _STAMPED.hexdigest()
+
+
+class ParseStore(_Stamped):
     """Each contact file's parse, by path, and a listing of every file with its identity (size, mtime, inode)
     when parsed and the owner and slug it names. In SQLite rather than one file: a run for one owner
     (`followup due --owner hal` in a firm's journal of 100,000) reads the listing and that owner's rows only,
@@ -240,7 +165,7 @@ class ParseStore(_Database):
         ])
 
 
-class HistoryStore(_Database):
+class HistoryStore(_Stamped):
     """The git history read so far: the HEAD it was read at, and each file's events by path, in SQLite so that
     a run for some files reads only their rows, and a new commit rewrites the rows of the files it changed."""
 

@@ -123,7 +123,7 @@ def test_cached_history_reads_only_new_commits_and_equals_a_full_read(journal, t
     (journal.contacts / "friends").mkdir()
     journal.git("mv", "contacts/ana.md", "contacts/friends/ana.md")
     journal.commit("Move Ana", date="2026-10-02")
-    history._held.clear()  # as in a new process: from the cache file alone
+    # read_history holds nothing between calls: as in a new process, from the cache file alone
     incremental = read_history(journal.contacts, cache_file)
     assert incremental.commits == 4 and events_of(incremental) == events_of(read_history(journal.contacts))
     stored = cache.HistoryStore(cache_file, list[history.GitEvent]).events()

@@ -64,6 +64,7 @@ from followup.site.safe_html import is_elsewhere, sanitise
 from followup.store import cache
 from followup.store.journal import (
     UNOWNED,
+    Held,
     Journal,
     JournalReading,
     Person,
@@ -102,6 +103,7 @@ class BetweenBuilds:
         self.on_track: dict[str, tuple[str, list]] = {}
         self.defer_saves = False  # a dirty `serve`: the calendar cache is written when the server stops
         self.calendars: dict[Path, cache.CacheFile] = {}
+        self.read = Held()  # the contacts and the history as the last build read them
 
     def calendar_cache(self, root: Path) -> cache.CacheFile:
         path = cache.cache_path(root, "calendar")
@@ -165,7 +167,7 @@ class SiteBuild:
         self.fixed_day = today_is_fixed()
         self.heatmap_start = charts.heatmap_start(self.today)
         # git starts reading the history now, while MkDocs lists the docs folder and reads the pages.
-        self.reading = JournalReading(root, settings, self.today)
+        self.reading = JournalReading(root, settings, self.today, held=between.read)
         self.assets = GeneratedAssets(root)
         self.pages: dict[str, GeneratedPage] = {}
         self.contact_at: dict[str, Contact] = {}  # the contact of each person page, by its src_uri

@@ -112,11 +112,6 @@ Listing = dict[str, tuple[tuple[int, int, int], str | None, str | None]]
 Parse = tuple[Contact | None, list[Problem]]
 
 
-# The parses this process read or wrote, by cache file: `followup serve` builds again and again in one
-# process, and unpickling 10,000 contacts each time was a second of each.
-_parses_held: dict[Path, dict[str, tuple]] = {}
-
-
 class _Stamped(Database):
     """A cache database of this followup, as MessagePack encodes."""
 
@@ -132,9 +127,12 @@ class ParseStore(_Stamped):
 
     TABLES = ("files (path TEXT PRIMARY KEY, parse BLOB)", "listing (files BLOB)")
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, held: dict[str, tuple] | None = None):
+        """`held`: the parses an earlier run of this process read or wrote (path -> (identity, contact,
+        problems)), kept up to date here: `followup serve` builds again and again, and decoding 10,000 contacts
+        each time was a second of each."""
         super().__init__(path)
-        self.held = _parses_held.setdefault(path, {})  # path -> (identity, contact, problems)
+        self.held = held if held is not None else {}
 
     def known(self) -> dict[str, tuple[tuple, str | None, str | None]]:
         """Every stored file: its identity when parsed, and the owner (as written) and slug it names (no slug:

@@ -134,6 +134,15 @@ def _split_points(folder: Path, head: str, parts: int, part_commits: int) -> lis
     return [line[len(line) * number // parts] for number in range(parts)] if parts >= 2 else [head]
 
 
+@dataclass
+class HeldHistory:
+    """The history a reader of this process read or kept, with the folder and HEAD it was read at: `followup
+    serve` builds again and again in one process (its plugin keeps this), and decoding the events of 10,000
+    files each time was a second of each."""
+
+    read: tuple[str, str, History] | None = None
+
+
 class HistoryReader:
     """Every commit that touched `folder`, attributed to today's path of each file; git starts reading when
     the reader is made, and history() waits for it. With `paths`, the history of those files only (one
@@ -145,8 +154,10 @@ class HistoryReader:
     """
 
     def __init__(self, folder: Path, cache_file: Path | None = None, parts: int = PARTS,
-                 part_commits: int = PART_COMMITS, paths: list[str] | None = None):
+                 part_commits: int = PART_COMMITS, paths: list[str] | None = None, held: HeldHistory | None = None):
+        """`held`: the history an earlier reader of this process read or kept, which this one keeps in turn."""
         self.folder, self.paths = folder, paths
+        self.held = held if held is not None else HeldHistory()
         self.parts, self.part_commits = parts, part_commits
         self.done: History | None = None
         self.logs: list[_Log] = []
@@ -169,8 +180,8 @@ class HistoryReader:
             _, cached_head, commits, skipped = known
             if cached_head == self.head:
                 self.done = History(events=self._cached_events(cached_head, paths), commits=commits, skipped=skipped)
-                if paths is None and self.store is not None:
-                    _held[self.store.path] = (str(folder), self.head, self.done)
+                if paths is None:
+                    self.held.read = (str(folder), self.head, self.done)
                 return
             self.cached = cached_head, commits, skipped
             self.logs = [_Log(folder, "--boundary", self.head, f"^{cached_head}")]
@@ -179,7 +190,7 @@ class HistoryReader:
 
     def _cached_events(self, head: str, paths: list[str] | None) -> dict[str, list[GitEvent]]:
         assert self.store is not None
-        held = _held.get(self.store.path)
+        held = self.held.read
         if held is not None and held[:2] == (str(self.folder), head):
             events = held[2].events
             return events if paths is None else {path: events[path] for path in paths if path in events}
@@ -234,18 +245,13 @@ class HistoryReader:
     def _keep(self, history: History, changed: dict[str, list[GitEvent]], gone: set[str] | None) -> None:
         if self.store is not None:
             self.store.keep(str(self.folder), self.head, history.commits, history.skipped, changed, gone)
-            _held[self.store.path] = (str(self.folder), self.head, history)
+            self.held.read = (str(self.folder), self.head, history)
 
     def _only(self, history: History) -> History:
         if self.paths is None:
             return history
         return History(events={path: history.events[path] for path in self.paths if path in history.events},
                        commits=history.commits, skipped=history.skipped)
-
-
-# The history this process read or kept, by cache file, with the folder and HEAD it was read at: `followup serve`
-# builds again and again in one process, and unpickling the events of 10,000 files each time was a second of each.
-_held: dict[Path, tuple[str, str, History]] = {}
 
 
 def read_history(folder: Path, cache_file: Path | None = None, parts: int = PARTS,
@@ -293,101 +299,119 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def _parse_log(lines) -> _Segment:
-    events: dict[str, list[GitEvent]] = defaultdict(list)
-    boundary: set[str] = set()
-    renamed_to: dict[str, str] = {}  # an older path -> the path its file has today
-    undone: dict[str, set[dt.date]] = defaultdict(set)  # newest first: met before the touches they undo
-    skipped: list[str] = []
-    commits = 0
-    commit = None
-    # today's path -> [last_touch removed, last_touch written, file created, days of log entries written]
-    files: dict[str, list] = {}
-    old: str | None = None
-    new: str | None = None
-    in_hunk = False  # inside hunks, "--- x" and "+++ x" are content lines, not file names
+    return _LogParser().parse(lines)
 
-    def change_of(path: str) -> list:
-        return files.setdefault(renamed_to.get(path, path), [None, None, False, []])
 
-    def close_file() -> None:
-        path = new or old
-        if commit is None or path is None:  # a boundary commit: its changes are already known
+class _LogParser:
+    """The lines of `git log -p` (newest commit first) read into a _Segment, one method per kind of line."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, list[GitEvent]] = defaultdict(list)
+        self.boundary: set[str] = set()
+        self.renamed_to: dict[str, str] = {}  # an older path -> the path its file has today
+        self.undone: dict[str, set[dt.date]] = defaultdict(set)  # newest first: met before the touches they undo
+        self.skipped: list[str] = []
+        self.commits = 0
+        self.commit: tuple[str, ...] | None = None  # the commit being read; None: a boundary, already known
+        # today's path -> [last_touch removed, last_touch written, file created, days of log entries written]
+        self.files: dict[str, list] = {}
+        self.old: str | None = None
+        self.new: str | None = None
+        self.in_hunk = False  # inside hunks, "--- x" and "+++ x" are content lines, not file names
+
+    def parse(self, lines) -> _Segment:
+        for line in lines:
+            first = line[:1]
+            if first == "+" or first == "-":
+                self.changed_line(line, first)
+            elif first == "@":
+                self.in_hunk = True
+            elif first in " \\":  # a line of context, "\\ No newline at end of file", or an empty one
+                continue
+            elif first == COMMIT_MARK:
+                self.commit_line(line)
+            elif line.startswith("diff --git "):
+                self.diff_line(line)
+            elif line.startswith("new file mode"):
+                self.old = None
+            elif line.startswith("rename from "):
+                self.old = _unquote(line[12:].rstrip("\n"))
+            elif line.startswith("rename to "):
+                self.new = _unquote(line[10:].rstrip("\n"))
+        self.close_commit()
+        return _Segment(dict(self.events), self.renamed_to, self.boundary, self.commits,
+                        {path: days for path, days in self.undone.items() if days}, self.skipped)
+
+    def changed_line(self, line: str, first: str) -> None:
+        """A line a hunk removes or adds (a last_touch, a log entry), or a file's name before the hunks."""
+        if self.in_hunk:
+            path = self.new or self.old
+            if line[1:12] == "last_touch:" and path is not None:
+                match = _LAST_TOUCH_LINE.match(line.rstrip("\n"))
+                if match:
+                    self.change_of(path)[0 if first == "-" else 1] = match.group(2)
+            elif first == "+" and self.new is not None and (entry := _ADDED_ENTRY.match(line)):
+                self.change_of(self.new)[3].append(entry.group(1))
+        elif line.startswith("+++ "):
+            self.new = _strip_prefix(line[4:])
+        elif line.startswith("--- "):
+            self.old = _strip_prefix(line[4:])
+
+    def commit_line(self, line: str) -> None:
+        self.close_commit()
+        parts = line[2:].rstrip("\n").split("\0", 4)
+        parts += [""] * (5 - len(parts))
+        if line[1:2] == "-":  # a boundary commit of an incremental read: already known
+            self.boundary.add(parts[0])
+            self.commit = None
+        else:
+            self.commits += 1
+            self.commit = tuple(parts)
+        self.files = {}
+        self.old = self.new = None
+        self.in_hunk = False
+
+    def diff_line(self, line: str) -> None:
+        self.close_file()
+        self.old = self.new = None
+        self.in_hunk = False
+        header = _DIFF_HEADER.match(line.rstrip("\n"))
+        # Only a header is there for pure renames, mode changes and binary files.
+        if header and header.group(1) == header.group(2):
+            self.old = self.new = _unquote(header.group(1))
+
+    def change_of(self, path: str) -> list:
+        return self.files.setdefault(self.renamed_to.get(path, path), [None, None, False, []])
+
+    def close_file(self) -> None:
+        path = self.new or self.old
+        if self.commit is None or path is None:  # a boundary commit: its changes are already known
             return
-        change = change_of(path)
-        if old is None and new is not None:
+        change = self.change_of(path)
+        if self.old is None and self.new is not None:
             change[2] = True
-        if old is not None and new is not None and old != new:
-            renamed_to[old] = renamed_to.get(new, new)
+        if self.old is not None and self.new is not None and self.old != self.new:
+            self.renamed_to[self.old] = self.renamed_to.get(self.new, self.new)
 
-    def close_commit() -> None:
-        close_file()
-        if commit is None:
+    def close_commit(self) -> None:
+        self.close_file()
+        if self.commit is None:
             return
-        short, date, author, subject = commit[1:]
+        short, date, author, subject = self.commit[1:]
         committed = _day(date)
         if committed is None:
-            skipped.append(f"commit {short} has no readable date; skipped")
+            self.skipped.append(f"commit {short} has no readable date; skipped")
             return
-        for path, (removed, written, created, logged) in files.items():
+        for path, (removed, written, created, logged) in self.files.items():
             before, after = _day(removed), _day(written)
             if written and after is None:
-                skipped.append(f"{path}: last_touch {written[:40]!r} in commit {short} is not a date; skipped")
+                self.skipped.append(f"{path}: last_touch {written[:40]!r} in commit {short} is not a date; skipped")
             # A touch moves last_touch forward. Writing a file is not a touch (an import, `new`), and
             # moving it back (a revert, a correction) takes back the touch that wrote the old value.
             touched = after if after is not None and not created and (before is None or after > before) else None
             if before is not None and not created and (after is None or after < before):
-                undone[path].add(before)
+                self.undone[path].add(before)
             written_days = _NOTHING if created else tuple(day for day in map(_day, logged) if day is not None)
             event = GitEvent("touch" if touched else "edit", touched or committed, subject, short, author, committed,
                              written_days)
-            events[path].append(_undo_one(event, undone.get(path)))
-
-    for line in lines:
-        first = line[:1]
-        if first == "+" or first == "-":
-            if in_hunk:
-                path = new or old
-                if line[1:12] == "last_touch:" and path is not None:
-                    match = _LAST_TOUCH_LINE.match(line.rstrip("\n"))
-                    if match:
-                        change_of(path)[0 if first == "-" else 1] = match.group(2)
-                elif first == "+" and (entry := _ADDED_ENTRY.match(line)) and new is not None:
-                    change_of(new)[3].append(entry.group(1))
-            elif line.startswith("+++ "):
-                new = _strip_prefix(line[4:])
-            elif line.startswith("--- "):
-                old = _strip_prefix(line[4:])
-            continue
-        if first in "@ \\":
-            if first == "@":
-                in_hunk = True
-            continue
-        if first == COMMIT_MARK:
-            close_commit()
-            parts = line[2:].rstrip("\n").split("\0", 4)
-            parts += [""] * (5 - len(parts))
-            if line[1:2] == "-":  # a boundary commit of an incremental read: already known
-                boundary.add(parts[0])
-                commit = None
-            else:
-                commits += 1
-                commit = tuple(parts)
-            files = {}
-            old = new = None
-            in_hunk = False
-        elif line.startswith("diff --git "):
-            close_file()
-            old = new = None
-            in_hunk = False
-            header = _DIFF_HEADER.match(line.rstrip("\n"))
-            # Only a header is there for pure renames, mode changes and binary files.
-            if header and header.group(1) == header.group(2):
-                old = new = _unquote(header.group(1))
-        elif line.startswith("new file mode"):
-            old = None
-        elif line.startswith("rename from "):
-            old = _unquote(line[12:].rstrip("\n"))
-        elif line.startswith("rename to "):
-            new = _unquote(line[10:].rstrip("\n"))
-    close_commit()
-    return _Segment(dict(events), renamed_to, boundary, commits, {p: d for p, d in undone.items() if d}, skipped)
+            self.events[path].append(_undo_one(event, self.undone.get(path)))

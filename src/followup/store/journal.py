@@ -26,7 +26,7 @@ from followup.core.settings import Settings
 from followup.store import cache
 from followup.store.config import load_settings
 from followup.store.files import load_contact
-from followup.store.history import History, HistoryReader
+from followup.store.history import HeldHistory, History, HistoryReader
 from followup.store.timeline import Event, build_timeline
 
 # Nothing outside the contacts folder is read, or published, through a link.
@@ -344,22 +344,34 @@ class Journal:
         raise LookupProblem(f"nobody called {who!r} in the journal{hint}", close)
 
 
+@dataclass
+class Held:
+    """What one reading of a journal leaves for the next in the same process: `followup serve` builds again and
+    again, and its plugin keeps this between builds (nothing of it is a module's)."""
+
+    parses: dict[str, tuple] = dataclasses.field(default_factory=dict)  # cache.ParseStore
+    history: HeldHistory = dataclasses.field(default_factory=HeldHistory)
+
+
 class JournalReading:
     """A journal being read, for a view with work of its own to do meanwhile: git reads the history from the
     moment this is made, the files are parsed when first asked for, and journal() waits for git. (The site lays
     out its pages and MkDocs reads their Markdown while git walks a long history: seconds of a first build.)"""
 
-    def __init__(self, root: Path, settings: Settings, today: dt.date, with_history: bool = True):
+    def __init__(self, root: Path, settings: Settings, today: dt.date, with_history: bool = True,
+                 held: Held | None = None):
+        """`held`: what an earlier reading of this journal in this process kept, which this one keeps in turn."""
         self.root, self.settings, self.today = root, settings, today
+        self.held = held if held is not None else Held()
         folder = root / settings.contacts
-        self._reader = HistoryReader(folder, cache.cache_path(root, "history", ".sqlite3")) \
+        self._reader = HistoryReader(folder, cache.cache_path(root, "history", ".sqlite3"), held=self.held.history) \
             if with_history and folder.is_dir() else None
 
     @cached_property
     def files(self) -> tuple[list[Contact], list[Problem], dict[str, tuple]]:
         """Everyone's contacts, the journal's problems, and each file's identity."""
         files = ContactFiles(self.root, self.root / self.settings.contacts,
-                             cache.ParseStore(cache.cache_path(self.root, "contacts", ".sqlite3")))
+                             cache.ParseStore(cache.cache_path(self.root, "contacts", ".sqlite3"), self.held.parses))
         contacts, problems = files.read(self.today)
         return contacts, problems + unknown_owners(contacts, self.settings), files.sources
 

@@ -24,7 +24,7 @@ from followup.core.dates import parse_day
 from followup.core.errors import DateError, FollowupError, NotAnAddressBook, SettingsError, UnreadableText
 from followup.core.settings import settings_from_mapping
 from followup.formats.address_books import Imported, Unreadable, read_file
-from followup.store.edit import ContactText
+from followup.store.contact_text import ContactText
 from followup.store.history import _parse_log
 from followup.store.merge import merge_contact
 

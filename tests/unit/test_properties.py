@@ -20,7 +20,7 @@ from followup.core.dates import FIRST_YEAR, LAST_YEAR, parse_date, parse_yearly
 from followup.core.errors import CadenceError, DateError
 from followup.core.settings import Settings
 from followup.store import actions
-from followup.store.edit import ContactText
+from followup.store.contact_text import ContactText
 from followup.store.journal import Person
 
 EXAMPLES = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -210,7 +210,7 @@ def edit(context: Context, who) -> None:
 
     Example: EDITOR=nano followup edit ana
     """
-    from followup.store.editing import EditSession, run_editor
+    from followup.store.editor_session import EditSession, run_editor
 
     journal = context.journal(with_history=False)
     session = EditSession(context.root, context.person(who))

@@ -22,7 +22,7 @@ from followup.core.phones import number_key
 from followup.core.shown import one_line
 from followup.formats.address_books import markdown_text
 from followup.store.actions import Outcome, commit_files, contact_file, file_names, free_path
-from followup.store.edit import ContactText
+from followup.store.contact_text import ContactText
 from followup.store.files import atomic_write_many, journal_lock
 from followup.store.journal import Journal, Person
 from followup.store.places import append_text, inside, read_small

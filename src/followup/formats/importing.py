@@ -10,7 +10,7 @@ from followup.core.cadence import parse_cadence
 from followup.formats.address_books import Imported, Plan, markdown_text
 from followup.store import git as gitops
 from followup.store.actions import Outcome, birthday_value, commit_files, contact_file, file_names, free_path
-from followup.store.edit import ContactText
+from followup.store.contact_text import ContactText
 from followup.store.files import atomic_write, atomic_write_many, clear_temporaries, journal_lock
 
 

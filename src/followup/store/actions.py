@@ -1,7 +1,7 @@
 """The daily routine as operations on the journal: new, touch, attempt, book, snooze, promise, kept,
 active/inactive, undo.
 
-Each takes the journal lock, edits files in place (store.edit: only the lines it means to change,
+Each takes the journal lock, edits files in place (store.contact_text: only the lines it means to change,
 atomically), and inside a git repository makes one commit of them: the commit is the contact log.
 Every commit followup makes carries a trailer naming the command, so `undo` knows its own.
 """
@@ -21,7 +21,7 @@ from followup.core.dates import parse_date, parse_yearly
 from followup.core.errors import DateError, EditError, GitError, UsageError
 from followup.core.names import fold, slugify
 from followup.store import git as gitops
-from followup.store.edit import ContactText, FrontMatterDumper, yaml_scalar
+from followup.store.contact_text import ContactText, FrontMatterDumper, yaml_scalar
 from followup.store.files import atomic_write, clear_temporaries, journal_lock
 from followup.store.journal import Journal, Person
 from followup.store.review import PROMISED

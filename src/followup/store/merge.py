@@ -15,7 +15,7 @@ from pathlib import Path
 
 from followup.core.contact import entry_date_text
 from followup.core.errors import FollowupError
-from followup.store.edit import ContactText
+from followup.store.contact_text import ContactText
 
 
 def _merge_logs(ours: list[tuple[str, ...]], theirs: list[tuple[str, ...]], newest_last: bool) -> list:

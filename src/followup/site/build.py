@@ -7,90 +7,46 @@ file reaches the HTML unescaped; notes' HTML is sanitised on its final form (saf
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import hashlib
 import html
-import importlib.metadata
 import json
 import logging
-import os
-import re
 from collections import defaultdict
-from functools import cached_property
 from pathlib import Path
-from typing import cast
 from urllib.parse import quote
 
-import jinja2
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup, escape
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import Files, InclusionLevel
-from mkdocs.utils import get_relative_url
+from mkdocs.structure.files import Files
 
-from followup.core import due as rule
 from followup.core.contact import Contact, Problem
 from followup.core.dates import today as current_day
 from followup.core.dates import today_is_fixed
-from followup.core.due import STATUS_ORDER
-from followup.core.names import slugify
 from followup.core.settings import Settings
-from followup.core.shown import shown_value
 from followup.formats.atom import ATOM_FEED, due_feed
-from followup.formats.browser import dashboard_data, reach_links
+from followup.formats.browser import dashboard_data
 from followup.formats.calendar import FEED, journal_calendars
-from followup.formats.links import category_feed, category_source, owner_feed, owner_source, person_source
-from followup.formats.wording import WORDS, detail, labels, when
-from followup.site import charts
+from followup.formats.links import category_feed, owner_feed, person_source
 from followup.site.assets import GeneratedAssets
+from followup.site.drawing import CompiledTemplates, PageDrawing
 from followup.site.helper import HELPED_FROM, DrawingHelper, can_help
-from followup.site.incremental import GeneratedFile, KeptPages
+from followup.site.incremental import KeptPages
+from followup.site.layout import Layout
 from followup.site.pages import (
-    CATEGORIES,
-    CATEGORY,
-    DUE,
-    LISTS,
-    OWNER,
-    OWNERS,
-    OWNERS_IN_NAV,
-    PERSON,
-    REVIEW,
     GeneratedPage,
-    PersonPage,
 )
 from followup.site.safe_html import is_elsewhere, sanitise
+from followup.site.staleness import Staleness
 from followup.store import cache
 from followup.store.journal import (
-    UNOWNED,
     Held,
     Journal,
     JournalReading,
     Person,
-    category_names,
-    owner_names,
-    written_owners,
 )
-from followup.store.owners import TOUCH_DAYS, owner_summaries
-from followup.store.review import weekly_review
 
 log = logging.getLogger("mkdocs.plugins.followup")
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Page templates compiled once (BetweenBuilds), each checked against its source: an edited template is
-    compiled again."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class BetweenBuilds:
@@ -98,7 +54,7 @@ class BetweenBuilds:
     and MkDocs keeps the plugin, and this with it, across its rebuilds. Nothing of it is a module's."""
 
     def __init__(self) -> None:
-        self.templates = _CompiledTemplates()
+        self.templates = CompiledTemplates()
         # The last build's month-end states of each person, with what they were computed from (SiteBuild.on_track).
         self.on_track: dict[str, tuple[str, list]] = {}
         self.defer_saves = False  # a dirty `serve`: the calendar cache is written when the server stops
@@ -145,6 +101,9 @@ class PrivateNotes(Extension):
 
 
 class SiteBuild:
+    """One build: the journal read once, its pages laid out (layout.py), each page's fingerprint (staleness.py)
+    and each page drawn (drawing.py) or taken from the page cache."""
+
     # Set by build_files, the first event of a build that lists the pages; every later event reads them.
     store: cache.PageStore
     # Set by read_journal, once git has read the history (at on_env at the latest); page drawing reads it.
@@ -165,15 +124,15 @@ class SiteBuild:
         self.strict = settings.strict or bool(config.strict)
         self.today = current_day()
         self.fixed_day = today_is_fixed()
-        self.heatmap_start = charts.heatmap_start(self.today)
         # git starts reading the history now, while MkDocs lists the docs folder and reads the pages.
         self.reading = JournalReading(root, settings, self.today, held=between.read)
         self.assets = GeneratedAssets(root)
-        self.pages: dict[str, GeneratedPage] = {}
-        self.contact_at: dict[str, Contact] = {}  # the contact of each person page, by its src_uri
-        self.person_at: dict[str, Person] = {}  # the same with their due state, once the journal is read
-        self.category_at: dict[str, str] = {}
-        self.owner_at: dict[str, str] = {}  # the owner's key of each owner page, by its src_uri
+        self.layout = Layout()
+        self.staleness = Staleness(settings, config.use_directory_urls, list(config.theme.dirs), TEMPLATES,
+                                   self.today, self.fixed_day)
+        self.drawing = PageDrawing(list(config.theme.dirs), between.templates, settings, self.layout,
+                                   between.on_track)
+        self.person_at: dict[str, Person] = {}  # each person page's person with their due state, once read
         # A person page's notes, sanitised, as followup gave them to MkDocs: the page's content is another plugin's to
         # rewrite after that (a hook prepending a <div> once shifted every offset into it, cutting notes mid-word).
         self.notes: dict[str, str] = {}
@@ -182,29 +141,7 @@ class SiteBuild:
         self.render_problems: list[Problem] = []
         self.problems_of: dict[str, list[Problem]] = defaultdict(list)  # by contact file, for its person page
         self.editor = LocalEditor(settings.editor, root) if serving else None
-        self.urls: dict[str, str] = {}
-        self.page_url = ""
-        self.prefixes: dict[str, str] = {}
         self.theme_dirs = list(config.theme.dirs)
-        self.use_directory_urls = config.use_directory_urls
-        self.stamp = ""
-        self.everyone = ""
-        self.own_person_template = False
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(config.theme.dirs), auto_reload=False, bytecode_cache=between.templates,
-            autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=shown_value,
-        )
-        # Filters rather than global functions: a compiled template calls a filter directly, but a
-        # function through Context.call, which costs more than the work itself on 10,000 pages.
-        self.env.globals.update(link=self.link, asset=self.asset, words=WORDS,
-                                status_rank={status: rank for rank, status in enumerate(STATUS_ORDER)})
-        self.env.filters.update(
-            person_link=lambda person: self.link(person_source(person.slug)),
-            category_link=lambda name: self.link(category_source(name)),
-            reach=lambda person: reach_links(person, settings.default_region), detail=detail,
-            when=when, labels=labels, category_feed=category_feed, problem_anchor=problem_anchor,
-            path_breaks=path_breaks, whole_dates=whole_dates,
-        )
 
     def build_files(self, files: Files, config) -> Files:
         """The generated pages, laid out from the contact files alone: git may still be reading the history."""
@@ -214,60 +151,20 @@ class SiteBuild:
             self.problems_of[problem.path].append(problem)
         if problems and self.strict:
             raise Abort(f"followup: {len(problems)} problem(s) in the journal and strict is on")
-        # What every page depends on; a list page also depends on the day and on everyone in the journal.
-        self.stamp = cache.fingerprint(self.settings, self.use_directory_urls, template_versions(self.theme_dirs))
-        self.own_person_template = template_in_use(self.theme_dirs, PERSON.template) != \
-            (TEMPLATES / PERSON.template).resolve()
         if self.kept is not None:
             self.kept.start(config.site_dir)
-            # What every page of the theme shows: the configuration (site name, palette, extra), the nav and
-            # every file of the theme folders, and the versions of what draws them.
-            self.site_stamp = cache.fingerprint(self.stamp, config_text(config), config.nav,
-                                                theme_files(self.theme_dirs), package_versions())
+            self.staleness.of_the_theme(config, self.theme_dirs)
         self.store = cache.PageStore(cache.cache_path(self.root, "pages", ".sqlite3"))
-
-        # Only generated pages are published: a photo, a stray file or a symbolic link to something
-        # outside the journal in the contacts folder is never copied into the site.
-        docs_dir = os.path.normpath(config.docs_dir)
-        files = Files([file for file in files if file.src_dir is None or os.path.normpath(file.src_dir) != docs_dir])
-        for file in files:  # the theme's own: a journal's exclude_docs ("*": no contact file is a page) is not for them
-            if file.inclusion is InclusionLevel.UNDEFINED:
-                file.inclusion = InclusionLevel.INCLUDED
-        # Owners are in the navigation of a journal that has some: a personal journal does without the page.
-        owners = owner_names(self.settings, written_owners(contacts))
-        owned = bool(owners)
-        if owned and self.own_nav:
-            config.nav.insert(len(config.nav) - 1, dict(OWNERS_IN_NAV))  # before Problems
-        person_pages: list[tuple[GeneratedFile, PersonPage]] = []
-        for contact in contacts:
-            self.contact_at[person_source(contact.slug)] = contact
-            file = self._add(files, config, GeneratedPage(PERSON, person_source(contact.slug), contact),
-                             "" if contact.notes_as_text else contact.notes)
-            # MkDocs makes the page's edit_url from repo_url and edit_uri (or edit_uri_template) and this path.
-            file.edit_uri = os.path.relpath(self.root / contact.path, config.docs_dir).replace(os.sep, "/")
-            page = PersonPage(file, config, contact, self.render_failed)
-            if page.edit_url is None and self.editor is not None:
-                page.edit_url = self.editor.url(contact)
-            person_pages.append((file, page))
-        # The lists come last: MkDocs draws pages in this order, and by the time it gets to them a child has
-        # drawn them (helper.py), while the build would draw them at once if they came first.
-        for kind, src_uri in LISTS.items():
-            self._add(files, config, GeneratedPage(kind, src_uri), in_nav=kind.in_nav or (kind is OWNERS and owned))
-        for category in category_names(contacts).values():
-            self.category_at[category_source(category)] = category
-            self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))
-        unowned = owned and any(not contact.owner for contact in contacts)
-        for key, name in [*owners.items(), *([(UNOWNED, UNOWNED)] if unowned else [])]:
-            self.owner_at[owner_source(key)] = key
-            self._add(files, config, GeneratedPage(OWNER, owner_source(key), key, name))
+        files, person_pages = self.layout.lay_out(files, config, contacts, self.settings, self.root, self.own_nav,
+                                                  self.editor.url if self.editor is not None else None,
+                                                  self.render_failed)
         if self.kept is not None:
             # A dirty build decides now which person pages it leaves as they are: MkDocs asks before reading them.
             self.read_journal()
             for file, page in person_pages:
                 person = self.person_at[file.src_uri]
-                self.written_as[file.src_uri] = fingerprint = cache.fingerprint(
-                    self.site_stamp, self.journal.version(person), self.as_of_today(person), file.src_uri,
-                    self.problems_of.get(person.contact.path), page.edit_url)
+                self.written_as[file.src_uri] = fingerprint = self.staleness.written_person(
+                    self.journal, person, file.src_uri, self.problems_of.get(person.contact.path), page.edit_url)
                 self.kept.keep(file, fingerprint)
         return files
 
@@ -284,11 +181,10 @@ class SiteBuild:
             log.warning(journal.history.warning)
         for skipped in journal.history.skipped:  # never a warning: only rewriting history could clear it
             log.info(f"followup: git history: {skipped}")
-        versions = [journal.version(person) for person in journal.people]
-        self.everyone = cache.fingerprint(self.stamp, self.today, self.fixed_day, versions, journal.problems,
-                                          journal.history.warning)
-        url_of = {person.slug: self.urls[person_source(person.slug)] for person in journal.people}
-        self.assets.start(self.store, self.everyone, [
+        everyone = self.staleness.of_everyone(journal)
+        self.drawing.begin(journal, self.person_at, lambda: self.problems, self.problems_of, self.staleness.stamp)
+        url_of = {person.slug: self.layout.urls[person_source(person.slug)] for person in journal.people}
+        self.assets.start(self.store, everyone, [
             ([FEED, *map(category_feed, journal.categories), *map(owner_feed, journal.owners)],
              lambda: journal_calendars(journal, self.between.calendar_cache(self.root))),
             ([ATOM_FEED], lambda: {ATOM_FEED: due_feed(journal)}),
@@ -296,21 +192,14 @@ class SiteBuild:
                 dashboard_data(journal, url_of, self.fixed_day), ensure_ascii=False) + ";\n").encode()}),
         ])
 
-    def _add(self, files: Files, config, page: GeneratedPage, markdown: str = "", in_nav: bool = False
-             ) -> GeneratedFile:
-        inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
-        # A leading newline keeps MkDocs from reading a note that opens with '---' as page metadata.
-        file = cast(GeneratedFile, GeneratedFile.generated(config, page.src_uri, content="\n" + markdown,
-                                                           inclusion=inclusion))
-        files.append(file)
-        self.pages[page.src_uri] = page
-        self.urls[page.src_uri] = file.url
-        return file
+    def page(self, page) -> GeneratedPage | None:
+        return self.layout.page(page)
 
     def page_written(self, page) -> None:
         """Under a dirty build: a person page was drawn into the site folder (on_post_page)."""
         if self.kept is not None and page.file.src_uri in self.written_as:
-            failed = any(problem.path == self.contact_at[page.file.src_uri].path for problem in self.render_problems)
+            contact = self.layout.contact_at[page.file.src_uri]
+            failed = any(problem.path == contact.path for problem in self.render_problems)
             self.kept.drawn(page.file, self.written_as[page.file.src_uri], page.url, failed)
 
     def finish(self, config) -> None:
@@ -319,7 +208,8 @@ class SiteBuild:
         self.stop_helping()
         self.assets.publish(config.site_dir)
         if self.kept is not None:
-            self.kept.finish(set(self.pages), {self.urls[src_uri] for src_uri in self.person_at}, config.site_dir)
+            self.kept.finish(set(self.layout.pages), {self.layout.urls[src_uri] for src_uri in self.person_at},
+                             config.site_dir)
 
     def stop_helping(self) -> None:
         if self.helper is not None:
@@ -336,36 +226,10 @@ class SiteBuild:
         if self.strict:
             raise Abort(f"followup: {problem} and strict is on")
 
-    @cached_property
-    def on_track(self) -> charts.OnTrackHistory:
-        """The share on track month by month, for the hit list's categories and the owners alike (asked once;
-        in `followup serve`, again only for the people who changed since the last build)."""
-        keys = {person.slug: cache.fingerprint(self.stamp, self.today, self.journal.version(person))
-                for person in self.journal.people}
-        history = charts.OnTrackHistory(self.journal, {slug: states for slug, (key, states)
-                                                       in self.between.on_track.items() if keys.get(slug) == key})
-        self.between.on_track = {slug: (keys[slug], states) for slug, states in history.states.items()}
-        return history
-
     @property
     def problems(self) -> list[Problem]:
         """Every problem of this build: the journal's, then the notes that could not be rendered."""
         return self.journal.problems + self.render_problems
-
-    def page(self, page) -> GeneratedPage | None:
-        return self.pages.get(page.file.src_uri)
-
-    def asset(self, path: str) -> str:
-        """A file of the site that is not a page (a feed), relative to the page being rendered."""
-        return get_relative_url(path, self.page_url)
-
-    def link(self, src_uri: str) -> str:
-        """A generated page's URL relative to the page being rendered, so the site also works from disk."""
-        folder, _, _ = src_uri.rpartition("/")
-        if folder not in self.prefixes:  # one relative path per folder and page, not one per link
-            self.prefixes[folder] = get_relative_url(f"{folder}/" if folder else "", self.page_url).rstrip("/") + "/"
-        url = self.urls[src_uri]
-        return self.prefixes[folder] + url[len(folder) + 1:] if folder else get_relative_url(url, self.page_url)
 
     def page_content(self, page, notes_html: str) -> str:
         """What MkDocs keeps as the page's content, which the search plugin indexes.
@@ -375,7 +239,7 @@ class SiteBuild:
         page, is most of the difference between a slow and a fast search index on 10,000 pages.
         The page itself is rendered later, in on_page_context, from the notes kept here.
         """
-        contact = self.contact_at.get(page.file.src_uri)
+        contact = self.layout.contact_at.get(page.file.src_uri)
         if contact is None:
             return notes_html
         notes_html = sanitise(notes_html, page.url)
@@ -392,9 +256,11 @@ class SiteBuild:
 
     def person_fingerprint(self, page, notes_html: str) -> str:
         person = self.person_at[page.file.src_uri]
-        return cache.fingerprint(self.stamp, self.journal.version(person), self.as_of_today(person),
-                                 page.file.src_uri, notes_html, self.problems_of.get(person.contact.path),
-                                 page.edit_url)
+        return self.staleness.person(self.journal, person, page.file.src_uri, notes_html,
+                                     self.problems_of.get(person.contact.path), page.edit_url)
+
+    def list_fingerprint(self, src_uri: str) -> str:
+        return self.staleness.listing(src_uri, self.journal, self.layout, self.render_problems)
 
     def draw_ahead(self, files: Files) -> None:
         """Once every page's Markdown is read (on_env): with many pages to draw and a core to spare, a child
@@ -405,7 +271,7 @@ class SiteBuild:
         stale = {}
         for file in files.documentation_pages():
             page = file.page
-            if file.src_uri not in self.pages or page is None:
+            if file.src_uri not in self.layout.pages or page is None:
                 continue
             fingerprint = self.fingerprints[file.src_uri] = self.person_fingerprint(page, self.notes[file.src_uri]) \
                 if file.src_uri in self.notes else self.list_fingerprint(file.src_uri)
@@ -415,33 +281,12 @@ class SiteBuild:
             self.helper = DrawingHelper(list(stale), lambda src_uri: self.render(stale[src_uri],
                                                                                  self.content_of(stale[src_uri])))
 
-    def as_of_today(self, person: Person) -> object:
-        """What a new day can change on a person page. person.html shows the day only through these
-        (a touch that comes into the heatmap is a new last touch), so on a new day only the pages of
-        people late, never touched or whose status changed are drawn again, and all of them once a
-        week. A person template of one's own may show anything of the day: its pages are redrawn daily."""
-        if self.own_person_template:
-            return self.today
-        due = person.due
-        return (self.heatmap_start, due.status, due.last_touch, due.next_due, due.booking_passed, when(person),
-                [self.journal.promise_is_late(promise) for promise in person.contact.promises])
-
     def list_page_html(self, page) -> str:
         """Drawn as the page is built, not with the rest of the Markdown: the lists of a big journal
         weigh 9 MB, which MkDocs would otherwise hold as page content until the build ends."""
         src_uri = page.file.src_uri
         fingerprint = self.fingerprints.pop(src_uri, None) or self.list_fingerprint(src_uri)
         return self.drawn(page, fingerprint, page.content)
-
-    def list_fingerprint(self, src_uri: str) -> str:
-        """A category's or an owner's page is drawn again only when one of their people changed, the lists of
-        everyone whenever anyone did."""
-        members = self.journal.categories.get(self.category_at[src_uri]) if src_uri in self.category_at else \
-            self.journal.of_owner(self.owner_at[src_uri]).people if src_uri in self.owner_at else None
-        if members is None:
-            return cache.fingerprint(self.everyone, self.render_problems, src_uri)
-        return cache.fingerprint(self.stamp, self.today, src_uri, self.journal.unread, len(self.problems),
-                                 [(self.journal.version(person), person.due) for person in members])
 
     def content_of(self, page) -> str:
         """What a generated page is drawn from: a person's notes, or a list page's own content."""
@@ -457,114 +302,7 @@ class SiteBuild:
         return shown
 
     def render(self, page, content: str) -> str:
-        generated = self.pages[page.file.src_uri]
-        kind, src_uri = generated.kind, generated.src_uri
-        journal = self.journal
-        self.page_url = page.url
-        self.prefixes = {}
-        context: dict[str, object] = {"journal": journal, "today": journal.today, "settings": self.settings,
-                                      "content": content, "subject": generated.subject, "problems": self.problems,
-                                      "subject_name": generated.title, "owner_filter": None}
-        if kind is DUE:
-            context["heatmap"] = Markup(charts.journal_heatmap(journal, "Everyone"))
-        elif kind is PERSON:
-            person = context["subject"] = self.person_at[src_uri]
-            context["timeline"] = journal.timeline(person)
-            context["heatmap"] = Markup(charts.person_heatmap(journal, person))
-            context["file_problems"] = self.problems_of.get(person.contact.path, [])
-            context["edit_url"] = page.edit_url
-        elif kind is CATEGORIES:
-            context["summaries"] = [{**category_summary(name, members), "trend": Markup(charts.sparkline(
-                self.on_track.of(members), name))} for name, members in journal.categories.items()]
-        elif kind is OWNERS:
-            context["touch_days"] = TOUCH_DAYS
-            context["summaries"] = [{**vars(summary), "size": summary.size, "source": owner_source(summary.key),
-                                     "trend": Markup(charts.sparkline(self.on_track.of(summary.people), summary.name))}
-                                    for summary in owner_summaries(journal)]
-        elif kind is OWNER:
-            key = self.owner_at[src_uri]
-            view = journal.of_owner(key)
-            context.update(journal=view, owner_filter="" if key == UNOWNED else key, owner_feed=owner_feed(key),
-                           heatmap=Markup(charts.journal_heatmap(view, generated.title)))
-        elif kind is CATEGORY:
-            context["members"] = journal.categories[self.category_at[src_uri]]
-        elif kind is REVIEW:
-            context["review"] = weekly_review(journal)
-        return self.env.get_template(kind.template).render(context)
-
-
-def config_text(config) -> bytes:
-    try:
-        with open(config.config_file_path, "rb") as stream:
-            return stream.read()
-    except (OSError, TypeError):
-        return b""
-
-
-def theme_files(theme_dirs: list[str]) -> list[tuple[str, int, int]]:
-    """Every file of the theme folders (a journal's overrides, followup's templates, Material's), as path, size,
-    mtime: what any page may be drawn from."""
-    found = []
-    for folder in theme_dirs:
-        for directory, _, names in os.walk(folder):
-            for name in names:
-                status = os.stat(os.path.join(directory, name))
-                found.append((os.path.join(directory, name), status.st_size, status.st_mtime_ns))
-    return sorted(found)
-
-
-def package_versions() -> list[tuple[str, str]]:
-    found = []
-    for name in ("mkdocs", "mkdocs-material", "properdocs"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            found.append((name, importlib.metadata.version(name)))
-    return found
-
-
-def template_in_use(theme_dirs: list[str], name: str) -> Path | None:
-    """The page template Jinja loads: the first theme folder that has it (a journal's overrides come first)."""
-    for folder in theme_dirs:
-        path = Path(folder, name)
-        if path.is_file():
-            return path.resolve()
-    return None
-
-
-def template_versions(theme_dirs: list[str]) -> list[tuple[str, int, int]]:
-    """The page templates that could be used (a journal's overrides come first), as path, size, mtime."""
-    found = []
-    for folder in theme_dirs:
-        for path in sorted(Path(folder).glob("followup/*.html")):
-            status = path.stat()
-            found.append((str(path), status.st_size, status.st_mtime_ns))
-    return found
-
-
-def category_summary(name: str, members: list[Person]) -> dict:
-    """Size, how many are overdue, and the share on track (not overdue, among those with a cadence)."""
-    return {"name": name, "size": len(members), "overdue": sum(person.status == "overdue" for person in members),
-            "on_track": rule.share_on_track([person.due for person in members])}
-
-
-def problem_anchor(path: str) -> str:
-    """The id of a file's problems on /problems/: readable, and unique even for paths that slugify alike."""
-    return f"file-{slugify(path)[:40]}-{hashlib.sha1(path.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
-
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def whole_dates(text: str) -> Markup:
-    """Text whose dates a narrow column never breaks at their hyphens ("due 2026-\n12-14")."""
-    return Markup(_ISO_DAY.sub(lambda day: f'<span class="fu-date">{day[0]}</span>', str(escape(text))))
-
-
-def path_breaks(path: str) -> Markup:
-    """A path that a narrow screen breaks after a '/': each part is kept whole (an inline block), and broken
-    inside only when it is wider than the screen itself."""
-    parts = path.split("/")
-    return Markup("<wbr>").join(Markup('<span class="fu-part">{}</span>').format(part + ("/" if n < len(parts) else ""))
-                                for n, part in enumerate(parts, start=1))
+        return self.drawing.render(self.layout.pages[page.file.src_uri], page.url, page.edit_url, content)
 
 
 class LocalEditor:

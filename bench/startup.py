@@ -39,11 +39,13 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--commits", type=int, default=30_000)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--journal", type=Path, help="A journal generate() made before (its caches warm or not), "
+                                                     "rather than a new one")
     options = parser.parse_args()
     env = {**os.environ, "FOLLOWUP_TODAY": "2026-11-23"}
     completion = {**env, "_FOLLOWUP_COMPLETE": "bash_complete", "COMP_WORDS": "followup d", "COMP_CWORD": "1"}
     with tempfile.TemporaryDirectory() as name:
-        journal = generate(Path(name), options.contacts, options.commits)
+        journal = options.journal or generate(Path(name), options.contacts, options.commits)
         followup = str(BIN / "followup")
         subprocess.run([followup, "due", "--json"], cwd=journal, env=env, check=True, stdout=subprocess.DEVNULL)
         python = best([sys.executable, "-c", "pass"], journal, options.repeat, env)

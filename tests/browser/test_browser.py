@@ -29,7 +29,9 @@ def site(journal, request):
                             "promises:\n  - {due: 2026-11-30, what: send the plans}\n---\n")
     journal.write("cy.md", "---\nname: Cy Yearly\ncategories: [clients]\ncadence: yearly\n"
                            "last_touch: 2026-01-05\n---\n")
-    journal.write("dee.md", "---\nname: Dee Never\ncategories: [friends]\ncadence: quarterly\n---\n")
+    journal.write("dee.md", "---\nname: Dee Never\ncategories: [friends]\ncadence: quarterly\n"
+                            "plan: {name: event, start: 2026-11-21}\n---\n")  # due by the plan's first step
+    journal.settings("plans: {event: [2d, 1w]}")
     journal.write("ed.md", "---\nname: Ed Inactive\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-01\n"
                            "status: inactive\n---\n\n## Log\n- 2026-11-21 Tried (phone): voicemail\n")
     journal.commit("The people", date="2026-11-20")
@@ -92,8 +94,9 @@ def test_js_rule_gives_the_recorded_answers(browser, site):
                 const v = followup.dashboard(data, followup.dayNumber(day));
                 const iso = n => n === null ? null : followup.isoOf(n);
                 const people = {};
+                const step = p => p && [p.name, p.number, p.total];
                 v.rows.forEach(r => { people[r.person.slug] = [r.due.status, iso(r.due.next), r.due.late,
-                                                              r.due.attempts, r.due.passed]; });
+                                                              r.due.attempts, r.due.passed, step(r.due.plan)]; });
                 return {people, ranked: v.ranked.map(r => r.person.slug), picks: v.picks.map(r => r.person.slug),
                         promises: v.promises.map(p => [p.row.person.slug, p.promise.due, p.late]),
                         replies: v.replies.map(r => [r.row.person.slug, r.heard.date, r.heard.kind]),
@@ -131,7 +134,7 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     pages = sorted(p.parent.relative_to(journal.root / "site").as_posix()
                    for p in (journal.root / "site").rglob("index.html"))
-    assert len(pages) == 14  # the dashboard, six lists (owners: none yet), five people, two categories
+    assert len(pages) == 15  # the dashboard, seven lists (owners: none yet), five people, two categories
     for path in pages:
         path = "" if path == "." else path + "/"
         page.goto(url + path)

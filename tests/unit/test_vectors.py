@@ -22,5 +22,8 @@ def test_the_vectors_cover_every_status_and_more_than_one_day():
     assert statuses == set(STATUS_ORDER)
     passed = [answer[4] for case in CASES for day in case["expected"].values() for answer in day["people"].values()]
     assert True in passed and False in passed  # bookings that passed, with a cadence and without one
+    steps = {tuple(answer[5][1:]) for case in CASES for day in case["expected"].values()
+             for answer in day["people"].values() if answer[5]}
+    assert {(1, 3), (2, 3), (3, 3), (1, 2)} <= steps  # plans: the first step, later ones, the last
     # the browser is asked on days after the site was built, as a site built last week would be
     assert all(len(case["days"]) >= 2 and case["built"] <= min(case["days"]) for case in CASES)

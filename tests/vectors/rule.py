@@ -36,7 +36,8 @@ def journal_of(case: dict, today: str) -> Journal:
 def answers(journal: Journal) -> dict:
     return {
         "people": {p.slug: [p.status, p.due.next_due and p.due.next_due.isoformat(), p.due.days_late, p.due.attempts,
-                            p.due.booking_passed] for p in journal.people},
+                            p.due.booking_passed, p.due.plan and [p.due.plan.name, p.due.plan.number, p.due.plan.total]]
+                   for p in journal.people},
         "ranked": [p.slug for p in journal.ranked],
         "picks": [p.slug for p in journal.picks()],
         "promises": [[p.slug, promise.due.isoformat(), journal.promise_is_late(promise)]

@@ -165,7 +165,7 @@ def fail(message: str, code: int) -> None:
 ASKED = "followup.asked"  # the root context's meta: a question whose answer is to be kept (Question)
 # The read commands whose --json answer is kept with what it was drawn from (store.answers), and given again at
 # once while nothing of that has changed: what a script or an editor asks again and again.
-ANSWERED = frozenset({"due", "today", "show", "log", "review", "owners"})
+ANSWERED = frozenset({"due", "today", "show", "log", "review", "owners", "plans"})
 
 
 class Question:
@@ -237,6 +237,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "book": ("routine.book", "Book the next touch"),
         "promise": ("routine.promise", "A follow-up you owe, with a deadline"),
         "kept": ("routine.kept", "A promise kept"),
+        "plan": ("plans.plan", "Start (or stop) a follow-up plan"),
         "snooze": ("routine.snooze", "Not due before a day"),
         "undo": ("routine.undo", "Take back followup's last commit"),
     },
@@ -251,6 +252,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "Lists": {
         "due": ("routine.due", "Who is due, ranked, and why"),
         "review": ("routine.review", "The week behind and the week ahead"),
+        "plans": ("plans.plans", "Who is on which plan, at which step"),
         "check": ("routine.check", "Every problem in the journal, file and line"),
         "owners": ("owners.owners", "A shared journal's owners at a glance"),
         "handover": ("owners.handover", "One owner's people kept by another"),

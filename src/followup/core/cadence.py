@@ -59,6 +59,11 @@ class Cadence:
             return add_months(day, self.count)
         return add_months(day, 12 * self.count)
 
+    @property
+    def span(self) -> str:
+        """As a span of time rather than a rhythm: "3 days", "1 week" (a plan's step after its start)."""
+        return f"{self.count} {self.unit if self.count != 1 else self.unit[:-1]}"
+
     def __str__(self) -> str:
         named = _NAME_OF.get((self.count, self.unit))
         if named:

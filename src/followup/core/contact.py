@@ -30,7 +30,7 @@ MAX_NOTE_BRACKETS = 1000
 
 KNOWN_KEYS = (
     "name", "categories", "cadence", "last_touch", "channel", "phone", "email", "birthday",
-    "dates", "status", "snooze_until", "next", "next_note", "promises", "owner",
+    "dates", "status", "snooze_until", "next", "next_note", "promises", "owner", "plan",
 )
 STATUSES = ("active", "inactive")
 
@@ -45,7 +45,7 @@ _CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?:[ \t]|$)")
 # A log entry that is not a touch says so in its first words: keeping a promise is not reaching someone.
 # Someone reaching you (a mail, a text, a call you missed) is not a touch either: it opens a reply owed (due.py).
 ENTRY_KINDS = {"Kept promise:": "kept", "Tried:": "attempt", "Tried (": "attempt", "Heard from": "heard",
-               "Missed call": "missed"}
+               "Missed call": "missed", "Plan done:": "plan", "Plan stopped:": "plan"}
 CONTROL_PROBLEM = "holds a control character, which could drive a terminal; it is shown as \ufffd"
 
 
@@ -104,6 +104,15 @@ class Promise:
     made: dt.date | None = None  # written by `followup promise`; unknown for a promise written by hand
 
 
+@dataclass(frozen=True, slots=True)
+class PlanRun:
+    """A follow-up plan of the settings (`plans:`) running for someone since `start`: `plan: {name: after-matter,
+    start: 2026-11-20}`."""
+
+    name: str
+    start: dt.date
+
+
 @dataclass(slots=True)
 class Contact:
     slug: str
@@ -124,6 +133,7 @@ class Contact:
     next_note: str | None = None  # what the booked touch is: "lunch at Rosa's"
     promises: tuple[Promise, ...] = ()
     owner: str | None = None
+    plan: PlanRun | None = None
     extra: dict[str, object] = field(default_factory=dict)
     notes: str = ""
     notes_as_text: bool = False  # notes Markdown could not render in reasonable time: shown as written
@@ -479,6 +489,23 @@ def _read_next_note(contact: Contact, value: object, line: int, problem: Report)
     contact.next_note = " ".join(note.split()) if note and note.strip() else None  # a note may span lines
 
 
+def _read_plan(contact: Contact, value: object, line: int, problem: Report) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict) or set(map(str, value)) != {"name", "start"}:
+        problem(line, "plan must be {name: a plan of the settings, start: YYYY-MM-DD}, such as "
+                      "{name: after-matter, start: 2026-11-20}; it is ignored")
+        return
+    name = _one_text(value["name"], "plan name", line, problem)
+    try:
+        start = parse_date(value["start"])
+    except DateError as error:
+        problem(line, f"plan start: {error}; the plan is ignored")
+        return
+    if name:
+        contact.plan = PlanRun(name, start)
+
+
 _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
     "name": _read_name,
     "categories": _read_categories,
@@ -494,6 +521,7 @@ _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
     "status": _read_status,
     "owner": _read_owner,
     "next_note": _read_next_note,
+    "plan": _read_plan,
 }  # and promises, read with the node of each item for its line (_promises)
 assert set(_FIELDS) | {"promises"} == set(KNOWN_KEYS)
 

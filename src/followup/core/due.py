@@ -21,6 +21,18 @@ DUE_STATUSES = ("overdue", "due")
 
 
 @dataclass(frozen=True, slots=True)
+class PlanStep:
+    """The step of a follow-up plan someone is due by: step `number` of `total`, due on `day`; the plan ends with a
+    touch on or after `last_day` (its last step's)."""
+
+    name: str
+    number: int
+    total: int
+    day: dt.date
+    last_day: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class Due:
     status: str
     cadence: Cadence | None
@@ -32,6 +44,7 @@ class Due:
     booking_passed: bool = False  # a booked touch whose day passed with no touch since: how did it go?
     reached_today: bool = False  # the last touch is today's
     owed: tuple[LogEntry, ...] = ()  # they reached you since the last touch (a mail, a missed call): a reply owed
+    plan: PlanStep | None = None  # the open step of a running plan, which they are due by instead of the cadence
 
     @property
     def never_touched(self) -> bool:
@@ -81,6 +94,25 @@ def assess(contact: Contact, settings: Settings, today: dt.date, git_touches: It
                      today, settings)
 
 
+def plan_days(contact: Contact, settings: Settings) -> list[dt.date]:
+    """The days of each step of the person's plan (start + each step's span); none without a plan the settings
+    know."""
+    run = contact.plan
+    steps = settings.plans.get(run.name, ()) if run is not None else ()
+    return [step.after(run.start) for step in steps] if run is not None else []
+
+
+def plan_step(contact: Contact, last: dt.date | None, settings: Settings) -> PlanStep | None:
+    """The first open step of the person's plan: a touch on or after a step's day completes it and every step
+    before it. None without a plan, or once its last step is done (the cadence then resumes)."""
+    days = plan_days(contact, settings)
+    for number, day in enumerate(days, start=1):
+        if last is None or day > last:
+            assert contact.plan is not None
+            return PlanStep(contact.plan.name, number, len(days), day, days[-1])
+    return None
+
+
 def attempt_days(contact: Contact, last: dt.date | None, until: dt.date) -> list[dt.date]:
     """The days a call did not reach them (logged as attempts) since the last touch, up to `until`."""
     return [entry.date for entry in contact.log
@@ -96,9 +128,13 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
     calls left out (the touches are the caller's to leave out: morning_due)."""
     passed = contact.next is not None and contact.next < today and (last is None or last < contact.next)
     owed = replies_owed(contact, last, today)
-    if cadence is None:
+    step = plan_step(contact, last, settings)
+    if step is not None:  # a running plan says when, not the cadence
+        next_due = step.day
+    elif cadence is not None:
+        next_due = cadence.after(last) if last is not None else today
+    else:
         return Due("none", None, last, None, None, booking_passed=passed, owed=owed)
-    next_due = cadence.after(last) if last is not None else today
     days_late = (today - next_due).days
     attempts = attempt_days(contact, last, today - dt.timedelta(days=1) if morning else today)
     retry_on = max(attempts) + dt.timedelta(days=settings.retry_days) if attempts else None
@@ -116,7 +152,7 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
         status = "soon"
     else:
         status = "ok"
-    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed, last == today, owed)
+    return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed, last == today, owed, step)
 
 
 OWED_KINDS = ("heard", "missed")

@@ -4,6 +4,7 @@ older `extra.followup` block). Reading the file is the store's (store/config.py)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ class Settings:
     timezone: str | None = None  # the IANA zone whose days a harvest's times land on; None: the machine's
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
     generator: str = GENERATORS[0]
+    plans: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)  # each plan's steps, offsets from its start
 
     @property
     def reminder_time(self) -> dt.time:
@@ -338,6 +340,31 @@ def _region(value: object, where: str) -> str:
     return value.strip().upper()
 
 
+def _plans(value: object, where: str) -> dict[str, tuple[Cadence, ...]]:
+    """`plans: {after-matter: [3d, 2w, 3m]}`: each plan's steps, spans from its start, in order."""
+    example = "such as {after-matter: [3d, 2w, 3m]}"
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where} must name each plan with its steps, {example}")
+    plans = {}
+    for name, steps in value.items():
+        if not isinstance(name, str) or not name.strip() or CONTROL.search(name) or "\n" in name:
+            raise SettingsError(f"{where}: {name!r} is not a plan's name (one line of text)")
+        if not isinstance(steps, list) or not steps:
+            raise SettingsError(f"{where}.{name} must list its steps as spans from its start, {example}")
+        spans = []
+        for step in steps:
+            span = _cadence(str(step) if isinstance(step, str) else step, f"{where}.{name}")
+            if span is None:
+                raise SettingsError(f"{where}.{name}: a step is a span from the plan's start such as 3d, 2w or 3m, "
+                                    "not none")
+            spans.append(span)
+        if any(later.days <= earlier.days for earlier, later in itertools.pairwise(spans)):
+            raise SettingsError(f"{where}.{name}: the steps must come in order, each later than the one before: "
+                                f"{steps!r}")
+        plans[name.strip()] = tuple(spans)
+    return plans
+
+
 def _generator(value: object, where: str) -> str:
     if value not in GENERATORS:
         raise SettingsError(f"{where} must be one of {', '.join(GENERATORS)}, not {value!r}")
@@ -354,7 +381,7 @@ CHECKS: dict[str, Check] = {
     "dates_days": _whole(0), "dashboard_rows": _whole(1), "strict": _flag, "publish": _flag, "block": _block,
     "calendar_notes": _flag, "retry_days": _whole(0), "remind_at": _remind_at, "mail": mail_from_mapping,
     "editor": _editor, "owners": owners_from, "default_region": _region, "me": me_from, "timezone": timezone_from,
-    "harvest": harvest_from, "generator": _generator,
+    "harvest": harvest_from, "generator": _generator, "plans": _plans,
 }
 SETTING_NAMES = frozenset(CHECKS)
 _FIELDS = {"categories": "category_cadence"}  # a setting whose Settings field is named otherwise

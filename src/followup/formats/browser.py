@@ -7,7 +7,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from followup.core.dates import FIRST_YEAR, LAST_YEAR
-from followup.core.due import OWED_KINDS
+from followup.core.due import OWED_KINDS, plan_days
 from followup.core.names import owner_key
 from followup.core.phones import tel_link
 from followup.store.journal import Journal, Person
@@ -60,6 +60,9 @@ def dashboard_data(journal: Journal, url_of: dict[str, str], fixed_day: bool = F
                       for entry in contact.log if entry.kind in OWED_KINDS],
             "promises": [{"due": _day(p.due), "what": p.what} for p in contact.promises],
             "yearly": [{"label": label, "month": d.month, "day": d.day, "year": d.year} for label, d in yearly],
+            # a running plan's step days: the browser only compares them with the last touch (due.plan_step)
+            "plan": {"name": contact.plan.name, "days": [_day(d) for d in plan_days(contact, journal.settings)]}
+            if contact.plan is not None and contact.plan.name in journal.settings.plans else None,
         })
     settings = journal.settings
     return {"built": journal.today.isoformat(), "fixed": fixed_day, "years": [FIRST_YEAR, LAST_YEAR],

@@ -26,7 +26,7 @@ from followup.core.dates import WEEKDAYS, parse_weekly_block
 from followup.core.names import owner_key, slugify
 from followup.core.shown import one_line, visible
 from followup.formats.links import category_feed, owner_feed, person_source, site_link
-from followup.formats.wording import when
+from followup.formats.wording import WORDS, when
 from followup.store import cache
 from followup.store.journal import Journal, Person
 
@@ -95,6 +95,10 @@ def _details(person: Person, with_notes: bool) -> str:
     return "\n".join(lines)
 
 
+def _step(plan: str, number: int, total: int) -> str:
+    return WORDS["plan"].format(plan=plan, number=number, total=total)
+
+
 def _person_specs(journal: Journal, person: Person, with_notes: bool) -> Iterator[Spec]:
     today, contact = journal.today, person.contact
     settings = journal.settings
@@ -103,11 +107,19 @@ def _person_specs(journal: Journal, person: Person, with_notes: bool) -> Iterato
     url = site_link(settings, person_source(person.slug))
     details = _details(person, with_notes) or None
     reach = rule.reach_on(person.due, today)
+    step = person.due.plan
     if reach is not None:
         how = f" ({contact.channel})" if contact.channel else ""
         why = f": {when(person)}" if person.status in ("overdue", "tried") else ""
-        yield _all_day(_uid("touch", person.slug), reach, f"Reach {person.name}{how}{why}", details, url=url,
+        plan = f" ({_step(step.name, step.number, step.total)})" if step is not None else ""
+        yield _all_day(_uid("touch", person.slug), reach, f"Reach {person.name}{how}{plan}{why}", details, url=url,
                        alarm=alarm)
+    if step is not None:  # the plan's later open steps, each on its day
+        days = rule.plan_days(contact, settings)
+        for number in range(step.number + 1, step.total + 1):
+            yield _all_day(_uid("plan", person.slug, str(number)), days[number - 1],
+                           f"Reach {person.name} ({_step(step.name, number, step.total)})", details, url=url,
+                           alarm=alarm)
     if contact.next is not None:
         booked = "\n\n".join(filter(None, (contact.next_note, details))) or None
         yield _all_day(_uid("booked", person.slug), contact.next, f"Booked: {person.name}", booked, url=url,

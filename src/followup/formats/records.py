@@ -39,6 +39,15 @@ def person_record(journal: Journal, person: Person) -> dict:
     }
 
 
+def plan_record(journal: Journal, person: Person) -> dict:
+    """Someone on a plan: which, since when, the open step (None once its last step is done) and when it is due."""
+    run, step = person.contact.plan, person.due.plan
+    assert run is not None
+    return {"slug": person.slug, "name": person.name, "plan": run.name, "start": run.start.isoformat(),
+            "step": step.number if step else None, "steps": len(journal.settings.plans.get(run.name, ())),
+            "next_due": _day(step.day) if step else None, "status": person.status}
+
+
 def event_record(event) -> dict:
     return {"date": _day(event.date), "kind": event.kind, "text": event.text, "commit": event.commit}
 

@@ -28,6 +28,7 @@ WORDS = {
     "inactive": "inactive",
     "pick": "today's pick",
     "reached-today": "reached today",
+    "plan": "{plan}, step {number} of {total}",
     # a reply owed: they reached you since you last reached them
     "wrote": "{name} wrote {date}",
     "missed": "missed call from {name}, {date}",
@@ -69,10 +70,12 @@ def when(person: Person) -> str:
 
 
 def labels(person: Person, picked: bool = False) -> list[str]:
-    """What else a list says beside someone's status: inactive, a booking that passed (log how it went), tried
-    so many times since the last touch, today's pick (in a list other than the picks)."""
+    """What else a list says beside someone's status: inactive, the step of their plan, a booking that passed (log
+    how it went), tried so many times since the last touch, today's pick (in a list other than the picks)."""
     due = person.due
     found = [WORDS["inactive"]] if not person.contact.active else []
+    if due.plan is not None:
+        found.append(WORDS["plan"].format(plan=due.plan.name, number=due.plan.number, total=due.plan.total))
     if due.booking_passed:
         found.append(WORDS["booking-passed"].format(next=person.contact.next))
     if due.attempts:

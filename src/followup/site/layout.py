@@ -14,7 +14,18 @@ from followup.core.contact import Contact
 from followup.core.settings import Settings
 from followup.formats.links import category_source, owner_source, person_source
 from followup.site.incremental import GeneratedFile
-from followup.site.pages import CATEGORY, LISTS, OWNER, OWNERS, OWNERS_IN_NAV, PERSON, GeneratedPage, PersonPage
+from followup.site.pages import (
+    CATEGORY,
+    LISTS,
+    OWNER,
+    OWNERS,
+    OWNERS_IN_NAV,
+    PERSON,
+    PLANS,
+    PLANS_IN_NAV,
+    GeneratedPage,
+    PersonPage,
+)
 from followup.store.journal import UNOWNED, category_names, owner_names, written_owners
 
 
@@ -43,8 +54,9 @@ class Layout:
         # Owners are in the navigation of a journal that has some: a personal journal does without the page.
         owners = owner_names(settings, written_owners(contacts))
         owned = bool(owners)
-        if owned and own_nav:
-            config.nav.insert(len(config.nav) - 1, dict(OWNERS_IN_NAV))  # before Problems
+        if own_nav:  # before Problems
+            config.nav[-1:-1] = [*([dict(PLANS_IN_NAV)] if settings.plans else []),
+                                 *([dict(OWNERS_IN_NAV)] if owned else [])]
         person_pages: list[tuple[GeneratedFile, PersonPage]] = []
         for contact in contacts:
             self.contact_at[person_source(contact.slug)] = contact
@@ -59,7 +71,8 @@ class Layout:
         # The lists come last: MkDocs draws pages in this order, and by the time it gets to them a child has
         # drawn them (helper.py), while the build would draw them at once if they came first.
         for kind, src_uri in LISTS.items():
-            self._add(files, config, GeneratedPage(kind, src_uri), in_nav=kind.in_nav or (kind is OWNERS and owned))
+            self._add(files, config, GeneratedPage(kind, src_uri),
+                      in_nav=kind.in_nav or (kind is OWNERS and owned) or (kind is PLANS and bool(settings.plans)))
         for category in category_names(contacts).values():
             self.category_at[category_source(category)] = category
             self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))

@@ -95,11 +95,19 @@ def touch(root: Path, people: list[Person], today: dt.date, note: str | None = N
     names = ", ".join(person.name for person in people)
     message = note or f"Touch {names}" + (f" ({via})" if via else "")
 
+    # A touch on or after the last step's day completes every open step and ends the plan: the cadence stands
+    # from this touch on.
+    ending = {person.contact.path: person.due.plan.name for person in people
+              if person.due.plan is not None and day >= person.due.plan.last_day}
+
     def change(text: ContactText, contact: Contact) -> None:
         # An older touch (a call remembered late) is logged without moving last_touch back.
         if contact.last_touch is None or day >= contact.last_touch:
             text.set_scalar("last_touch", day)
         text.add_log_entry(entry)
+        if contact.path in ending:
+            text.remove_key("plan")
+            text.add_log_entry(f"- {day.isoformat()} Plan done: {ending[contact.path]}")
         if again is not None:
             text.set_block("promises", _promise_lines([*_raw_promises(text), _new_promise(
                 f"check in again{': ' + note if note else ''}", again, today)]))
@@ -131,6 +139,26 @@ def book(root: Path, person: Person, day: dt.date, today: dt.date, note: str | N
             text.remove_key("next_note")  # what was booked before is not what is booked now
 
     return _edit(root, person, change, f"Book {person.name} for {day}{': ' + note if note else ''}", commit, "book")
+
+
+def start_plan(root: Path, person: Person, plan: str, start: dt.date, commit: bool = True) -> Outcome:
+    """`plan: {name: PLAN, start: DAY}` in the person's file: they are due by its steps until the last is done."""
+    return _edit(root, person, lambda text, _: text.set_scalar("plan", {"name": plan, "start": start}),
+                 f"Plan {plan} for {person.name} from {start}", commit, "plan")
+
+
+def stop_plan(root: Path, person: Person, today: dt.date, commit: bool = True) -> Outcome:
+    """The plan taken out before its end, which the log says (the cadence stands again)."""
+    run, step = person.contact.plan, person.due.plan
+    if run is None:
+        raise EditError(f"{person.name} has no plan to stop; nothing was changed")
+    left = f" (step {step.number} of {step.total} open)" if step is not None else ""
+
+    def change(text: ContactText, _: Contact) -> None:
+        text.remove_key("plan")
+        text.add_log_entry(f"- {today.isoformat()} Plan stopped: {run.name}{left}")
+
+    return _edit(root, person, change, f"Stop plan {run.name} for {person.name}", commit, "plan")
 
 
 def hand_over(root: Path, people: list[Person], receiver: str, giver_name: str, receiver_name: str,

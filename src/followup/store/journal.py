@@ -166,7 +166,7 @@ class Journal:
             prefix = history_prefix(settings)
             history = HistoryReader(folder, cache.cache_path(root, "history", ".sqlite3"),
                                     paths=[contact.path.removeprefix(prefix) for contact in contacts]).history()
-        journal = cls(root, settings, today, contacts, problems + unknown_owners(contacts, settings), history,
+        journal = cls(root, settings, today, contacts, problems + settings_problems(contacts, settings), history,
                       files.sources, files.readable())
         journal.owner = key
         return journal
@@ -213,6 +213,14 @@ class Journal:
     @cached_property
     def due(self) -> list[Person]:
         return self.with_status(*rule.DUE_STATUSES)
+
+    def on_plans(self) -> list[Person]:
+        """Everyone on a plan the settings know, by plan and then by when their open step is due."""
+        running = [(person.contact.plan.name, person) for person in self.people if person.contact.plan is not None
+                   and person.contact.plan.name in self.settings.plans]
+        return [person for _, person in sorted(running, key=lambda pair: (
+            pair[0], pair[1].due.plan is None, pair[1].due.plan.day if pair[1].due.plan else dt.date.max,
+            pair[1].contact.name.casefold()))]
 
     def picks(self, count: int | None = None) -> list[Person]:
         """Today's picks, drawn from the journal as the day began: a touch or a call of today, of a pick or of
@@ -373,7 +381,7 @@ class JournalReading:
         files = ContactFiles(self.root, self.root / self.settings.contacts,
                              cache.ParseStore(cache.cache_path(self.root, "contacts", ".sqlite3"), self.held.parses))
         contacts, problems = files.read(self.today)
-        return contacts, problems + unknown_owners(contacts, self.settings), files.sources
+        return contacts, problems + settings_problems(contacts, self.settings), files.sources
 
     def stop(self) -> None:
         """Nobody will ask for the journal (the build failed): git stops reading."""
@@ -576,6 +584,11 @@ def read_contacts(root: Path, folder: Path, today: dt.date, store: cache.ParseSt
     return ContactFiles(root, folder, store).read(today)
 
 
+def settings_problems(contacts: list[Contact], settings: Settings) -> list[Problem]:
+    """What the files say that the settings do not know: an owner, a plan."""
+    return unknown_owners(contacts, settings) + unknown_plans(contacts, settings)
+
+
 def unknown_owners(contacts: list[Contact], settings: Settings) -> list[Problem]:
     """With an owners setting, an owner no one listed is a problem on its line (a typo hides a client)."""
     if not settings.owners:
@@ -588,6 +601,20 @@ def unknown_owners(contacts: list[Contact], settings: Settings) -> list[Problem]
             hint = f"; did you mean {settings.owners[close[0]].key}?" if close else ""
             found.append(Problem(contact.path, contact.line_of("owner"),
                                  f"owner {contact.owner!r} is not in the owners setting ({known}){hint}"))
+    return found
+
+
+def unknown_plans(contacts: list[Contact], settings: Settings) -> list[Problem]:
+    """A plan the settings do not name is a problem on its line (the person is due by their cadence meanwhile)."""
+    known = ", ".join(settings.plans) or "none yet: name them in the settings, such as plans: {after-matter: [3d, 2w]}"
+    found = []
+    for contact in contacts:
+        if contact.plan is not None and contact.plan.name not in settings.plans:
+            close = difflib.get_close_matches(contact.plan.name, list(settings.plans), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            found.append(Problem(contact.path, contact.line_of("plan"),
+                                 f"plan {contact.plan.name!r} is not one of the settings' plans ({known}){hint}; "
+                                 "the cadence stands meanwhile"))
     return found
 
 

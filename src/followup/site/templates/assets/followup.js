@@ -49,11 +49,18 @@
       var n = dayNumber(heard.date);
       return (last === null || n > last) && n <= today;
     });
-    if (!person.cadence) {
-      return {status: "none", last: last, next: null, late: null, lateness: 0, attempts: 0, passed: passed,
-              owed: owed};
+    var step = null; // due.plan_step: the first step of a running plan not done by a touch on or after its day
+    if (person.plan) {
+      for (var i = 0; i < person.plan.days.length && step === null; i++) {
+        var day = dayNumber(person.plan.days[i]);
+        if (last === null || day > last) step = {name: person.plan.name, number: i + 1, total: person.plan.days.length, day: day};
+      }
     }
-    var next = last !== null ? after(person.cadence, last) : today;
+    if (!person.cadence && step === null) {
+      return {status: "none", last: last, next: null, late: null, lateness: 0, attempts: 0, passed: passed,
+              owed: owed, plan: null};
+    }
+    var next = step !== null ? step.day : last !== null ? after(person.cadence, last) : today;
     var late = today - next, status;
     var attempts = person.attempts.map(dayNumber).filter(function (n) {
       return (last === null || n > last) && n <= until;
@@ -68,7 +75,7 @@
     else status = "ok";
     var lateness = last !== null ? late / Math.max(next - last, 1) : 0;
     return {status: status, last: last, next: next, late: late, lateness: lateness, attempts: attempts.length,
-            retry: retry, passed: passed, reached: last === today, owed: owed};
+            retry: retry, passed: passed, reached: last === today, owed: owed, plan: step};
   }
 
   function compare(a, b) {
@@ -168,6 +175,7 @@
   }
   function labels(row, picked) { // wording.labels, in the browser
     var found = row.person.inactive ? [words.inactive] : [];
+    if (row.due.plan) found.push(say("plan", {plan: row.due.plan.name, number: row.due.plan.number, total: row.due.plan.total}));
     if (row.due.passed) found.push(say("booking-passed", {next: row.person.next}));
     var count = row.due.attempts;
     if (count) {

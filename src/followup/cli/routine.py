@@ -23,7 +23,7 @@ from followup.cli.app import (
 from followup.cli.output import people_table, print_json, promises_block, replies_block, report, table, unread_note
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.errors import CadenceError, UsageError
-from followup.formats.records import event_record, person_record
+from followup.formats.records import event_record, links_record, person_record
 from followup.formats.wording import WORDS, labels, owed, when
 from followup.store import actions
 from followup.store.journal import DayItem, agenda
@@ -344,7 +344,8 @@ def show(context: Context, who, as_json) -> None:
     person = context.person(who)
     events = journal.timeline(person)[:5]
     if as_json:
-        print_json([{"person": person_record(journal, person), "timeline": [event_record(e) for e in events]}])
+        print_json([{"person": person_record(journal, person), "timeline": [event_record(e) for e in events],
+                     **links_record(journal, person)}])
         return
     contact, due = person.contact, person.due
     say(f"{person.name}: {due.status}, {'; '.join([when(person), *labels(person)])}", bold=True)
@@ -356,9 +357,16 @@ def show(context: Context, who, as_json) -> None:
             ("phone", ", ".join(contact.phones)), ("email", ", ".join(contact.emails)),
             ("birthday", str(contact.birthday or "")), ("owner", contact.owner or ""),
             ("status", contact.status), ("file", contact.path)]
+    card += [(relation.label, f"{relation.other.name} ({relation.other.slug})")
+             for relation in journal.relations_of(person)]
     for label, value in card:
         if value:
             say(f"  {label:<14}{value}")
+    mentions = journal.mentioned_by(person)
+    if mentions:
+        say("Mentioned by", bold=True)
+        for by, mention in mentions:
+            say(f"  {mention.day or 'notes':<10}  {by.name}: {mention.text}")
     if contact.promises:
         say("Promises", bold=True)
         for item in contact.promises:

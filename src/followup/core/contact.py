@@ -30,7 +30,7 @@ MAX_NOTE_BRACKETS = 1000
 
 KNOWN_KEYS = (
     "name", "categories", "cadence", "last_touch", "channel", "phone", "email", "birthday",
-    "dates", "status", "snooze_until", "next", "next_note", "promises", "owner", "plan",
+    "dates", "status", "snooze_until", "next", "next_note", "promises", "owner", "plan", "relations",
 )
 STATUSES = ("active", "inactive")
 
@@ -113,6 +113,28 @@ class PlanRun:
     start: dt.date
 
 
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """`[[someone]]` written in a person's notes or a log entry: whom it names (a slug or a name, as written), on
+    which line, the entry's day (None in the notes) and the entry's or the notes line's text."""
+
+    target: str
+    line: int
+    day: dt.date | None
+    text: str
+
+
+# [[tom-okafor]] or [[Tom Okafor]]; not inside `code`, which shows what it holds
+MENTION = re.compile(r"\[\[([^\[\]\n`]{1,100})\]\]")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def mentioned(text: str) -> list[str]:
+    """Whom a line names with [[...]], in order, outside inline code."""
+    return [match.group(1).strip() for match in MENTION.finditer(_CODE_SPAN.sub("", text)) if match.group(1).strip()]
+
+
 @dataclass(slots=True)
 class Contact:
     slug: str
@@ -134,10 +156,13 @@ class Contact:
     promises: tuple[Promise, ...] = ()
     owner: str | None = None
     plan: PlanRun | None = None
+    # relations: {spouse: tom-okafor, colleague: [a, b]}: each label as written, with the slugs it names
+    relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
     notes: str = ""
     notes_as_text: bool = False  # notes Markdown could not render in reasonable time: shown as written
     log: tuple[LogEntry, ...] = ()
+    mentions: tuple[Mention, ...] = ()
     key_lines: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -364,7 +389,7 @@ def parse_contact(text: str, path: str, stem: str) -> tuple[Contact | None, list
         elif key not in KNOWN_KEYS:
             contact.extra[str(key)] = plain(value)
     contact.promises = _promises(data.get("promises"), root, problem)
-    contact.notes, contact.log = _parse_body(body, body_line, problem)
+    contact.notes, contact.log, contact.mentions = _parse_body(body, body_line, problem)
     brackets = contact.notes.count("[")
     if brackets > MAX_NOTE_BRACKETS:
         contact.notes_as_text = True
@@ -506,6 +531,20 @@ def _read_plan(contact: Contact, value: object, line: int, problem: Report) -> N
         contact.plan = PlanRun(name, start)
 
 
+def _read_relations(contact: Contact, value: object, line: int, problem: Report) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        problem(line, "relations must map a label to whom it names, such as {spouse: tom-okafor, colleague: "
+                      "[priya-nair, omar-haddad]}; they are ignored")
+        return
+    for label, whom in value.items():
+        name = _one_text(label, "a relation's label", line, problem)
+        slugs = _text_list(whom, f"relations: {label}", line, problem)
+        if name and slugs:
+            contact.relations[name] = contact.relations.get(name, ()) + slugs
+
+
 _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
     "name": _read_name,
     "categories": _read_categories,
@@ -522,6 +561,7 @@ _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
     "owner": _read_owner,
     "next_note": _read_next_note,
     "plan": _read_plan,
+    "relations": _read_relations,
 }  # and promises, read with the node of each item for its line (_promises)
 assert set(_FIELDS) | {"promises"} == set(KNOWN_KEYS)
 
@@ -679,7 +719,20 @@ def entry_end(lines: list[str], index: int, end: int) -> int:
     return index
 
 
-def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[LogEntry, ...]]:
+def _notes_mentions(lines: list[str], body_line: int, log: range) -> list[Mention]:
+    """The [[...]] of the notes' lines (the log's lines aside), outside fenced code."""
+    found, fenced = [], False
+    for index, line in enumerate(lines):
+        if index in log:
+            continue
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and "[[" in line:
+            found += [Mention(target, body_line + index, None, line.strip()) for target in mentioned(line)]
+    return found
+
+
+def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[LogEntry, ...], tuple[Mention, ...]]:
     lines = body.split("\n")
     for index, line in enumerate(lines):
         if CONTROL.search(line):
@@ -687,7 +740,7 @@ def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[
             lines[index] = CONTROL.sub(REPLACEMENT, line)
     layout = log_layout(lines)
     if layout.heading is None:
-        return body.strip(), ()
+        return body.strip(), (), tuple(_notes_mentions(lines, body_line, range(0)))
     start, end = layout.heading, layout.end
     notes = "\n".join(lines[:start] + lines[end:]).strip()
     entries = []
@@ -705,4 +758,7 @@ def _parse_body(body: str, body_line: int, problem: Report) -> tuple[str, tuple[
                                     entry_kind(title)))
         except DateError as error:
             problem(body_line + index, f"log entry: {error}")
-    return notes, tuple(entries)
+    mentions = _notes_mentions(lines, body_line, range(start, end))
+    mentions += [Mention(target, entry.line, entry.date, entry.text) for entry in entries
+                 for target in mentioned(entry.text)]
+    return notes, tuple(entries), tuple(mentions)

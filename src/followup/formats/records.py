@@ -48,6 +48,16 @@ def plan_record(journal: Journal, person: Person) -> dict:
             "next_due": _day(step.day) if step else None, "status": person.status}
 
 
+def links_record(journal: Journal, person: Person) -> dict:
+    """The person's relations both ways (each with whose file writes it) and who mentions them."""
+    return {
+        "relations": [{"label": relation.label, "slug": relation.other.slug, "name": relation.other.name,
+                       "written_by": relation.written_by.slug} for relation in journal.relations_of(person)],
+        "mentioned_by": [{"slug": by.slug, "name": by.name, "date": _day(mention.day), "text": mention.text}
+                         for by, mention in journal.mentioned_by(person)],
+    }
+
+
 def event_record(event) -> dict:
     return {"date": _day(event.date), "kind": event.kind, "text": event.text, "commit": event.commit}
 

@@ -11,18 +11,25 @@ import gc
 import html
 import json
 import logging
+import posixpath
+import re
+import xml.etree.ElementTree as etree
 from collections import defaultdict
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
 
-from followup.core.contact import Contact, Problem
+from followup.core.contact import MENTION, Contact, Problem
 from followup.core.dates import today as current_day
 from followup.core.dates import today_is_fixed
+from followup.core.relations import Directory
 from followup.core.settings import Settings
 from followup.formats.atom import ATOM_FEED, due_feed
 from followup.formats.browser import dashboard_data
@@ -91,12 +98,39 @@ class _ImagesFromElsewhereAsLinks(Treeprocessor):
                 image.text = alt
 
 
+class _Mentions(InlineProcessor):
+    """[[tom-okafor]] or [[Tom Okafor]] in the notes: a link to that person's page, written as a link to its
+    source (people/tom-okafor.md beside the page), which MkDocs checks and turns into the page's URL. One that
+    names nobody stays as written (the problems list says so)."""
+
+    def __init__(self, slug_of: Callable[[str], str | None]):
+        super().__init__(MENTION.pattern)
+        self.slug_of = slug_of
+
+    def handleMatch(self, m: re.Match[str], data: str  # type: ignore[override]  # the stubs give Pattern's
+                    ) -> tuple[etree.Element | None, int | None, int | None]:
+        written = m.group(1).strip()
+        slug = self.slug_of(written)
+        if slug is None:
+            return None, None, None
+        link = etree.Element("a", {"class": "fu-mention", "href": posixpath.basename(person_source(slug))})
+        link.text = written
+        return link, m.start(0), m.end(0)
+
+
 class PrivateNotes(Extension):
-    """Notes are data: raw HTML is shown as text, never run."""
+    """Notes are data: raw HTML is shown as text, never run; [[someone]] links to their page. `slug_of`: whom a
+    mention names (SiteBuild.mention_slug), asked as each page is rendered."""
+
+    def __init__(self, slug_of: Callable[[str], str | None]):
+        super().__init__()
+        self.slug_of = slug_of
 
     def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # Before links (160), which would read [[x]] as a reference; after code spans (190), which keep it as written.
+        md.inlinePatterns.register(_Mentions(self.slug_of), "followup_mentions", 175)
         md.treeprocessors.register(_ImagesFromElsewhereAsLinks(md), "followup_images_as_links", 0)
 
 
@@ -194,6 +228,15 @@ class SiteBuild:
 
     def page(self, page) -> GeneratedPage | None:
         return self.layout.page(page)
+
+    @cached_property
+    def directory(self) -> Directory:
+        return Directory(self.layout.contact_at.values())
+
+    def mention_slug(self, target: str) -> str | None:
+        """Whom a [[mention]] in the notes names, once the pages are laid out."""
+        named = self.directory.named(target)
+        return named.slug if named is not None else None
 
     def page_written(self, page) -> None:
         """Under a dirty build: a person page was drawn into the site folder (on_post_page)."""

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from followup.core import due as rule
-from followup.core.contact import Problem
+from followup.core.contact import MENTION, Problem
 from followup.core.due import STATUS_ORDER
 from followup.core.names import slugify
 from followup.core.settings import Settings
@@ -75,7 +75,8 @@ class PageDrawing:
             category_link=lambda name: self.link(category_source(name)),
             reach=lambda person: reach_links(person, settings.default_region), detail=detail,
             when=when, labels=labels, category_feed=category_feed, problem_anchor=problem_anchor,
-            path_breaks=path_breaks, whole_dates=whole_dates,
+            path_breaks=path_breaks, whole_dates=whole_dates, mentions=self.mentions,
+            relations=lambda person: self.journal.relations_of(person),
         )
 
     def begin(self, journal: Journal, person_at: dict[str, Person], problems: Callable[[], list[Problem]],
@@ -96,6 +97,18 @@ class PageDrawing:
             self.prefixes[folder] = get_relative_url(f"{folder}/" if folder else "", self.page_url).rstrip("/") + "/"
         url = self.layout.urls[src_uri]
         return self.prefixes[folder] + url[len(folder) + 1:] if folder else get_relative_url(url, self.page_url)
+
+    def mentions(self, text: str) -> Markup:
+        """A log line with each [[someone]] it names a link to their page, the rest escaped."""
+        parts, at = [], 0
+        for match in MENTION.finditer(text):
+            named = self.journal.directory.named(match.group(1).strip())
+            if named is None:
+                continue
+            parts += [escape(text[at:match.start()]), Markup('<a class="fu-mention" href="{}">{}</a>').format(
+                self.link(person_source(named.slug)), match.group(1).strip())]
+            at = match.end()
+        return Markup("").join([*parts, escape(text[at:])])
 
     @cached_property
     def on_track(self) -> charts.OnTrackHistory:

@@ -157,7 +157,7 @@ class FollowupPlugin(BasePlugin):
             config.nav = [dict(item) for item in NAV]  # a copy: a journal with owners adds theirs to it
         # Privacy: Material would otherwise load Roboto from Google Fonts on every page view.
         config.theme["font"] = False
-        config.markdown_extensions.append(PrivateNotes())
+        config.markdown_extensions.append(PrivateNotes(lambda target: self.build.mention_slug(target)))
         config.extra.setdefault("generator", False)
         self.build = SiteBuild(config, settings, root, self.between, serving=self.command == "serve", own_nav=own_nav,
                                kept=self.kept)

@@ -49,14 +49,14 @@ class Staleness:
 
     def person(self, journal: Journal, person: Person, src_uri: str, notes_html: str,
                problems: list[Problem] | None, edit_url: str | None) -> str:
-        return cache.fingerprint(self.stamp, journal.version(person), self.as_of_today(person), src_uri, notes_html,
-                                 problems, edit_url)
+        return cache.fingerprint(self.stamp, journal.version(person), journal.links_version(person),
+                                 self.as_of_today(person), src_uri, notes_html, problems, edit_url)
 
     def written_person(self, journal: Journal, person: Person, src_uri: str, problems: list[Problem] | None,
                        edit_url: str | None) -> str:
         """A person page as a dirty build wrote it into the site folder, theme and all (of_the_theme)."""
-        return cache.fingerprint(self.site_stamp, journal.version(person), self.as_of_today(person), src_uri,
-                                 problems, edit_url)
+        return cache.fingerprint(self.site_stamp, journal.version(person), journal.links_version(person),
+                                 self.as_of_today(person), src_uri, problems, edit_url)
 
     def listing(self, src_uri: str, journal: Journal, layout: Layout, render_problems: list[Problem]) -> str:
         """A category's or an owner's page is drawn again only when one of their people changed, the lists of

@@ -18,10 +18,11 @@ from pathlib import Path
 from stat import S_ISREG
 
 from followup.core import due as rule
-from followup.core.contact import Contact, LogEntry, Problem, Promise
+from followup.core.contact import Contact, LogEntry, Mention, Problem, Promise
 from followup.core.dates import today as real_today
 from followup.core.errors import LookupProblem
 from followup.core.names import UNOWNED, category_key, fold, match_level, owner_key, slugify
+from followup.core.relations import Directory, inverse_label, shown_label
 from followup.core.settings import Settings
 from followup.store import cache
 from followup.store.config import load_settings
@@ -48,6 +49,16 @@ class DayItem:
 
 DAY_ORDER = ("reply-owed", "promise-late", "promise-today", "booking", "booking-passed", "pick", "date-today",
              "date-tomorrow")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relation as one person's card shows it: its label from their side ("spouse", "referred by", "child"),
+    the other person, and whose file writes it."""
+
+    label: str
+    other: Person
+    written_by: Person
 
 
 @dataclass(slots=True)
@@ -166,7 +177,7 @@ class Journal:
             prefix = history_prefix(settings)
             history = HistoryReader(folder, cache.cache_path(root, "history", ".sqlite3"),
                                     paths=[contact.path.removeprefix(prefix) for contact in contacts]).history()
-        journal = cls(root, settings, today, contacts, problems + settings_problems(contacts, settings), history,
+        journal = cls(root, settings, today, contacts, problems + journal_problems(contacts, settings), history,
                       files.sources, files.readable())
         journal.owner = key
         return journal
@@ -201,7 +212,53 @@ class Journal:
             events[0].commit if events else None
 
     def timeline(self, person: Person) -> list[Event]:
-        return build_timeline(person.contact, self.history.for_path(person.history_key))
+        """The person's log and git history, and the dated log lines of others that mention them (not touches of
+        them: a lunch with Ana that names Tom is on Tom's timeline as a mention)."""
+        mentioned = [Event(mention.day, "mentioned", f"{by.name}: {mention.text}") for by, mention
+                     in self.mentioned_by(person) if mention.day is not None]
+        return build_timeline(person.contact, self.history.for_path(person.history_key), mentioned)
+
+    @cached_property
+    def _links(self) -> tuple[dict[str, list[tuple[Person, Mention]]], dict[str, list[Relation]]]:
+        """Every resolved mention by whom it names, and every relation from both sides, by person."""
+        directory = self.directory
+        mentions: dict[str, list[tuple[Person, Mention]]] = defaultdict(list)
+        relations: dict[str, list[Relation]] = defaultdict(list)
+        for person in self.people:
+            for mention in person.contact.mentions:
+                named = directory.named(mention.target)
+                if named is not None and named.slug != person.slug:
+                    mentions[named.slug].append((person, mention))
+            for label, slugs in person.contact.relations.items():
+                for slug in slugs:
+                    named = directory.named(slug)
+                    if named is None or named.slug == person.slug:
+                        continue
+                    other = self.by_slug[named.slug]
+                    relations[person.slug].append(Relation(shown_label(label), other, person))
+                    relations[other.slug].append(Relation(inverse_label(label), person, person))
+        return mentions, relations
+
+    def mentioned_by(self, person: Person) -> list[tuple[Person, Mention]]:
+        """Who mentions the person, with the mention (the log entry's day and text), newest first."""
+        return sorted(self._links[0].get(person.slug, []),
+                      key=lambda pair: (pair[1].day or dt.date.min, pair[0].slug), reverse=True)
+
+    def links_version(self, person: Person) -> tuple:
+        """What the person's page shows of other files: who their mentions name, who mentions them and how, and
+        their relations both ways (a page cache key: Ana's new mention of Tom redraws Tom's page)."""
+        named = [getattr(self.directory.named(mention.target), "slug", None) for mention in person.contact.mentions]
+        return (named, [(by.slug, by.name, mention.day, mention.text) for by, mention in self.mentioned_by(person)],
+                [(relation.label, relation.other.slug, relation.other.name) for relation in self.relations_of(person)])
+
+    def relations_of(self, person: Person) -> list[Relation]:
+        """The person's relations both ways: those their file writes, and those others' files write of them."""
+        return self._links[1].get(person.slug, [])
+
+    @cached_property
+    def directory(self) -> Directory:
+        """Whom a [[mention]] or a relation names."""
+        return Directory(person.contact for person in self.people)
 
     @cached_property
     def ranked(self) -> list[Person]:
@@ -381,7 +438,7 @@ class JournalReading:
         files = ContactFiles(self.root, self.root / self.settings.contacts,
                              cache.ParseStore(cache.cache_path(self.root, "contacts", ".sqlite3"), self.held.parses))
         contacts, problems = files.read(self.today)
-        return contacts, problems + settings_problems(contacts, self.settings), files.sources
+        return contacts, problems + journal_problems(contacts, self.settings), files.sources
 
     def stop(self) -> None:
         """Nobody will ask for the journal (the build failed): git stops reading."""
@@ -584,9 +641,27 @@ def read_contacts(root: Path, folder: Path, today: dt.date, store: cache.ParseSt
     return ContactFiles(root, folder, store).read(today)
 
 
-def settings_problems(contacts: list[Contact], settings: Settings) -> list[Problem]:
-    """What the files say that the settings do not know: an owner, a plan."""
-    return unknown_owners(contacts, settings) + unknown_plans(contacts, settings)
+def journal_problems(contacts: list[Contact], settings: Settings) -> list[Problem]:
+    """What a file says that the rest of the journal does not know: an owner or a plan the settings do not name,
+    a [[mention]] or a relation that names nobody."""
+    return unknown_owners(contacts, settings) + unknown_plans(contacts, settings) + links_to_nobody(contacts)
+
+
+def links_to_nobody(contacts: list[Contact]) -> list[Problem]:
+    """A [[mention]] or a relation that names nobody is a problem on its line, with the closest names."""
+    directory = Directory(contacts)
+    found = []
+    for contact in contacts:
+        for mention in contact.mentions:
+            if directory.named(mention.target) is None:
+                found.append(Problem(contact.path, mention.line,
+                                     f"[[{mention.target}]] {directory.why_nobody(mention.target)}"))
+        for label, slugs in contact.relations.items():
+            for slug in slugs:
+                if directory.named(slug) is None:
+                    found.append(Problem(contact.path, contact.line_of("relations"),
+                                         f"relations: {label}: {slug!r} {directory.why_nobody(slug)}"))
+    return found
 
 
 def unknown_owners(contacts: list[Contact], settings: Settings) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from followup.core.contact import Contact, LogEntry
@@ -13,7 +14,7 @@ from followup.store.history import GitEvent
 class Event:
     date: dt.date
     kind: str  # "log" (a touch written in the file), "kept" (a promise kept), "touch" (a commit that moved
-    # last_touch), "edit" (any other commit)
+    # last_touch), "edit" (any other commit), "mentioned" (another's log entry that names them)
     text: str
     commit: str | None = None
     author: str | None = None
@@ -32,9 +33,9 @@ def _written_by(event: GitEvent, entries_on: dict[dt.date, list[LogEntry]], take
     return found
 
 
-def build_timeline(contact: Contact, git_events: list[GitEvent]) -> list[Event]:
+def build_timeline(contact: Contact, git_events: list[GitEvent], others: Sequence[Event] = ()) -> list[Event]:
     """Each thing once: a log entry and the commit that wrote it (as `followup touch` makes them) are one
-    event, the entry with the commit's hash."""
+    event, the entry with the commit's hash. `others`: events of other files (mentions), each as it is."""
     entries_on: dict[dt.date, list[LogEntry]] = {}
     for entry in contact.log:
         entries_on.setdefault(entry.date, []).append(entry)
@@ -50,6 +51,7 @@ def build_timeline(contact: Contact, git_events: list[GitEvent]) -> list[Event]:
         commit = commit_of.get(entry.line)
         events.append(Event(entry.date, "log" if entry.is_touch else entry.kind, entry.text,
                             commit.commit if commit else None, commit.author if commit else None))
+    events += others
     # Stable sort: on one day, log entries keep their written order after the git events of that day.
     events.sort(key=lambda event: event.date, reverse=True)
     return events

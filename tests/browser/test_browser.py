@@ -22,16 +22,16 @@ def site(journal, request):
     """A small journal with git history, built (by the plugin, or by Zensical from `followup render`), served on
     127.0.0.1."""
     journal.write("ana.md", "---\nname: Ana Ribeiro\ncategories: [friends]\ncadence: monthly\nlast_touch: 2026-11-01\n"
-                            "channel: phone\nphone: '+1 555 0100'\nbirthday: 1984-12-10\n---\n"
+                            "channel: phone\nphone: '+1 555 0100'\nbirthday: 1984-12-10\norganisation: Acme\n---\n"
                             "Works at the riverside clinic.\n\n## Log\n- 2026-11-01 Coffee\n- 2026-10-01 Walk\n")
     journal.write("bob.md", "---\nname: Bob Builder\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-20\n"
-                            "email: bob@example.org\nchannel: email\n"
+                            "email: bob@example.org\nchannel: email\norganisation: Initech\n"
                             "promises:\n  - {due: 2026-11-30, what: send the plans}\n---\n")
     journal.write("cy.md", "---\nname: Cy Yearly\ncategories: [clients]\ncadence: yearly\n"
                            "last_touch: 2026-01-05\n---\n")
     journal.write("dee.md", "---\nname: Dee Never\ncategories: [friends]\ncadence: quarterly\n"
                             "plan: {name: event, start: 2026-11-21}\n---\n")  # due by the plan's first step
-    journal.settings("plans: {event: [2d, 1w]}")
+    journal.settings("plans: {event: [2d, 1w]}\norganisations: {Acme: {cadence: monthly}, Initech: {cadence: yearly}}")
     journal.write("ed.md", "---\nname: Ed Inactive\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-01\n"
                            "status: inactive\n---\n\n## Log\n- 2026-11-21 Tried (phone): voicemail\n")
     journal.commit("The people", date="2026-11-20")
@@ -67,9 +67,13 @@ def open_page(browser, url: str, day: str, live: bool = False, **options):
 
 
 def sections(page) -> dict[str, list[str]]:
-    return {name: page.eval_on_selector_all(f'[data-fu-section="{name}"] [data-slug]',
-                                            "items => items.map(i => i.dataset.slug + ':' + i.dataset.status)")
-            for name in ("replies", "promises", "picks", "overdue", "due", "soon", "dates")}
+    found = {name: page.eval_on_selector_all(f'[data-fu-section="{name}"] [data-slug]',
+                                             "items => items.map(i => i.dataset.slug + ':' + i.dataset.status)")
+             for name in ("replies", "promises", "picks", "overdue", "due", "soon", "dates")}
+    found["organisations"] = page.eval_on_selector_all(
+        '[data-fu-section="organisations"] [data-organisation]',
+        "items => items.map(i => i.dataset.organisation + ':' + i.dataset.status)")
+    return found
 
 
 def expected_sections(journal_root: Path, day: str, owner: str | None = None) -> dict[str, list[str]]:
@@ -81,7 +85,8 @@ def expected_sections(journal_root: Path, day: str, owner: str | None = None) ->
     return {"replies": [f"{p.slug}:{p.status}" for p, _ in loaded.replies()],
             "promises": [f"{p.slug}:{p.status}" for p, _ in loaded.promises()], "picks": tag(loaded.picks()),
             "overdue": tag(loaded.with_status("overdue")), "due": tag(loaded.with_status("due")),
-            "soon": tag(loaded.with_status("soon")), "dates": [f"{p.slug}:{p.status}" for p, _ in loaded.occasions()]}
+            "soon": tag(loaded.with_status("soon")), "dates": [f"{p.slug}:{p.status}" for p, _ in loaded.occasions()],
+            "organisations": [f"{o.key}:{o.status}" for o in loaded.organisations_due()]}
 
 
 def test_js_rule_gives_the_recorded_answers(browser, site):
@@ -134,7 +139,8 @@ def test_every_page_phone_size_dark_mode_search_and_no_outside_request(browser, 
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     pages = sorted(p.parent.relative_to(journal.root / "site").as_posix()
                    for p in (journal.root / "site").rglob("index.html"))
-    assert len(pages) == 15  # the dashboard, seven lists (owners: none yet), five people, two categories
+    assert len(pages) == 18  # the dashboard, eight lists (owners: none yet), five people, two categories and two
+    # organisations
     for path in pages:
         path = "" if path == "." else path + "/"
         page.goto(url + path)

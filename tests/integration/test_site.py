@@ -185,7 +185,7 @@ WRONG = {
     "calendar_notes": "3", "retry_days": "-2", "remind_at": "'25:99'", "mail": "smtp.example.com",
     "editor": "'javascript:alert({path})'", "owners": "3", "default_region": "ZZ", "me": "tess",
     "timezone": "Mars/Olympus", "harvest": "{subjects: sometimes}", "generator": "hugo",
-    "plans": "{after-matter: [2w, 3d]}",
+    "plans": "{after-matter: [2w, 3d]}", "organisations": "[Acme Ltd]",
 }
 
 

@@ -50,7 +50,7 @@ def answers(journal: Journal) -> dict:
 def browser_input(case: dict) -> dict:
     """The data the site would embed, built on the case's build day (earlier than the day asked)."""
     journal = journal_of(case, case["built"])
-    return dashboard_data(journal, {p.slug: f"people/{p.slug}/" for p in journal.people})
+    return dashboard_data(journal, lambda source: source.removesuffix(".md") + "/")
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from followup.cli.app import (
 from followup.cli.output import people_table, print_json, promises_block, replies_block, report, table, unread_note
 from followup.core.cadence import Cadence, parse_cadence
 from followup.core.errors import CadenceError, UsageError
-from followup.formats.records import event_record, links_record, person_record
+from followup.formats.records import event_record, links_record, organisation_record, person_record
 from followup.formats.wording import WORDS, labels, owed, when
 from followup.store import actions
 from followup.store.journal import DayItem, agenda
@@ -259,14 +259,18 @@ def undo(context: Context) -> None:
 @click.option("--category", help="Only this category.")
 @owner_options
 @click.option("--all", "everyone", is_flag=True, help="Everyone, not only who is due.")
+@click.option("--organisations", is_flag=True, help="Organisations due by their own cadence (nobody touched in it).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_context
-def due(context: Context, category, owner, all_owners, everyone, as_json) -> None:
+def due(context: Context, category, owner, all_owners, everyone, organisations, as_json) -> None:
     """Who is overdue, due today and due soon; promises first.
 
     Example: followup due --category clients --json
     """
     journal, chosen = context.journal_of(owner, all_owners)
+    if organisations:
+        organisations_block(journal.organisations if everyone else journal.organisations_due(), as_json)
+        return
     people = agenda(journal, everyone, category)
     if as_json:
         print_json([person_record(journal, person) for person in people])
@@ -331,16 +335,54 @@ def today(context: Context, count, owner, all_owners, as_json) -> None:
     unread_note(journal, chosen)
 
 
+def organisations_block(organisations: list, as_json: bool) -> None:
+    if as_json:
+        print_json([organisation_record(organisation) for organisation in organisations])
+        return
+    if not organisations:
+        say("No organisation is due (give them a cadence: organisations: {Acme Ltd: {cadence: yearly}}).")
+        return
+    table([[one.name, one.status, str(one.due.last_touch or "never"), str(one.due.cadence or "none"),
+            str(one.due.next_due or ""), str(len(one.people))] for one in organisations],
+          ["organisation", "status", "last touch", "cadence", "next", "people"], colour_column=1)
+
+
+def show_organisation(journal, name: str, as_json: bool) -> None:
+    organisation = journal.find_organisation(name)
+    events = journal.organisation_timeline(organisation)[:5]
+    if as_json:
+        print_json([{"organisation": organisation_record(organisation),
+                     "people": [person_record(journal, person) for person in organisation.people],
+                     "timeline": [{**event_record(event), "slug": person.slug} for person, event in events]}])
+        return
+    due = organisation.due
+    say(f"{organisation.name}: {due.status}, last touch {due.last_touch or 'never'}, cadence {due.cadence or 'none'}",
+        bold=True)
+    people_table(organisation.people, frozenset())
+    say("Timeline (the last 5)", bold=True)
+    if events:
+        table([[str(event.date), person.name, event.kind, event.text] for person, event in events],
+              ["date", "who", "kind", "what"], indent="  ")
+    else:
+        say("  nothing yet")
+
+
 @command()
-@click.argument("who", shell_complete=complete_who)
+@click.argument("who", shell_complete=complete_who, required=False)
+@click.option("--organisation", metavar="NAME", help="An organisation instead: its people, status and timeline.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
-def show(context: Context, who, as_json) -> None:
+def show(context: Context, who, organisation, as_json) -> None:
     """WHO on one screen: the card, promises, the last 5 timeline entries and the status.
 
-    Example: followup show ana
+    Example: followup show ana; followup show --organisation "Acme Ltd"
     """
     journal = context.journal()
+    if (who is None) == (organisation is None):
+        raise UsageError("name WHO, or an organisation with --organisation NAME")
+    if organisation is not None:
+        show_organisation(journal, organisation, as_json)
+        return
     person = context.person(who)
     events = journal.timeline(person)[:5]
     if as_json:

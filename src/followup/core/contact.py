@@ -30,7 +30,7 @@ MAX_NOTE_BRACKETS = 1000
 
 KNOWN_KEYS = (
     "name", "categories", "cadence", "last_touch", "channel", "phone", "email", "birthday",
-    "dates", "status", "snooze_until", "next", "next_note", "promises", "owner", "plan", "relations",
+    "dates", "status", "snooze_until", "next", "next_note", "promises", "owner", "plan", "relations", "organisation",
 )
 STATUSES = ("active", "inactive")
 
@@ -155,6 +155,7 @@ class Contact:
     next_note: str | None = None  # what the booked touch is: "lunch at Rosa's"
     promises: tuple[Promise, ...] = ()
     owner: str | None = None
+    organisation: str | None = None  # the company (a client that is a company has several people)
     plan: PlanRun | None = None
     # relations: {spouse: tom-okafor, colleague: [a, b]}: each label as written, with the slugs it names
     relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -509,6 +510,10 @@ def _read_owner(contact: Contact, value: object, line: int, problem: Report) -> 
     contact.owner = _one_text(value, "owner", line, problem)
 
 
+def _read_organisation(contact: Contact, value: object, line: int, problem: Report) -> None:
+    contact.organisation = _one_text(value, "organisation", line, problem)
+
+
 def _read_next_note(contact: Contact, value: object, line: int, problem: Report) -> None:
     note = value if isinstance(value, str) else _one_text(value, "next_note", line, problem)
     contact.next_note = " ".join(note.split()) if note and note.strip() else None  # a note may span lines
@@ -562,6 +567,7 @@ _FIELDS: dict[str, Callable[[Contact, object, int, Report], None]] = {
     "next_note": _read_next_note,
     "plan": _read_plan,
     "relations": _read_relations,
+    "organisation": _read_organisation,
 }  # and promises, read with the node of each item for its line (_promises)
 assert set(_FIELDS) | {"promises"} == set(KNOWN_KEYS)
 

@@ -144,15 +144,27 @@ def due_state(contact: Contact, cadence: Cadence | None, last: dt.date | None, t
         status = "snoozed"
     elif days_late >= 0 and retry_on is not None and retry_on > today:
         status = "tried"
-    elif days_late > 0:
-        status = "overdue"
-    elif days_late == 0:
-        status = "due"
-    elif -days_late <= settings.soon_days:
-        status = "soon"
     else:
-        status = "ok"
+        status = _by_lateness(days_late, settings)
     return Due(status, cadence, last, next_due, days_late, len(attempts), retry_on, passed, last == today, owed, step)
+
+
+def _by_lateness(days_late: int, settings: Settings) -> str:
+    if days_late > 0:
+        return "overdue"
+    if days_late == 0:
+        return "due"
+    return "soon" if -days_late <= settings.soon_days else "ok"
+
+
+def organisation_due(cadence: Cadence | None, last: dt.date | None, today: dt.date, settings: Settings) -> Due:
+    """An organisation's status by its own cadence, from the latest touch of anyone there: it is due when nobody
+    there was touched within it, whatever each person's own status. Never touched: due from the first day."""
+    if cadence is None:
+        return Due("none", None, last, None, None)
+    next_due = cadence.after(last) if last is not None else today
+    days_late = (today - next_due).days
+    return Due(_by_lateness(days_late, settings), cadence, last, next_due, days_late, reached_today=last == today)
 
 
 OWED_KINDS = ("heard", "missed")

@@ -133,6 +133,7 @@ class Settings:
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
     generator: str = GENERATORS[0]
     plans: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)  # each plan's steps, offsets from its start
+    organisation_cadence: dict[str, Cadence | None] = field(default_factory=dict)  # by category_key of the name
 
     @property
     def reminder_time(self) -> dt.time:
@@ -296,16 +297,19 @@ def _cadence(value: object, where: str) -> Cadence | None:
         raise SettingsError(f"{where}: {error}") from None
 
 
-def _categories(value: object, where: str) -> dict[str, Cadence | None]:
-    if not isinstance(value, dict):
-        raise SettingsError(f"{where} must map a category to its settings, e.g. family: {{cadence: monthly}}")
-    category_cadence = {}
-    for name, options in value.items():
-        if not isinstance(options, dict) or set(options) - {"cadence"}:
-            raise SettingsError(f"{where}.{name} must be {{cadence: ...}}, not {options!r}")
-        if "cadence" in options:
-            category_cadence[category_key(str(name))] = _cadence(options["cadence"], f"{where}.{name}.cadence")
-    return category_cadence
+def _cadences(what: str, example: str) -> Check:
+    """`{name: {cadence: ...}}`, by each name as it is compared (category_key: case and spaces aside)."""
+    def check(value: object, where: str) -> dict[str, Cadence | None]:
+        if not isinstance(value, dict):
+            raise SettingsError(f"{where} must map {what} to its settings, e.g. {example}: {{cadence: monthly}}")
+        cadences = {}
+        for name, options in value.items():
+            if not isinstance(options, dict) or set(options) - {"cadence"}:
+                raise SettingsError(f"{where}.{name} must be {{cadence: ...}}, not {options!r}")
+            if "cadence" in options:
+                cadences[category_key(str(name))] = _cadence(options["cadence"], f"{where}.{name}.cadence")
+        return cadences
+    return check
 
 
 def _block(value: object, where: str) -> str:
@@ -377,14 +381,16 @@ Check = Callable[[object, str], object]
 # plugin declares one option per name, which runs the same check (site/plugin.py). A setting left out, or
 # null, takes its default (Settings).
 CHECKS: dict[str, Check] = {
-    "default_cadence": _cadence, "categories": _categories, "picks_per_day": _whole(0), "soon_days": _whole(0),
+    "default_cadence": _cadence, "categories": _cadences("a category", "family"),
+    "organisations": _cadences("an organisation", "Acme Ltd"), "picks_per_day": _whole(0), "soon_days": _whole(0),
     "dates_days": _whole(0), "dashboard_rows": _whole(1), "strict": _flag, "publish": _flag, "block": _block,
     "calendar_notes": _flag, "retry_days": _whole(0), "remind_at": _remind_at, "mail": mail_from_mapping,
     "editor": _editor, "owners": owners_from, "default_region": _region, "me": me_from, "timezone": timezone_from,
     "harvest": harvest_from, "generator": _generator, "plans": _plans,
 }
 SETTING_NAMES = frozenset(CHECKS)
-_FIELDS = {"categories": "category_cadence"}  # a setting whose Settings field is named otherwise
+# a setting whose Settings field is named otherwise
+_FIELDS = {"categories": "category_cadence", "organisations": "organisation_cadence"}
 
 
 def unknown_setting(names: Iterable[object], where: str) -> str | None:

@@ -22,6 +22,11 @@ def category_source(name: str) -> str:
     return f"categories/{_page_name(category_key(name))}.md"
 
 
+def organisation_source(key: str) -> str:
+    """An organisation's page, by its key (category_key of its name)."""
+    return f"organisations/{_page_name(key)}.md"
+
+
 def category_feed(name: str) -> str:
     """The calendar of one category's people."""
     return f"calendar/{category_key(name)}.ics"

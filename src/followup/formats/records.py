@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from followup.store.journal import Journal, Person
+from followup.store.journal import Journal, Organisation, Person
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -56,6 +56,14 @@ def links_record(journal: Journal, person: Person) -> dict:
         "mentioned_by": [{"slug": by.slug, "name": by.name, "date": _day(mention.day), "text": mention.text}
                          for by, mention in journal.mentioned_by(person)],
     }
+
+
+def organisation_record(organisation: Organisation) -> dict:
+    due = organisation.due
+    return {"name": organisation.name, "key": organisation.key, "status": due.status,
+            "cadence": str(due.cadence) if due.cadence else None, "last_touch": _day(due.last_touch),
+            "next_due": _day(due.next_due), "days_late": due.days_late,
+            "people": [person.slug for person in organisation.people]}
 
 
 def event_record(event) -> dict:

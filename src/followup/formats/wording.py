@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from followup.core.contact import LogEntry
+from followup.core.due import Due
 from followup.store.journal import Person
 
 # {days}, {next_due}, {next}, {snoozed}, {retry}, {due}, {times}, {last}, {today} and {built} are filled in.
@@ -28,6 +29,7 @@ WORDS = {
     "inactive": "inactive",
     "pick": "today's pick",
     "reached-today": "reached today",
+    "people": "{count} people",
     "plan": "{plan}, step {number} of {total}",
     # a reply owed: they reached you since you last reached them
     "wrote": "{name} wrote {date}",
@@ -52,7 +54,11 @@ def owed(person: Person, entry: LogEntry) -> str:
 
 def when_phrase(person: Person) -> str:
     """Which of WORDS describes the person today."""
-    due = person.due
+    return phrase_of(person.due)
+
+
+def phrase_of(due: Due) -> str:
+    """Which of WORDS describes a status (a person's, an organisation's)."""
     if due.status in ("booked", "snoozed", "tried", "none") or due.days_late is None:
         return due.status
     if due.never_touched:
@@ -67,6 +73,11 @@ def when(person: Person) -> str:
     due, contact = person.due, person.contact
     return WORDS[when_phrase(person)].format(days=due.days_late, next_due=due.next_due, next=contact.next,
                                              snoozed=contact.snooze_until, retry=due.retry_on)
+
+
+def organisation_when(due: Due) -> str:
+    """"12 days late", "due 2026-12-01", "never touched" of an organisation, by its own cadence."""
+    return WORDS[phrase_of(due)].format(days=due.days_late, next_due=due.next_due)
 
 
 def labels(person: Person, picked: bool = False) -> list[str]:

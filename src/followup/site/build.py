@@ -217,7 +217,7 @@ class SiteBuild:
             log.info(f"followup: git history: {skipped}")
         everyone = self.staleness.of_everyone(journal)
         self.drawing.begin(journal, self.person_at, lambda: self.problems, self.problems_of, self.staleness.stamp)
-        url_of = {person.slug: self.layout.urls[person_source(person.slug)] for person in journal.people}
+        url_of = self.layout.urls.__getitem__
         self.assets.start(self.store, everyone, [
             ([FEED, *map(category_feed, journal.categories), *map(owner_feed, journal.owners)],
              lambda: journal_calendars(journal, self.between.calendar_cache(self.root))),

@@ -20,11 +20,18 @@ from followup.core.names import slugify
 from followup.core.settings import Settings
 from followup.core.shown import shown_value
 from followup.formats.browser import reach_links
-from followup.formats.links import category_feed, category_source, owner_feed, owner_source, person_source
-from followup.formats.wording import WORDS, detail, labels, when
+from followup.formats.links import (
+    category_feed,
+    category_source,
+    organisation_source,
+    owner_feed,
+    owner_source,
+    person_source,
+)
+from followup.formats.wording import WORDS, detail, labels, organisation_when, when
 from followup.site import charts
 from followup.site.layout import Layout
-from followup.site.pages import CATEGORIES, CATEGORY, DUE, OWNER, OWNERS, PERSON, REVIEW, GeneratedPage
+from followup.site.pages import CATEGORIES, CATEGORY, DUE, ORGANISATION, OWNER, OWNERS, PERSON, REVIEW, GeneratedPage
 from followup.store import cache
 from followup.store.journal import UNOWNED, Journal, Person
 from followup.store.owners import TOUCH_DAYS, owner_summaries
@@ -72,6 +79,8 @@ class PageDrawing:
                                 status_rank={status: rank for rank, status in enumerate(STATUS_ORDER)})
         self.env.filters.update(
             person_link=lambda person: self.link(person_source(person.slug)),
+            organisation_link=lambda organisation: self.link(organisation_source(organisation.key)),
+            organisation_when=lambda organisation: organisation_when(organisation.due),
             category_link=lambda name: self.link(category_source(name)),
             reach=lambda person: reach_links(person, settings.default_region), detail=detail,
             when=when, labels=labels, category_feed=category_feed, problem_anchor=problem_anchor,
@@ -156,6 +165,9 @@ class PageDrawing:
             context["members"] = journal.categories[self.layout.category_at[src_uri]]
         elif kind is REVIEW:
             context["review"] = weekly_review(journal)
+        elif kind is ORGANISATION:
+            organisation = context["subject"] = journal.find_organisation(self.layout.organisation_at[src_uri])
+            context["timeline"] = journal.organisation_timeline(organisation)
         return self.env.get_template(kind.template).render(context)
 
 

@@ -11,12 +11,16 @@ from typing import cast
 from mkdocs.structure.files import Files, InclusionLevel
 
 from followup.core.contact import Contact
+from followup.core.names import category_key
 from followup.core.settings import Settings
-from followup.formats.links import category_source, owner_source, person_source
+from followup.formats.links import category_source, organisation_source, owner_source, person_source
 from followup.site.incremental import GeneratedFile
 from followup.site.pages import (
     CATEGORY,
     LISTS,
+    ORGANISATION,
+    ORGANISATIONS,
+    ORGANISATIONS_IN_NAV,
     OWNER,
     OWNERS,
     OWNERS_IN_NAV,
@@ -36,6 +40,7 @@ class Layout:
         self.contact_at: dict[str, Contact] = {}  # the contact of each person page, by its src_uri
         self.category_at: dict[str, str] = {}
         self.owner_at: dict[str, str] = {}  # the owner's key of each owner page, by its src_uri
+        self.organisation_at: dict[str, str] = {}  # the organisation's key of each organisation page
 
     def lay_out(self, files: Files, config, contacts: list[Contact], settings: Settings, root: Path, own_nav: bool,
                 local_edit_url: Callable[[Contact], str] | None,
@@ -54,8 +59,11 @@ class Layout:
         # Owners are in the navigation of a journal that has some: a personal journal does without the page.
         owners = owner_names(settings, written_owners(contacts))
         owned = bool(owners)
+        organisations = {category_key(contact.organisation): contact.organisation for contact in reversed(contacts)
+                         if contact.organisation}  # each as the first file writes it
         if own_nav:  # before Problems
             config.nav[-1:-1] = [*([dict(PLANS_IN_NAV)] if settings.plans else []),
+                                 *([dict(ORGANISATIONS_IN_NAV)] if organisations else []),
                                  *([dict(OWNERS_IN_NAV)] if owned else [])]
         person_pages: list[tuple[GeneratedFile, PersonPage]] = []
         for contact in contacts:
@@ -72,10 +80,14 @@ class Layout:
         # drawn them (helper.py), while the build would draw them at once if they came first.
         for kind, src_uri in LISTS.items():
             self._add(files, config, GeneratedPage(kind, src_uri),
-                      in_nav=kind.in_nav or (kind is OWNERS and owned) or (kind is PLANS and bool(settings.plans)))
+                      in_nav=kind.in_nav or (kind is OWNERS and owned) or (kind is PLANS and bool(settings.plans))
+                      or (kind is ORGANISATIONS and bool(organisations)))
         for category in category_names(contacts).values():
             self.category_at[category_source(category)] = category
             self._add(files, config, GeneratedPage(CATEGORY, category_source(category), category))
+        for key, name in organisations.items():
+            self.organisation_at[organisation_source(key)] = key
+            self._add(files, config, GeneratedPage(ORGANISATION, organisation_source(key), key, name))
         unowned = owned and any(not contact.owner for contact in contacts)
         for key, name in [*owners.items(), *([(UNOWNED, UNOWNED)] if unowned else [])]:
             self.owner_at[owner_source(key)] = key

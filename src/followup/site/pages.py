@@ -33,17 +33,21 @@ INACTIVE = PageKind("inactive", "Inactive", in_nav=True)
 REVIEW = PageKind("review", "Review", in_nav=True)
 OWNERS = PageKind("owners", "Owners")  # in the navigation of a journal with owners only (Layout)
 PLANS = PageKind("plans", "Plans")  # in the navigation of a journal whose settings name plans (Layout)
+ORGANISATIONS = PageKind("organisations", "Organisations")  # in the navigation when anyone names one (Layout)
 PROBLEMS = PageKind("problems", "Problems", in_nav=True)
 CATEGORY = PageKind("category")
 OWNER = PageKind("owner")
+ORGANISATION = PageKind("organisation")
 PERSON = PageKind("person")
 
 # The pages of everyone, each at its own place; a page per category, per owner and per person come with them.
 LISTS = {DUE: "index.md", PEOPLE: "people/index.md", CATEGORIES: "categories/index.md", INACTIVE: "inactive.md",
-         REVIEW: "review.md", PLANS: "plans.md", OWNERS: "owners/index.md", PROBLEMS: "problems.md"}
+         REVIEW: "review.md", PLANS: "plans.md", ORGANISATIONS: "organisations/index.md", OWNERS: "owners/index.md",
+         PROBLEMS: "problems.md"}
 NAV = [{kind.title: src_uri} for kind, src_uri in LISTS.items() if kind.in_nav]
 OWNERS_IN_NAV = {OWNERS.title: LISTS[OWNERS]}
 PLANS_IN_NAV = {PLANS.title: LISTS[PLANS]}
+ORGANISATIONS_IN_NAV = {ORGANISATIONS.title: LISTS[ORGANISATIONS]}
 
 
 @dataclass(frozen=True, slots=True)

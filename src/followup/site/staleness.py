@@ -59,10 +59,12 @@ class Staleness:
                                  self.as_of_today(person), src_uri, problems, edit_url)
 
     def listing(self, src_uri: str, journal: Journal, layout: Layout, render_problems: list[Problem]) -> str:
-        """A category's or an owner's page is drawn again only when one of their people changed, the lists of
-        everyone whenever anyone did."""
+        """A category's, an owner's or an organisation's page is drawn again only when one of their people
+        changed, the lists of everyone whenever anyone did."""
         members = journal.categories.get(layout.category_at[src_uri]) if src_uri in layout.category_at else \
-            journal.of_owner(layout.owner_at[src_uri]).people if src_uri in layout.owner_at else None
+            journal.of_owner(layout.owner_at[src_uri]).people if src_uri in layout.owner_at else \
+            journal.find_organisation(layout.organisation_at[src_uri]).people if src_uri in layout.organisation_at \
+            else None
         if members is None:
             return cache.fingerprint(self.everyone, render_problems, src_uri)
         return cache.fingerprint(self.stamp, self.today, src_uri, journal.unread, len(journal.problems) +

@@ -52,6 +52,21 @@ DAY_ORDER = ("reply-owed", "promise-late", "promise-today", "booking", "booking-
 
 
 @dataclass(frozen=True, slots=True)
+class Organisation:
+    """A company and the people of the journal who work there (their `organisation:`, case and spaces aside), its
+    status by its own cadence (the organisations setting) from the latest touch of anyone there."""
+
+    key: str
+    name: str  # as the first file writes it
+    people: list[Person]
+    due: rule.Due
+
+    @property
+    def status(self) -> str:
+        return self.due.status
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A relation as one person's card shows it: its label from their side ("spouse", "referred by", "child"),
     the other person, and whose file writes it."""
@@ -238,6 +253,44 @@ class Journal:
                     relations[person.slug].append(Relation(shown_label(label), other, person))
                     relations[other.slug].append(Relation(inverse_label(label), person, person))
         return mentions, relations
+
+    @cached_property
+    def organisations(self) -> list[Organisation]:
+        """Every organisation anyone works at, by name."""
+        names: dict[str, str] = {}
+        members: dict[str, list[Person]] = defaultdict(list)
+        for person in self.ranked:
+            if person.contact.organisation:
+                key = category_key(person.contact.organisation)
+                names.setdefault(key, person.contact.organisation)
+                members[key].append(person)
+        found = []
+        for key, people in members.items():
+            last = max((person.due.last_touch for person in people if person.due.last_touch), default=None)
+            found.append(Organisation(key, names[key], people, rule.organisation_due(
+                self.settings.organisation_cadence.get(key), last, self.today, self.settings)))
+        return sorted(found, key=lambda organisation: (organisation.name.casefold(), organisation.key))
+
+    def organisations_due(self) -> list[Organisation]:
+        """Organisations with a cadence that are overdue, due or soon, the most late first."""
+        listed = [one for one in self.organisations if one.status in ("overdue", "due", "soon")]
+        return sorted(listed, key=lambda organisation: (rule.STATUS_ORDER.index(organisation.status),
+                                                        -organisation.due.lateness, organisation.key))
+
+    def find_organisation(self, name: str) -> Organisation:
+        """An organisation by its name, case and spaces aside; else a LookupProblem with the closest names."""
+        by_key = {organisation.key: organisation for organisation in self.organisations}
+        found = by_key.get(category_key(name))
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(category_key(name), list(by_key), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(by_key[key].name for key in close)}?" if close else ""
+        raise LookupProblem(f"no organisation {name!r} in the journal{hint}", [])
+
+    def organisation_timeline(self, organisation: Organisation) -> list[tuple[Person, Event]]:
+        """Everyone's timeline there, merged, newest first."""
+        merged = [(person, event) for person in organisation.people for event in self.timeline(person)]
+        return sorted(merged, key=lambda pair: pair[1].date, reverse=True)
 
     def mentioned_by(self, person: Person) -> list[tuple[Person, Mention]]:
         """Who mentions the person, with the mention (the log entry's day and text), newest first."""

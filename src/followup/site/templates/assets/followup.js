@@ -35,6 +35,24 @@
     return addMonths(number, unit === "months" ? count : 12 * count);
   }
 
+  function byLateness(late, data) { // due._by_lateness
+    if (late > 0) return "overdue";
+    if (late === 0) return "due";
+    return -late <= data.soon_days ? "soon" : "ok";
+  }
+
+  // due.organisation_due: by the organisation's own cadence, from the latest touch of anyone there
+  function organisationDue(organisation, lastOf, today, data) {
+    var last = null;
+    organisation.people.forEach(function (slug) {
+      var n = lastOf[slug];
+      if (n !== undefined && n !== null && (last === null || n > last)) last = n;
+    });
+    var next = last !== null ? after(organisation.cadence, last) : today, late = today - next;
+    return {status: byLateness(late, data), last: last, next: next, late: late,
+            lateness: last !== null ? late / Math.max(next - last, 1) : 0};
+  }
+
   // `morning`: as the day began, today's touches and calls left out (due.morning_due): the picks' view.
   function assess(person, today, data, morning) {
     var last = null, years = data.years, until = morning ? today - 1 : today;
@@ -69,10 +87,7 @@
     if (booked !== null && booked >= today) status = "booked";
     else if (person.snooze && dayNumber(person.snooze) > today) status = "snoozed";
     else if (late >= 0 && retry !== null && retry > today) status = "tried";
-    else if (late > 0) status = "overdue";
-    else if (late === 0) status = "due";
-    else if (-late <= data.soon_days) status = "soon";
-    else status = "ok";
+    else status = byLateness(late, data);
     var lateness = last !== null ? late / Math.max(next - last, 1) : 0;
     return {status: status, last: last, next: next, late: late, lateness: lateness, attempts: attempts.length,
             retry: retry, passed: passed, reached: last === today, owed: owed, plan: step};
@@ -148,10 +163,23 @@
     dates.sort(function (a, b) {
       return a.occasion.date - b.occasion.date || (a.row.person.key < b.row.person.key ? -1 : 1);
     });
+    var lastOf = {};
+    rows.forEach(function (row) { lastOf[row.person.slug] = row.due.last; });
+    var present = (data.organisations || []).map(function (organisation) { // of this page's people (an owner's)
+      return Object.assign({}, organisation, {people: organisation.people.filter(function (slug) {
+        return slug in lastOf; })});
+    }).filter(function (organisation) { return organisation.people.length > 0; });
+    var organisations = present.map(function (organisation) {
+      return {organisation: organisation, due: organisationDue(organisation, lastOf, today, data)};
+    }).filter(function (entry) { return ["overdue", "due", "soon"].indexOf(entry.due.status) >= 0; });
+    organisations.sort(function (a, b) { // journal.organisations_due
+      return ORDER.indexOf(a.due.status) - ORDER.indexOf(b.due.status) || b.due.lateness - a.due.lateness ||
+        (a.organisation.key < b.organisation.key ? -1 : a.organisation.key > b.organisation.key ? 1 : 0);
+    });
     return {
       rows: rows, ranked: ranked, picks: chosen, replies: replies,
       overdue: withStatus("overdue"), due: withStatus("due"), soon: withStatus("soon"),
-      promises: promises, dates: dates
+      promises: promises, dates: dates, organisations: organisations
     };
   }
 
@@ -250,6 +278,21 @@
     if (entry.occasion.years) years.textContent = " (" + entry.occasion.years + ")"; else years.remove();
     return item;
   }
+  function organisationItem(entry) {
+    var item = prototype("li.fu-organisation");
+    var link = item.querySelector(".fu-name");
+    link.textContent = entry.organisation.name;
+    link.href = entry.organisation.url;
+    item.dataset.organisation = entry.organisation.key;
+    item.dataset.status = entry.due.status;
+    var badge = item.querySelector(".fu-badge");
+    badge.className = "fu-badge fu-" + entry.due.status;
+    badge.textContent = entry.due.status;
+    item.querySelector(".fu-when").textContent = say(whenPhrase(entry.due), {days: entry.due.late,
+                                                                          next_due: isoOf(entry.due.next)});
+    item.querySelector(".fu-label").textContent = say("people", {count: entry.organisation.people.length});
+    return item;
+  }
   function fill(name, entries, draw, limit, picked) { // a section's list, its "and N more", its empty sentence
     var box = document.querySelector('[data-fu-section="' + name + '"]');
     if (!box) return;
@@ -274,6 +317,7 @@
     fill("due", view.due, personItem, data.dashboard_rows, picked);
     fill("soon", view.soon, personItem, data.dashboard_rows);
     fill("dates", view.dates, dateItem);
+    fill("organisations", view.organisations, organisationItem);
     var built = document.querySelector(".fu-built");
     if (built) built.textContent = say("built", {today: isoOf(today), built: data.built});
   }

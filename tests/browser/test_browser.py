@@ -28,7 +28,7 @@ def site(journal, request):
                             "email: bob@example.org\nchannel: email\norganisation: Initech\n"
                             "promises:\n  - {due: 2026-11-30, what: send the plans}\n---\n")
     journal.write("cy.md", "---\nname: Cy Yearly\ncategories: [clients]\ncadence: yearly\n"
-                           "last_touch: 2026-01-05\n---\n")
+                           "last_touch: 2026-01-05\nrelations: {referred_by: ana}\n---\n")
     journal.write("dee.md", "---\nname: Dee Never\ncategories: [friends]\ncadence: quarterly\n"
                             "plan: {name: event, start: 2026-11-21}\n---\n")  # due by the plan's first step
     journal.settings("plans: {event: [2d, 1w]}\norganisations: {Acme: {cadence: monthly}, Initech: {cadence: yearly}}")
@@ -275,6 +275,8 @@ def test_people_are_sorted_by_any_column_and_filtered_as_you_type(browser, site)
     assert sorted(names()) == ["Bob Builder", "Cy Yearly", "Ed Inactive"]
     page.fill("input.fu-filter", "clients inactive")
     assert names() == ["Ed Inactive"]
+    page.fill("input.fu-filter", "referred by Ana")  # a referral's source, to thank
+    assert names() == ["Cy Yearly"]
     page.fill("input.fu-filter", "")
     assert len(names()) == 5 and problems == []
 

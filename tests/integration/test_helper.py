@@ -85,7 +85,7 @@ def twelve(journal):
 
 def test_pages_a_child_drew_are_the_pages_the_build_draws(twelve):
     report, helped, log = built(twelve, "helped")
-    assert report == ["child exit 0", "taken 20 of 20"]  # the 12 people and the 8 lists
+    assert report == ["child exit 0", "taken 22 of 22"]  # the 12 people and the 10 lists
     assert "failed" not in log
     _, alone, _ = built(twelve, "alone")
     assert sorted(helped) == sorted(alone)
@@ -95,7 +95,7 @@ def test_pages_a_child_drew_are_the_pages_the_build_draws(twelve):
 
 def test_a_child_that_fails_leaves_the_build_to_draw_every_page(twelve):
     report, failing, log = built(twelve, "failing")
-    assert report == ["child exit 1", "taken 0 of 20"]
+    assert report == ["child exit 1", "taken 0 of 22"]
     assert "followup: the child drawing pages ahead failed (RuntimeError: the child fails); the build does its " \
         "work itself" in log
     _, alone, _ = built(twelve, "alone")

@@ -108,10 +108,10 @@ class FollowupPlugin(BasePlugin):
         self.options_given = bool(options)
         errors, warnings = super().load_config(options, config_file_path)
         # An unknown name is an error, as the command line has it (MkDocs would only warn, and the build go on).
-        unknown = unknown_setting(options, "plugins.followup")
+        unknown = unknown_setting(options or {}, "plugins.followup")
         if unknown is not None:
             errors.append(("followup", c.ValidationError(unknown)))
-            warnings = [(name, warning) for name, warning in warnings if name not in options]
+            warnings = [(name, warning) for name, warning in warnings if name not in (options or {})]
         return errors, warnings
 
     def settings(self, config, contacts: str) -> Settings:

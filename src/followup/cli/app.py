@@ -157,6 +157,12 @@ def emit(document: str) -> None:
     click.echo(document, nl=False)
 
 
+def reader_gone() -> None:
+    """The reader went away (followup show ana | head -1): stop quietly, as Unix tools do."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+    raise SystemExit(SIGPIPE_EXIT) from None
+
+
 def fail(message: str, code: int) -> None:
     say(f"followup: {message}", err=True)
     raise SystemExit(code)
@@ -217,9 +223,8 @@ class Command(click.Command):
             return super().invoke(ctx) if asked is None else asked.answered(lambda: super(Command, self).invoke(ctx))
         except FollowupError as error:
             fail(str(error), error.exit_code)
-        except BrokenPipeError:  # the reader went away (followup show ana | head -1): stop quietly, as Unix tools do
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
-            raise SystemExit(SIGPIPE_EXIT) from None
+        except BrokenPipeError:
+            reader_gone()
         except OSError as error:  # a full or read-only disk, a folder that went away
             where = f"{error.filename}: " if error.filename else ""
             fail(f"{where}{error.strerror or error}; nothing more was changed", PROBLEMS)
@@ -300,7 +305,10 @@ class Group(click.Group):
             except (FollowupError, OSError):
                 question = None  # the command itself says what stands in the way
             if question is not None and (answer := question.ask()) is not None:
-                emit(answer)
+                try:
+                    emit(answer)
+                except BrokenPipeError:
+                    reader_gone()
                 ctx.exit(0)
             if question is not None:
                 ctx.meta[ASKED] = question

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-from wcwidth import wcswidth
 
 from followup.cli.app import OwnerChoice, say
 from followup.core import due as rule
@@ -26,6 +25,8 @@ def print_json(records: list[dict]) -> None:
 
 def _width(text: str) -> int:
     """Columns the text takes on a terminal: 王 takes two, a combining accent none."""
+    from wcwidth import wcswidth  # only a table needs it: JSON and single lines start without
+
     width = wcswidth(text)
     return width if width >= 0 else len(text)
 

@@ -10,8 +10,6 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from followup.core.contact import MAX_BYTES, Contact, Problem, parse_contact, read_text, too_big
 from followup.core.errors import EditError, NotARegularFile, UnreadableText
 from followup.store.places import state_folder
@@ -118,6 +116,8 @@ def journal_lock(root: Path, timeout: float = 60):
     """One writer at a time per journal, across processes: two touches at once both land. The lock is a file of
     the journal's own folder in the user's cache (a lock in the journal could be a committed link: opening it
     would truncate what it points at)."""
+    from filelock import FileLock, Timeout  # a read command never locks: a tenth of its start not spent
+
     lock = state_folder(root) / "lock"
     try:
         with FileLock(lock, timeout=timeout):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import yaml
 from followup.core.errors import UnsafePath
 from followup.site.assets import GeneratedAssets
 from followup.store.files import atomic_write
-from followup.store.places import BUILT, RENDER_VARIABLE
+from followup.store.places import BUILT, RENDER_VARIABLE, inside
 
 __all__ = ["RENDER_VARIABLE", "Rendering", "render_folder"]
 
@@ -93,7 +92,7 @@ class Rendering:
     def _write(self, path: Path, data: bytes) -> None:
         """Written only when it changed: a generator serving the folder rebuilds only the pages that did."""
         self.written.add(path)
-        _no_link_below(self.folder, path)
+        inside(self.folder, path, "a rendered file")  # never through a link in the folder
         try:
             if path.read_bytes() == data:
                 return
@@ -177,15 +176,3 @@ def _no_blank_lines(body: str) -> str:
         kept, closing, after = part.partition("</pre>")
         parts.append("<pre" + kept.replace("\n", "&#10;") + closing + without(after))
     return "".join(parts)
-
-
-def _no_link_below(folder: Path, path: Path) -> None:
-    part = folder
-    for name in path.relative_to(folder).parts:
-        part = part / name
-        try:
-            mode = os.lstat(part).st_mode
-        except FileNotFoundError:
-            return
-        if stat.S_ISLNK(mode):
-            raise UnsafePath(f"{part} is a symbolic link; followup never writes through one: remove it")

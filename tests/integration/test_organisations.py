@@ -46,6 +46,7 @@ def test_an_organisation_is_due_when_nobody_there_was_touched_within_its_cadence
             if tr.has_attr("data-organisation")}
     assert rows == {"acme-ltd": "overdue", "umbrella": "none"}
     acme = journal.page("organisations/acme-ltd")
+    assert acme.select_one("article h1").get_text() == "Acme Ltd"  # as the first file writes it, as it is listed
     assert sorted(li["data-slug"] for li in acme.select("li.fu-person")) == ["ana", "bo"]
     assert {li["data-slug"] for li in acme.select(".fu-timeline li")} == {"ana", "bo"}  # everyone's, merged
 

@@ -11,7 +11,6 @@ from typing import cast
 from mkdocs.structure.files import Files, InclusionLevel
 
 from followup.core.contact import Contact
-from followup.core.names import category_key
 from followup.core.settings import Settings
 from followup.formats.links import category_source, organisation_source, owner_source, person_source
 from followup.site.incremental import GeneratedFile
@@ -30,7 +29,7 @@ from followup.site.pages import (
     GeneratedPage,
     PersonPage,
 )
-from followup.store.journal import UNOWNED, category_names, owner_names, written_owners
+from followup.store.journal import UNOWNED, category_names, organisation_names, owner_names, written_owners
 
 
 class Layout:
@@ -59,8 +58,7 @@ class Layout:
         # Owners are in the navigation of a journal that has some: a personal journal does without the page.
         owners = owner_names(settings, written_owners(contacts))
         owned = bool(owners)
-        organisations = {category_key(contact.organisation): contact.organisation for contact in reversed(contacts)
-                         if contact.organisation}  # each as the first file writes it
+        organisations = organisation_names(contacts)
         if own_nav:  # before Problems
             config.nav[-1:-1] = [*([dict(PLANS_IN_NAV)] if settings.plans else []),
                                  *([dict(ORGANISATIONS_IN_NAV)] if organisations else []),

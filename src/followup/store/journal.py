@@ -256,20 +256,22 @@ class Journal:
 
     @cached_property
     def organisations(self) -> list[Organisation]:
-        """Every organisation anyone works at, by name."""
-        names: dict[str, str] = {}
+        """Every organisation anyone works at, by name (as the first file writes it, as its page is titled)."""
         members: dict[str, list[Person]] = defaultdict(list)
         for person in self.ranked:
             if person.contact.organisation:
-                key = category_key(person.contact.organisation)
-                names.setdefault(key, person.contact.organisation)
-                members[key].append(person)
+                members[category_key(person.contact.organisation)].append(person)
         found = []
-        for key, people in members.items():
+        for key, name in organisation_names(person.contact for person in self.people).items():
+            people = members[key]
             last = max((person.due.last_touch for person in people if person.due.last_touch), default=None)
-            found.append(Organisation(key, names[key], people, rule.organisation_due(
+            found.append(Organisation(key, name, people, rule.organisation_due(
                 self.settings.organisation_cadence.get(key), last, self.today, self.settings)))
-        return sorted(found, key=lambda organisation: (organisation.name.casefold(), organisation.key))
+        return found
+
+    @cached_property
+    def _organisation_at(self) -> dict[str, Organisation]:
+        return {organisation.key: organisation for organisation in self.organisations}
 
     def organisations_due(self) -> list[Organisation]:
         """Organisations with a cadence that are overdue, due or soon, the most late first."""
@@ -279,7 +281,7 @@ class Journal:
 
     def find_organisation(self, name: str) -> Organisation:
         """An organisation by its name, case and spaces aside; else a LookupProblem with the closest names."""
-        by_key = {organisation.key: organisation for organisation in self.organisations}
+        by_key = self._organisation_at
         found = by_key.get(category_key(name))
         if found is not None:
             return found
@@ -511,6 +513,16 @@ def category_names(contacts: Iterable[Contact]) -> dict[str, str]:
         for category in contact.categories:
             names.setdefault(category_key(category), category)
     return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
+
+
+def organisation_names(contacts: Iterable[Contact]) -> dict[str, str]:
+    """Each organisation's key (category_key: case and spaces aside) and its name as the first file writes it, in
+    the order of the names."""
+    names: dict[str, str] = {}
+    for contact in contacts:
+        if contact.organisation:
+            names.setdefault(category_key(contact.organisation), contact.organisation)
+    return dict(sorted(names.items(), key=lambda item: (item[1].casefold(), item[0])))
 
 
 def written_owners(contacts: Iterable[Contact]) -> dict[str, str]:

@@ -299,6 +299,10 @@ def test_an_owners_dashboard_is_redrawn_with_their_people_only(browser, journal)
         later, _, _ = open_page(browser, url + "owners/hal/", "2026-12-23", live=True)
         shown = later.eval_on_selector_all("[data-fu-section] [data-slug]", "items => items.map(i => i.dataset.slug)")
         assert set(shown) == {"ana", "bob"}
+        # the redrawn names lead to the people's pages, two folders up from the owner's
+        links = later.eval_on_selector_all("[data-fu-section] [data-slug] .fu-name",
+                                           "links => links.map(a => [a.closest('[data-slug]').dataset.slug, a.href])")
+        assert links and all(href == f"{url}people/{slug}/" for slug, href in links), links
     finally:
         server.shutdown()
 

@@ -185,7 +185,9 @@
 
   /* Drawing: every row, word and empty-state sentence is the page's own (Jinja drew them, the rows blank in
      <template id="fu-rows">); this only fills them in. Values are set with textContent. */
-  var rows = null, words = {}; // of the page shown: start() reads them from each page Material brings in
+  // Of the page shown: start() reads them from each page Material brings in. `root`: the site's root seen from
+  // this page, since the data's page addresses are from the root and an owner's dashboard is two folders down.
+  var rows = null, words = {}, root = "";
 
   function say(key, values) {
     return words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
@@ -218,7 +220,7 @@
   function setName(item, row) {
     var link = item.querySelector(".fu-name");
     link.textContent = row.person.name;
-    link.href = row.person.url;
+    link.href = root + row.person.url;
     item.dataset.slug = row.person.slug;
     item.dataset.status = row.due.status;
   }
@@ -282,7 +284,7 @@
     var item = prototype("li.fu-organisation");
     var link = item.querySelector(".fu-name");
     link.textContent = entry.organisation.name;
-    link.href = entry.organisation.url;
+    link.href = root + entry.organisation.url;
     item.dataset.organisation = entry.organisation.key;
     item.dataset.status = entry.due.status;
     var badge = item.querySelector(".fu-badge");
@@ -336,6 +338,7 @@
     rows = document.getElementById("fu-rows");
     if (!rows) return;
     words = JSON.parse(rows.dataset.words);
+    root = rows.dataset.root;
     var draw = function () {
       if (window.followupData && !window.followupData.fixed) render(ofThisPage(window.followupData), localToday());
     };

@@ -32,6 +32,8 @@ def test_an_organisation_is_due_when_nobody_there_was_touched_within_its_cadence
     assert [(o["name"], o["status"]) for o in everyone] == [("Acme Ltd", "overdue"), ("Umbrella", "none")]
     table = journal.followup("due", "--organisations").stdout
     assert "Acme Ltd" in table and "overdue" in table and "Umbrella" not in table
+    by_category = journal.followup("due", "--organisations", "--category", "clients")  # said, not ignored
+    assert by_category.returncode == 2 and "--organisations alone" in by_category.stderr
     shown = json.loads(journal.followup("show", "--organisation", "ACME ltd", "--json").stdout)[0]
     assert [person["slug"] for person in shown["people"]] == ["ana", "bo"]
     assert [(event["date"], event["slug"]) for event in shown["timeline"]][:1] == [("2026-11-20", "ana")]

@@ -267,6 +267,8 @@ def due(context: Context, category, owner, all_owners, everyone, organisations, 
 
     Example: followup due --category clients --json
     """
+    if organisations and category:
+        raise UsageError("--category picks people, and an organisation has none: give --organisations alone")
     journal, chosen = context.journal_of(owner, all_owners)
     if organisations:
         organisations_block(journal.organisations if everyone else journal.organisations_due(), as_json)

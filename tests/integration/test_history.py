@@ -177,6 +177,25 @@ def test_parse_cache_notices_an_edit_of_the_same_size(journal):
     assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-02"
 
 
+def test_parse_cache_keeps_no_parse_of_a_file_that_may_change_again_unseen(journal):
+    """A save within the file system's timestamp granularity of the last keeps size, mtime and inode (git's
+    "racily clean" file): a parse of a file changed that recently is used, never kept as matching it."""
+    import os
+    import time
+
+    path = journal.write("ana.md", ana("2026-09-01"))
+    journal.commit("Add Ana")
+    recent = time.time_ns() + 60 * 10**9  # recent until a minute from now, however slow the machine
+    os.utime(path, ns=(recent, recent))
+    assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-01"
+    before = path.stat()
+    with open(path, "r+") as same_file:  # the same inode and size, and the mtime put back
+        same_file.write(ana("2026-09-02"))
+    os.utime(path, ns=(recent, recent))
+    assert (path.stat().st_size, path.stat().st_ino) == (before.st_size, before.st_ino)
+    assert Journal.load(journal.root).by_slug["ana"].contact.last_touch.isoformat() == "2026-09-02"
+
+
 def test_a_cache_laid_out_by_another_followup_is_replaced(journal):
     import sqlite3
 

@@ -19,15 +19,11 @@ import time
 from pathlib import Path
 
 from followup.store.config import CONFIG_FILES
-from followup.store.database import Database, fingerprint
+from followup.store.database import SETTLED_NS, Database, fingerprint
 from followup.store.places import NOFOLLOW, state_folder
 
 KEPT = 32  # answers kept per journal: the few questions one asks each day
 
-
-# A file changed this recently may change again within the file system's timestamp granularity and keep its
-# size, mtime and inode (git's "racily clean" files): an answer drawn from one is given once, not kept.
-SETTLED_NS = 2_000_000_000
 
 
 def _tree(folder: str) -> list[tuple]:

@@ -11,6 +11,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1]
 
+# A file changed this recently may change again within the file system's timestamp granularity and keep its
+# size, mtime and inode (git's "racily clean" files): what is read from one is used, never kept as matching it.
+SETTLED_NS = 2_000_000_000
+
 
 def code_version() -> tuple:
     """Every module of followup as it is on disk: an edited module (the core's parser as much as the

@@ -10,6 +10,7 @@ import functools
 import operator
 import os
 import posixpath
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from followup.core.relations import Directory, inverse_label, shown_label
 from followup.core.settings import Settings
 from followup.store import cache
 from followup.store.config import load_settings
+from followup.store.database import SETTLED_NS
 from followup.store.files import load_contact
 from followup.store.history import HeldHistory, History, HistoryReader
 from followup.store.timeline import Event, build_timeline
@@ -584,6 +586,7 @@ def keeper(key: str, names: dict[str, str]) -> Callable[[str | None], bool]:
 
 
 _UNKNOWN = ((),)
+_UNSETTLED = (-1, -1, -1)  # the identity a parse is kept under while its file may still change unseen: matches no file
 
 
 class ContactFiles:
@@ -610,7 +613,9 @@ class ContactFiles:
         known = self.known = store.known() if store is not None else {}
         held = store.held if store is not None else {}
         self.parsed = {rel: parse for rel, parse in held.items() if self.sources.get(rel) == parse[0]}
-        fresh = {rel: (identity, *self._parse(rel)) for rel, identity in self.sources.items()
+        settled_before = time.time_ns() - SETTLED_NS
+        fresh = {rel: (identity if identity[1] < settled_before else _UNSETTLED, *self._parse(rel))
+                 for rel, identity in self.sources.items()
                  if rel not in self.parsed and known.get(rel, _UNKNOWN)[0] != identity}
         self.parsed.update(fresh)
         if store is not None and (fresh or known.keys() - self.sources.keys()):

@@ -301,7 +301,7 @@ class ImapServer:
         (root / "dovecot.conf").write_text(DOVECOT_CONF.format(root=root, uid=MAIL_USER_UID, imap=self.imap_port,
                                                                imaps=self.imaps_port))
         os.chown(root / "home", MAIL_USER_UID, MAIL_USER_UID)
-        for level in [root, *root.parents]:  # the mail processes (user nobody) must reach their home
+        for level in (root, root.parent):  # the mail processes (user nobody) must reach their home
             os.chmod(level, os.stat(level).st_mode | 0o011)
         self.process = subprocess.Popen(["dovecot", "-F", "-c", str(root / "dovecot.conf")],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

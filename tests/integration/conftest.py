@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import ssl
+import tempfile
+from pathlib import Path
 
 import pytest
 import trustme
@@ -55,20 +57,24 @@ def mail_server(tmp_path):
 
 
 @pytest.fixture
-def imap_server(tmp_path):
-    """Start a real dovecot (imap_server() gives it)."""
+def imap_server():
+    """Start a real dovecot (imap_server() gives it). Its files are in a folder of /tmp of their own, not under
+    pytest's: dovecot's users (dovecot, nobody) must reach them, and each pytest run takes that access away from
+    the folders of every run (pytest-of-root is made 0700 again when a run starts)."""
     assert shutil.which("dovecot"), "dovecot is not installed: .ci/run installs Debian's dovecot-imapd"
     started: list[ImapServer] = []
     authority = trustme.CA()
+    folder = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
 
     def start() -> ImapServer:
-        server = ImapServer(tmp_path / f"imap{len(started)}", authority)
+        server = ImapServer(folder / f"imap{len(started)}", authority)
         started.append(server)
         return server
 
     yield start
     for server in started:
         server.stop()
+    shutil.rmtree(folder, ignore_errors=True)  # a mail process may still be exiting
 
 
 @pytest.fixture

@@ -25,11 +25,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import trustme
 from bs4 import BeautifulSoup
 
 from followup.store.journal import Journal
 from followup.store.places import state_folder
+from followup.store.scaffold import create_journal
 from followup.store.trust import trust
 
 TESTS = Path(__file__).resolve().parent
@@ -58,6 +60,34 @@ def front(**fields) -> str:
         lines.append(f"{key}: {value}")
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
+    """What every test runs in: a fixed day, git and followup's folders of the test's own, no user settings."""
+    monkeypatch.setenv("FOLLOWUP_TODAY", TODAY)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path_factory.getbasetemp() / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    # followup's own folders (caches, drafts, the lock, what the user trusted) are the test's, never the machine's
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Tess Tester")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "tess@example.org")
+    for variable in ("FOLLOWUP_JOURNAL", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
+
+
+@contextlib.contextmanager
+def module_journal(tmp_path_factory):
+    """A journal for a module's tests that only read it (a built site that many browser checks look at), in an
+    environment as isolated as each test's (a module's fixture is set up before any test's own)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, tmp_path_factory)
+        root = tmp_path_factory.mktemp("module") / "journal"
+        create_journal(root)
+        yield TempJournal(root)
 
 
 class TempJournal:

@@ -11,16 +11,18 @@ from pathlib import Path
 import pytest
 
 from followup.store.journal import Journal
-from helpers import ARTIFACTS, HOSTILE_NOTES, serve
+from helpers import ARTIFACTS, HOSTILE_NOTES, module_journal, serve, trust
 from vectors.rule import VECTORS, browser_input
 
 pytestmark = pytest.mark.build  # also run under ProperDocs in CI
 
 
-@pytest.fixture(params=["mkdocs", "zensical"])
-def site(journal, request):
+GENERATORS = ["mkdocs", "zensical"]
+
+
+def build_and_serve(journal, generator: str):
     """A small journal with git history, built (by the plugin, or by Zensical from `followup render`), served on
-    127.0.0.1."""
+    127.0.0.1: the server and its address."""
     journal.write("ana.md", "---\nname: Ana Ribeiro\ncategories: [friends]\ncadence: monthly\nlast_touch: 2026-11-01\n"
                             "channel: phone\nphone: '+1 555 0100'\nbirthday: 1984-12-10\norganisation: Acme\n---\n"
                             "Works at the riverside clinic.\n\n## Log\n- 2026-11-01 Coffee\n- 2026-10-01 Walk\n")
@@ -35,11 +37,18 @@ def site(journal, request):
     journal.write("ed.md", "---\nname: Ed Inactive\ncategories: [clients]\ncadence: weekly\nlast_touch: 2026-11-01\n"
                            "status: inactive\n---\n\n## Log\n- 2026-11-21 Tried (phone): voicemail\n")
     journal.commit("The people", date="2026-11-20")
-    built = journal.followup("build", "--generator", request.param)
+    built = journal.followup("build", "--generator", generator)
     assert built.returncode == 0, built.stderr
-    server, url = serve(journal.root / "site")
-    yield journal, url
-    server.shutdown()
+    return serve(journal.root / "site")
+
+
+@pytest.fixture(scope="module", params=GENERATORS)
+def site(tmp_path_factory, request):
+    """The small journal's site, built once per module and generator for the tests that only look at it."""
+    with module_journal(tmp_path_factory) as journal:
+        server, url = build_and_serve(journal, request.param)
+        yield journal, url
+        server.shutdown()
 
 
 def as_built_on_the_day(route):
@@ -308,34 +317,40 @@ def test_an_owners_dashboard_is_redrawn_with_their_people_only(browser, journal)
 
 
 
-def test_every_script_works_after_materials_instant_navigation(browser, site):
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_every_script_works_after_materials_instant_navigation(browser, journal, generator):
     """With `navigation.instant`, Material brings pages in without loading their scripts again: the table's
     sort and filter and the dashboard's redraw subscribe to its document$ and work on pages reached by a click."""
-    journal, url = site  # instant navigation takes the links of the site's own address (site_url) only
-    config = journal.root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  features:\n"
-                                                 "    - navigation.instant\n")
-                      .replace("site_name:", f"site_url: {url}\nsite_name:"))
-    journal.build()
-    page, problems, requests = open_page(browser, url + "people/ana/", "2026-12-08", live=True)
-    # Material takes over a link's click once it has fetched the sitemap, which tells it the site's own pages: a
-    # click before that (a busy machine) loads the page as any link would.
-    page.wait_for_load_state("networkidle")
-    page.evaluate("window.fuSamePage = true")
-    page.locator("a.md-nav__link:visible", has_text="People").first.click()
-    page.wait_for_url(url + "people/")
-    assert page.evaluate("window.fuSamePage === true")  # brought in by Material, the page not loaded again
-    page.fill("input.fu-filter", "clients inactive")
-    assert page.eval_on_selector_all("#fu-people-table tbody tr:not([hidden]) .fu-name",
-                                     "links => links.map(a => a.textContent)") == ["Ed Inactive"]
-    page.click("#fu-people-table th:text-is('Last touch')")
-    assert page.get_attribute("#fu-people-table th:text-is('Last touch')", "aria-sort") == "ascending"
-    page.locator("a.md-nav__link:visible", has_text="Due").first.click()
-    page.wait_for_url(url)
-    page.wait_for_function("(document.querySelector('.fu-built') || {textContent: ''}).textContent"
-                           ".includes('2026-12-08')")  # the page is brought in, then redrawn for the browser's day
-    assert sections(page) == expected_sections(journal.root, "2026-12-08")
-    assert problems == [] and all(request.startswith(url) for request in requests)
+    server, url = build_and_serve(journal, generator)
+    try:
+        config = journal.root / "mkdocs.yml"  # instant navigation takes the links of the site's own address only
+        config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  features:\n"
+                                                     "    - navigation.instant\n")
+                          .replace("site_name:", f"site_url: {url}\nsite_name:"))
+        trust(journal.root)  # the user's own change, which they trust
+        rebuilt = journal.followup("build", "--generator", generator)
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        page, problems, requests = open_page(browser, url + "people/ana/", "2026-12-08", live=True)
+        # Material takes over a link's click once it has fetched the sitemap, which tells it the site's own pages: a
+        # click before that (a busy machine) loads the page as any link would.
+        page.wait_for_load_state("networkidle")
+        page.evaluate("window.fuSamePage = true")
+        page.locator("a.md-nav__link:visible", has_text="People").first.click()
+        page.wait_for_url(url + "people/")
+        assert page.evaluate("window.fuSamePage === true")  # brought in by Material, the page not loaded again
+        page.fill("input.fu-filter", "clients inactive")
+        assert page.eval_on_selector_all("#fu-people-table tbody tr:not([hidden]) .fu-name",
+                                         "links => links.map(a => a.textContent)") == ["Ed Inactive"]
+        page.click("#fu-people-table th:text-is('Last touch')")
+        assert page.get_attribute("#fu-people-table th:text-is('Last touch')", "aria-sort") == "ascending"
+        page.locator("a.md-nav__link:visible", has_text="Due").first.click()
+        page.wait_for_url(url)
+        page.wait_for_function("(document.querySelector('.fu-built') || {textContent: ''}).textContent"
+                               ".includes('2026-12-08')")  # the page is brought in, then redrawn for the browser's day
+        assert sections(page) == expected_sections(journal.root, "2026-12-08")
+        assert problems == [] and all(request.startswith(url) for request in requests)
+    finally:
+        server.shutdown()
 
 
 def test_replies_owed_are_redrawn_for_the_browsers_day_in_pythons_words(browser, journal):

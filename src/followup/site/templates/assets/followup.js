@@ -338,7 +338,7 @@
     rows = document.getElementById("fu-rows");
     if (!rows) return;
     words = JSON.parse(rows.dataset.words);
-    root = rows.dataset.root;
+    root = rows.dataset.root.replace(/^\.\//, "");  // "./" at the root: links drawn as Jinja draws them
     var draw = function () {
       if (window.followupData && !window.followupData.fixed) render(ofThisPage(window.followupData), localToday());
     };

@@ -4,7 +4,6 @@ to be looked at. The demo journal, with two files that have problems, is what is
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 
@@ -12,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from followup.store.trust import trust
-from helpers import ARTIFACTS, BIN, DOCS_TOOL, ROOT, serve
+from helpers import ARTIFACTS, BIN, DOCS_TOOL, ROOT, isolate, serve
 
 pytestmark = pytest.mark.build  # also run under ProperDocs in CI
 
@@ -58,30 +57,33 @@ LINES = """code => {
 
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
 def demo_site(tmp_path_factory, request):
-    """The demo, built by the plugin or by Zensical from `followup render`, served on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("glance") / "journal"
-    root.mkdir()
-    for name in ("mkdocs.yml", "contacts", "overrides"):
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, root / name)
-    (root / "contacts" / LONG_PATH).parent.mkdir(parents=True)
-    (root / "contacts" / LONG_PATH).write_text("---\nname: Tab Person\ncategories:\n\t- friends\n---\n")
-    (root / "contacts/tri.md").write_text("---\nname: Tri Problems\ncadence: fortnightlyish\nlast_touch: 2026-13-01\n"
-                                          "next: 2026-11-20\npromises:\n  - {what: call back}\n---\nNotes.\n")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", "The demo"], check=True)
-    environment = {**os.environ, "FOLLOWUP_TODAY": "2026-11-23"}
-    if request.param == "mkdocs":
-        subprocess.run([str(BIN / DOCS_TOOL), "build", "-f", "mkdocs.yml"], cwd=root, check=True, capture_output=True,
-                       env=environment)
-    else:
-        trust(root)  # the demo as copied: the user's own
-        subprocess.run([str(BIN / "followup"), "build", "--generator", "zensical"], cwd=root, check=True,
-                       capture_output=True, env=environment)
-    server, url = serve(root / "site")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield url
-    server.shutdown()
+    """The demo, built by the plugin or by Zensical from `followup render`, served on 127.0.0.1 (in an environment
+    as isolated as each test's: a module's fixture is set up before any test's own)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, tmp_path_factory)
+        root = tmp_path_factory.mktemp("glance") / "journal"
+        root.mkdir()
+        for name in ("mkdocs.yml", "contacts", "overrides"):
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, root / name)
+        (root / "contacts" / LONG_PATH).parent.mkdir(parents=True)
+        (root / "contacts" / LONG_PATH).write_text("---\nname: Tab Person\ncategories:\n\t- friends\n---\n")
+        (root / "contacts/tri.md").write_text("---\nname: Tri Problems\ncadence: fortnightlyish\n"
+                                              "last_touch: 2026-13-01\nnext: 2026-11-20\npromises:\n"
+                                              "  - {what: call back}\n---\nNotes.\n")
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+        subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", "The demo"], check=True)
+        if request.param == "mkdocs":
+            subprocess.run([str(BIN / DOCS_TOOL), "build", "-f", "mkdocs.yml"], cwd=root, check=True,
+                           capture_output=True)
+        else:
+            trust(root)  # the demo as copied: the user's own
+            subprocess.run([str(BIN / "followup"), "build", "--generator", "zensical"], cwd=root, check=True,
+                           capture_output=True)
+        server, url = serve(root / "site")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        yield url
+        server.shutdown()
 
 
 def view(browser, width: int, scheme: str):

@@ -25,7 +25,6 @@ from followup.store.places import NOFOLLOW, state_folder
 KEPT = 32  # answers kept per journal: the few questions one asks each day
 
 
-
 def _tree(folder: str) -> list[tuple]:
     """Every entry under `folder` with its identity; links are entries, never followed."""
     found: list[tuple] = []

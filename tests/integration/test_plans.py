@@ -100,3 +100,18 @@ def test_stopping_unknown_plans_and_plans_nobody_named(planned):
            "mean after-matter?" in check.stdout
     bad = journal.followup("plans")
     assert bad.returncode == 0 and "Cy" not in bad.stdout
+
+
+def test_a_harvested_touch_past_the_last_step_ends_the_plan_as_a_typed_one_does(planned, tmp_path):
+    journal = planned
+    assert journal.followup("plan", "ana", "event", "--from", "2026-11-10").returncode == 0  # last step 2026-11-17
+    mbox = tmp_path / "Sent"  # a mutt folder: a message I wrote to Ana after the last step's day
+    mbox.write_bytes(b"From tess@example.org Fri Nov 20 10:00:00 2026\nMessage-ID: <p1@example.org>\n"
+                     b"Date: Fri, 20 Nov 2026 10:00 +0000\nFrom: Tess <tess@example.org>\nTo: ana@example.org\n"
+                     b"Subject: How is the new office?\n\nHello.\n\n")
+    harvested = journal.followup("harvest", str(mbox), "--me", "tess@example.org")
+    assert harvested.returncode == 0, harvested.stderr
+    text = (journal.contacts / "ana.md").read_text()
+    assert "plan:" not in text and "- 2026-11-20 Plan done: event" in text
+    assert "- 2026-11-20 (email) How is the new office?" in text
+    assert plans_of(journal) == {}

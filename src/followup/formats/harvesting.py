@@ -21,7 +21,7 @@ from followup.core.names import fold
 from followup.core.phones import number_key
 from followup.core.shown import one_line
 from followup.formats.address_books import markdown_text
-from followup.store.actions import Outcome, commit_files, contact_file, file_names, free_path
+from followup.store.actions import Outcome, commit_files, contact_file, end_plan_if_done, file_names, free_path
 from followup.store.contact_text import ContactText
 from followup.store.files import atomic_write_many, journal_lock
 from followup.store.journal import Journal, Person
@@ -267,6 +267,8 @@ def apply_harvest(root: Path, folder: Path, harvest: Harvest, with_texts: bool, 
             newest = max((entry.day for entry in entries if entry.kind == "touch"), default=None)
             if newest is not None and (contact.last_touch is None or newest > contact.last_touch):
                 text.set_scalar("last_touch", newest)
+            if newest is not None:
+                end_plan_if_done(text, person, newest)
             if slug in harvest.bookings:  # earlier than any booking written (plan_harvest)
                 _, booked, note = harvest.bookings[slug]
                 text.set_scalar("next", booked)

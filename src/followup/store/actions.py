@@ -95,24 +95,28 @@ def touch(root: Path, people: list[Person], today: dt.date, note: str | None = N
     names = ", ".join(person.name for person in people)
     message = note or f"Touch {names}" + (f" ({via})" if via else "")
 
-    # A touch on or after the last step's day completes every open step and ends the plan: the cadence stands
-    # from this touch on.
-    ending = {person.contact.path: person.due.plan.name for person in people
-              if person.due.plan is not None and day >= person.due.plan.last_day}
+    by_path = {person.contact.path: person for person in people}
 
     def change(text: ContactText, contact: Contact) -> None:
         # An older touch (a call remembered late) is logged without moving last_touch back.
         if contact.last_touch is None or day >= contact.last_touch:
             text.set_scalar("last_touch", day)
         text.add_log_entry(entry)
-        if contact.path in ending:
-            text.remove_key("plan")
-            text.add_log_entry(f"- {day.isoformat()} Plan done: {ending[contact.path]}")
+        end_plan_if_done(text, by_path[contact.path], day)
         if again is not None:
             text.set_block("promises", _promise_lines([*_raw_promises(text), _new_promise(
                 f"check in again{': ' + note if note else ''}", again, today)]))
 
     return _edit_all(root, people, change, message, commit, "touch")
+
+
+def end_plan_if_done(text: ContactText, person: Person, day: dt.date) -> None:
+    """A touch on `day`, on or after the last step's day of the plan the person is on, completes every open step
+    and ends the plan, which the log says: the cadence stands from this touch on."""
+    plan = person.due.plan
+    if plan is not None and day >= plan.last_day:
+        text.remove_key("plan")
+        text.add_log_entry(f"- {day.isoformat()} Plan done: {plan.name}")
 
 
 def attempt(root: Path, person: Person, today: dt.date, note: str | None = None, via: str | None = None,

@@ -31,6 +31,11 @@ TIMEOUT = 60  # seconds: a server that does not answer fails the run rather than
 UNDER_WAY = "under way now"  # a meeting in progress: read again once it has ended
 _REPEATS = {"RRULE", "RDATE", "EXDATE"}
 _TOO_OFTEN = {"SECONDLY", "MINUTELY"}  # repeat rules that are no meeting, and would expand without measure
+# Occurrences of one series from its start to the end of what is read: a daily meeting since 1958. The library
+# walks a series from its start each time it is asked for a span, so a weekly rule from the year 1 took 8 s.
+SERIES_MAX = 25_000
+_PERIOD_DAYS = {"HOURLY": 1 / 24, "DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}
+_EXPANDING = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
 _MEETING_LINK = re.compile(r"zoom\.us/|meet\.google\.com/|teams\.microsoft\.com/|teams\.live\.com/|whereby\.com/|"
                            r"meet\.jit\.si/|webex\.com/|gotomeet|facetime\.apple\.com/|chime\.aws/", re.IGNORECASE)
 
@@ -45,7 +50,10 @@ def _many(value: object) -> list:
 
 
 def _when(value: object) -> dt.datetime | dt.date | None:
-    moment = getattr(value, "dt", value)
+    try:
+        moment = getattr(value, "dt", value)
+    except ValueError:  # icalendar 7 keeps a property it could not read, and raises when asked for its time
+        return None
     return moment if isinstance(moment, (dt.datetime, dt.date)) else None
 
 
@@ -68,7 +76,7 @@ def events_found(calendars: Iterable, me: set[str], now: dt.datetime, name: str,
         return compared(_when(event.get("DTSTART")) or last_day, local)
 
     for calendar in calendars:
-        yield from _set_aside_broken(calendar, name)
+        yield from _set_aside_broken(calendar, name, last_day)
         try:
             timed = sorted(((starts(event), index, event) for index, event in enumerate(_take_singles(calendar))),
                            key=lambda one: one[:2])
@@ -127,9 +135,10 @@ def _identity(event) -> tuple[str, str]:
     return str(event.get("UID")), str(_when(event.get("RECURRENCE-ID")) or _when(event.get("DTSTART")))
 
 
-def _set_aside_broken(calendar, name: str) -> Iterator[Found]:
-    """Events no app could show (no start, a repeat rule that cannot be read) named and taken out, so that the
-    calendar's other events are read."""
+def _set_aside_broken(calendar, name: str, last_day: dt.date) -> Iterator[Found]:
+    """Events no app could show (no start, a repeat rule that cannot be read) or no calendar of meetings holds
+    (repeating more often than hourly, or more than SERIES_MAX times up to `last_day`) named and taken out, so
+    that the calendar's other events are read."""
     from icalendar.prop import vRecur
 
     kept = []
@@ -144,11 +153,34 @@ def _set_aside_broken(calendar, name: str) -> Iterator[Found]:
                 problem = "an event with a repeat rule that cannot be read"
             elif any(_TOO_OFTEN & {str(one).upper() for one in rule.get("FREQ", ())} for rule in rules):
                 problem = "an event that repeats more often than hourly, which is no meeting"
+            elif sum(_series_size(rule, _when(component.get("DTSTART")), last_day) for rule in rules) > SERIES_MAX:
+                problem = f"an event that repeats over {SERIES_MAX:,} times from its start, which is no meeting"
         if problem is None:
             kept.append(component)
         else:
             yield Skip(problem, f"{name}: {one_line(str(component.get('SUMMARY') or ''))[:60]!r}")
     calendar.subcomponents = kept
+
+
+def _series_size(rule, begins: dt.datetime | dt.date | None, last_day: dt.date) -> float:
+    """At most how many occurrences a repeat rule gives from the series' start to `last_day`: each expanding BY
+    part counted as if it multiplied them, COUNT as written."""
+    first = lambda part, default=None: next(iter(rule.get(part, ())), default)  # noqa: E731
+    period = _PERIOD_DAYS.get(str(first("FREQ", "")).upper())
+    if begins is None or period is None:
+        return 0  # the library reads it, or says why it cannot
+    until = _when(first("UNTIL"))
+    end = min(last_day, until.date() if isinstance(until, dt.datetime) else until or last_day)
+    start = begins.date() if isinstance(begins, dt.datetime) else begins
+    try:
+        size = max((end - start).days, 0) / (period * max(int(first("INTERVAL", 1)), 1)) + 1
+        count = first("COUNT")
+        count = int(count) if count is not None else None
+    except (TypeError, ValueError):
+        return 0  # as above
+    for part in _EXPANDING:
+        size *= max(len(rule.get(part, ())), 1)
+    return min(size, count) if count is not None else size
 
 
 def _event(event, me: set[str], now: dt.datetime, name: str, local: dt.tzinfo | None) -> Found:

@@ -17,7 +17,7 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when != "call" or not report.failed or not os.environ.get("FOLLOWUP_FUZZ_SAVE"):
         return
-    for reader, data in readers.failures.items():
+    for reader, data in readers.last_given.items():
         if item.name == f"test_{reader}_survives_every_byte":
             folder = Path(__file__).parent / "corpus" / reader
             folder.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,8 @@ import re
 import pytest
 import yaml
 
+from helpers import module_journal
+
 pytestmark = pytest.mark.build  # also run under ProperDocs in CI
 
 PAYLOADS = [
@@ -23,8 +25,14 @@ def quoted(text: str) -> str:
     return yaml.safe_dump(text, default_style='"').strip()
 
 
-@pytest.fixture
-def hostile(journal):
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """One journal of every payload in every field, built once: the checks below only read its site."""
+    with module_journal(tmp_path_factory) as journal:
+        yield written_and_built(journal)
+
+
+def written_and_built(journal):
     for number, payload in enumerate(PAYLOADS):
         journal.write(f"p{number}.md", f"""\
             ---

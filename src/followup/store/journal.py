@@ -510,20 +510,19 @@ class JournalReading:
 
 def category_names(contacts: Iterable[Contact]) -> dict[str, str]:
     """Each category's slug and its name as the first file writes it, in the order of the names."""
-    names: dict[str, str] = {}
-    for contact in contacts:
-        for category in contact.categories:
-            names.setdefault(category_key(category), category)
-    return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
+    return _first_names(category for contact in contacts for category in contact.categories)
 
 
 def organisation_names(contacts: Iterable[Contact]) -> dict[str, str]:
-    """Each organisation's key (category_key: case and spaces aside) and its name as the first file writes it, in
-    the order of the names."""
+    """Each organisation's key (folded as a category is) and its name as the first file writes it, in the order of
+    the names."""
+    return _first_names(contact.organisation for contact in contacts if contact.organisation)
+
+
+def _first_names(written: Iterable[str]) -> dict[str, str]:
     names: dict[str, str] = {}
-    for contact in contacts:
-        if contact.organisation:
-            names.setdefault(category_key(contact.organisation), contact.organisation)
+    for name in written:
+        names.setdefault(category_key(name), name)
     return dict(sorted(names.items(), key=lambda item: (item[1].casefold(), item[0])))
 
 
